@@ -1,0 +1,30 @@
+# Two commands do all the set-up on a fresh machine: `make demo` and `make test`.
+PYTHON ?= python3
+VENV   ?= .venv
+BIN    := $(VENV)/bin
+PERIOD ?= 2026-10
+
+.PHONY: demo test venv examples bench clean
+
+$(BIN)/kpis: pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install -q --upgrade pip
+	$(BIN)/python -m pip install -q -e '.[test]'
+	@touch $@
+
+venv: $(BIN)/kpis
+
+examples: venv
+	$(BIN)/python examples/generate.py
+
+demo: venv
+	$(BIN)/kpis report examples/suivi_commercial.xlsx --period $(PERIOD) -o out/rapport_$(PERIOD).xlsx --force
+
+test: venv
+	$(BIN)/python -m pytest -q
+
+bench: venv
+	$(BIN)/python benchmarks/run.py
+
+clean:
+	rm -rf $(VENV) out .pytest_cache

@@ -1,0 +1,81 @@
+"""The ``kpis`` command line: verbs as subcommands, the same options everywhere.
+
+Exit codes scripts can rely on: 0 ok, 1 data problems (rows skipped, KPIs without data where asked),
+2 usage or file errors. Each verb lives in its own module and registers itself on :data:`app`.
+"""
+
+from __future__ import annotations
+
+import importlib
+import sys
+
+import typer
+
+app = typer.Typer(
+    name="kpis",
+    help="Sales KPIs from your Excel tracking workbook. / Les KPI commerciaux de votre fichier de suivi Excel.",
+    no_args_is_help=True,
+    add_completion=False,
+    pretty_exceptions_enable=False,
+    rich_markup_mode="rich",
+)
+
+# Modules that define verbs; each has ``register(app)``. Missing ones (work in progress) are skipped.
+_VERB_MODULES = (
+    "kpis.cli.validate",
+    "kpis.cli.compute",
+    "kpis.cli.calculators",
+    "kpis.cli.report",
+    "kpis.cli.template",
+    "kpis.cli.addin",
+)
+
+
+def _register_all() -> None:
+    for name in _VERB_MODULES:
+        try:
+            module = importlib.import_module(name)
+        except ModuleNotFoundError as e:
+            if e.name == name:
+                continue
+            raise
+        module.register(app)
+
+
+@app.callback()
+def _root(
+    version: bool = typer.Option(False, "--version", help="Show the version and exit."),
+) -> None:
+    if version:
+        from kpis import __version__
+
+        typer.echo(__version__)
+        raise typer.Exit(0)
+
+
+_register_all()
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Console-script entry point: returns the exit code instead of raising."""
+    try:
+        app(args=argv, standalone_mode=False)
+    except typer.Exit as e:
+        return e.exit_code
+    except SystemExit as e:  # click may still raise it
+        return int(e.code or 0)
+    except (typer.BadParameter, typer.Abort) as e:  # pragma: no cover - click formats these
+        typer.echo(str(e), err=True)
+        return 2
+    except Exception as e:  # click usage errors
+        import click
+
+        if isinstance(e, click.exceptions.ClickException):
+            e.show()
+            return 2
+        raise
+    return 0
+
+
+if __name__ == "__main__":  # pragma: no cover
+    sys.exit(main())

@@ -1,0 +1,93 @@
+"""What every verb shares: option definitions, loading the workbook and configuration, errors.
+
+A verb never shows a traceback for a user mistake: :class:`UserError` (and configuration or read
+errors) become one readable line on stderr and exit code 2.
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+from typing import Any, Callable, TypeVar
+
+import typer
+
+from ..config import Config, ConfigError, load_config
+from ..i18n import normalise_lang
+from ..periods import Period, custom, parse_period
+
+EXIT_OK, EXIT_DATA, EXIT_USAGE = 0, 1, 2
+
+WorkbookArg = typer.Argument(..., help="Tracking workbook (.xlsx, .xlsm) or CSV export. / Fichier de suivi.", show_default=False)
+ConfigOpt = typer.Option(None, "--config", "-c", help="Configuration file (default: kpis.toml beside the workbook).")
+LangOpt = typer.Option(None, "--lang", "-l", help="fr or en (default: from the configuration, else fr).")
+PeriodOpt = typer.Option(None, "--period", "-p", help="2026-10, 2026-Q4, 2026, FY2026 or 2026-10-01:2026-12-31 (default: last complete month of the data).")
+FromOpt = typer.Option(None, "--from", help="Start date of a custom period (YYYY-MM-DD).")
+ToOpt = typer.Option(None, "--to", help="End date of a custom period (YYYY-MM-DD).")
+FormatOpt = typer.Option("table", "--format", "-f", help="table, json or csv.")
+OutputOpt = typer.Option(None, "--output", "-o", help="Output file.")
+
+
+class UserError(Exception):
+    """A mistake the user can fix: printed as one line, exit code 2 (or ``code``)."""
+
+    def __init__(self, message: str, code: int = EXIT_USAGE):
+        super().__init__(message)
+        self.code = code
+
+
+T = TypeVar("T")
+
+
+def run(fn: Callable[[], T]) -> T:
+    """Run a verb body, turning user-facing errors into a message and an exit code."""
+    from ..reader import ReadError  # late: keeps `kpis --help` fast
+
+    try:
+        return fn()
+    except (UserError, ConfigError, ReadError) as e:
+        typer.secho(str(e), err=True, fg="red")
+        raise typer.Exit(getattr(e, "code", EXIT_USAGE)) from None
+
+
+def load_cfg(config: Path | None, workbook: Path | None, lang: str | None) -> Config:
+    cfg = load_config(config, workbook=workbook)
+    if lang:
+        cfg.lang = normalise_lang(lang)
+    return cfg
+
+
+def resolve_period(period: str | None, start: str | None, end: str | None, cfg: Config, default: Callable[[], Period] | None = None) -> Period:
+    """The period a verb works on: --period, or --from/--to, or the default given by the verb."""
+    try:
+        if start or end:
+            if not (start and end):
+                raise UserError("--from and --to go together / --from et --to vont ensemble")
+            return custom(start, end)
+        if period:
+            return parse_period(period, cfg.fiscal_year_start)
+    except ValueError as e:
+        raise UserError(str(e)) from None
+    if default is None:
+        raise UserError("--period is required / --period est obligatoire")
+    return default()
+
+
+def emit_json(data: Any) -> None:
+    sys.stdout.write(json.dumps(data, ensure_ascii=False, indent=2, default=_json_default) + "\n")
+
+
+def _json_default(o: Any) -> Any:
+    import datetime as dt
+
+    import numpy as np
+    import pandas as pd
+
+    if isinstance(o, (pd.Timestamp, dt.date, dt.datetime)):
+        return o.isoformat()[:10] if isinstance(o, dt.date) and not isinstance(o, dt.datetime) or (isinstance(o, pd.Timestamp) and o == o.normalize()) else o.isoformat()
+    if isinstance(o, np.generic):
+        return o.item()
+    if o is pd.NA or o is pd.NaT:
+        return None
+    raise TypeError(f"not JSON serialisable: {type(o).__name__}")

@@ -1,0 +1,113 @@
+"""The data-quality report: one row per problem, in the manner of pandera's failure cases.
+
+Each :class:`Issue` says where (sheet, Excel row number, column as the workbook names it), what (the
+value as found), what was done (``action``) and why (``code`` + ``params``, rendered in French or
+English by :func:`kpis.i18n.message`). Nothing the reader drops or changes goes unrecorded.
+"""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass, field
+from typing import Any, Iterable, Literal
+
+import pandas as pd
+
+Action = Literal["converted", "skipped", "left_empty", "ignored", "mapped", "info"]
+Severity = Literal["error", "warning", "info"]
+
+# Actions that lose a whole row: `kpis validate` exits non-zero when any is present.
+ROW_LOSING_ACTIONS = frozenset({"skipped"})
+
+
+@dataclass(frozen=True)
+class Issue:
+    sheet: str
+    row: int | None  # Excel's row number (1-based, as the row header shows it); None for sheet-level
+    column: str | None  # the column header as written in the workbook (or its letter)
+    value: Any
+    action: Action
+    code: str  # machine-readable reason, e.g. "bad_date"; message text comes from kpis.i18n
+    params: dict[str, Any] = field(default_factory=dict)
+    table: str | None = None
+    field: str | None = None
+
+    @property
+    def severity(self) -> Severity:
+        if self.action in ROW_LOSING_ACTIONS:
+            return "error"
+        if self.action in ("info", "mapped"):
+            return "info"
+        return "warning"
+
+    def reason(self, lang: str = "en") -> str:
+        from .i18n import message
+
+        return message(self.code, lang, value=self.value, **self.params)
+
+
+class QualityReport:
+    """An append-only list of :class:`Issue` with table/printing helpers."""
+
+    def __init__(self, issues: Iterable[Issue] = ()) -> None:
+        self.issues: list[Issue] = list(issues)
+
+    def add(self, issue: Issue) -> None:
+        self.issues.append(issue)
+
+    def extend(self, issues: Iterable[Issue]) -> None:
+        self.issues.extend(issues)
+
+    def __len__(self) -> int:
+        return len(self.issues)
+
+    def __iter__(self):
+        return iter(self.issues)
+
+    @property
+    def rows_skipped(self) -> int:
+        return sum(1 for i in self.issues if i.action in ROW_LOSING_ACTIONS)
+
+    @property
+    def has_errors(self) -> bool:
+        return self.rows_skipped > 0
+
+    def to_frame(self, lang: str = "en") -> pd.DataFrame:
+        """One row per issue: sheet, row, column, value, action, severity, code, reason."""
+        cols = ["sheet", "row", "column", "value", "action", "severity", "code", "reason", "table", "field"]
+        rows = [
+            {
+                "sheet": i.sheet,
+                "row": i.row,
+                "column": i.column,
+                "value": _display(i.value),
+                "action": i.action,
+                "severity": i.severity,
+                "code": i.code,
+                "reason": i.reason(lang),
+                "table": i.table,
+                "field": i.field,
+            }
+            for i in self.issues
+        ]
+        return pd.DataFrame(rows, columns=cols)
+
+    def to_records(self, lang: str = "en") -> list[dict[str, Any]]:
+        return [
+            {**{k: v for k, v in asdict(i).items() if k != "params"}, "value": _display(i.value),
+             "severity": i.severity, "reason": i.reason(lang)}
+            for i in self.issues
+        ]
+
+
+def _display(value: Any) -> Any:
+    """The value as a user would recognise it in the report (no numpy scalars, no Timestamp repr)."""
+    if value is None:
+        return None
+    if isinstance(value, pd.Timestamp):
+        return value.isoformat()
+    if hasattr(value, "item"):
+        try:
+            return value.item()
+        except (ValueError, AttributeError):
+            pass
+    return value
