@@ -1,0 +1,30 @@
+"""Shared test set-up.
+
+Tests needing LibreOffice use ``tests/helpers/libreoffice.py``: with CI=true a missing tool fails the
+test rather than skipping it, so a green CI run means the real spreadsheet application was used.
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import pytest
+from hypothesis import HealthCheck, settings
+
+ROOT = Path(__file__).resolve().parents[1]
+EXAMPLES = ROOT / "examples"
+
+settings.register_profile("ci", max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+settings.register_profile("dev", max_examples=30, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+settings.load_profile("ci" if os.environ.get("CI") == "true" else "dev")
+
+
+@pytest.fixture(scope="session")
+def example_fr() -> Path:
+    return EXAMPLES / "suivi_commercial.xlsx"
+
+
+@pytest.fixture(scope="session")
+def example_en() -> Path:
+    return EXAMPLES / "sales_tracking.xlsx"

@@ -1,0 +1,71 @@
+"""Periods: what users type, and the neighbours the report compares with."""
+
+from datetime import date
+
+import pandas as pd
+import pytest
+
+from kpis.periods import Period, custom, last_n, month, parse_period, quarter, year
+
+
+@pytest.mark.parametrize(
+    "text, start, end",
+    [
+        ("2026-10", date(2026, 10, 1), date(2026, 10, 31)),
+        ("10/2026", date(2026, 10, 1), date(2026, 10, 31)),
+        ("2026-02", date(2026, 2, 1), date(2026, 2, 28)),
+        ("2026-Q4", date(2026, 10, 1), date(2026, 12, 31)),
+        ("T1 2026", date(2026, 1, 1), date(2026, 3, 31)),
+        ("2026", date(2026, 1, 1), date(2026, 12, 31)),
+        ("2026-10-05:2026-10-20", date(2026, 10, 5), date(2026, 10, 20)),
+    ],
+)
+def test_parse_period(text, start, end):
+    p = parse_period(text)
+    assert (p.start, p.end) == (start, end)
+
+
+def test_fiscal_year_is_named_by_the_year_it_ends_in():
+    p = parse_period("FY2026", fiscal_start_month=4)
+    assert (p.start, p.end) == (date(2025, 4, 1), date(2026, 3, 31))
+    assert quarter(2026, 1, fiscal_start_month=4).start == date(2025, 4, 1)
+
+
+def test_bad_period_says_what_is_accepted():
+    with pytest.raises(ValueError, match="2026-Q4"):
+        parse_period("octobre")
+
+
+def test_neighbours():
+    p = month(2026, 3)
+    assert p.previous() == month(2026, 2)
+    assert p.year_ago() == month(2025, 3)
+    assert p.next() == month(2026, 4)
+    assert quarter(2026, 1).previous() == quarter(2025, 4)
+    assert year(2026).previous() == year(2025)
+    assert month(2026, 3).trailing(12) == custom("2025-04-01", "2026-03-31")
+    # a custom range of 16 days: the previous one is the 16 days before
+    assert custom("2026-10-05", "2026-10-20").previous() == custom("2026-09-19", "2026-10-04")
+    assert [x.label for x in last_n(month(2026, 2), 3)] == ["2025-12", "2026-01", "2026-02"]
+
+
+def test_contains_counts_date_times_by_their_date_inclusive():
+    p = month(2026, 10)
+    s = pd.Series(pd.to_datetime(["2026-09-30 23:59", "2026-10-01 00:00", "2026-10-31 23:59", "2026-11-01 00:00"]))
+    assert p.contains(s).tolist() == [False, True, True, False]
+
+
+def test_months_and_month_periods():
+    assert quarter(2026, 4).months == 3
+    assert custom("2026-01-01", "2026-06-30").months == 6
+    parts = custom("2026-01-15", "2026-03-10").month_periods()
+    assert [(x.start, x.end) for x in parts] == [
+        (date(2026, 1, 15), date(2026, 1, 31)),
+        (date(2026, 2, 1), date(2026, 2, 28)),
+        (date(2026, 3, 1), date(2026, 3, 10)),
+    ]
+
+
+def test_end_before_start_is_refused():
+    with pytest.raises(ValueError):
+        Period(date(2026, 2, 1), date(2026, 1, 1))
