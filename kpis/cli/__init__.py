@@ -59,7 +59,8 @@ _register_all()
 def main(argv: list[str] | None = None) -> int:
     """Console-script entry point: returns the exit code instead of raising."""
     try:
-        app(args=argv, standalone_mode=False)
+        # With standalone_mode=False click *returns* the code of a typer.Exit raised by a verb.
+        rc = app(args=argv, standalone_mode=False)
     except typer.Exit as e:
         return e.exit_code
     except SystemExit as e:  # click may still raise it
@@ -74,7 +75,7 @@ def main(argv: list[str] | None = None) -> int:
             e.show()
             return 2
         raise
-    return 0
+    return rc if isinstance(rc, int) else 0
 
 
 if __name__ == "__main__":  # pragma: no cover

@@ -1,0 +1,452 @@
+"""Commission statements: one per rep and period, every figure traceable to the deals behind it.
+
+``commission_statements(ds, period, config)`` computes, for each rep on a plan, the statement of the
+plan period containing ``period`` -- and, because draws and clawbacks need history, every earlier
+plan period from the first one with data (or the plan's ``start``), carrying balances forward.
+
+For each payout period *t* of a plan and each rep:
+
+1. **Lines** -- the rep's credit lines (:func:`kpis.credit.credit_lines`: splits, deal-type weights)
+   of the deals won in *t*. The *window* is *t* itself, or, with ``attainment = "quarter_to_date"``,
+   the quarter from its first month to *t*. Attainment = Σ credited in the window / the window's
+   prorated quota (:func:`kpis.credit.prorated_quotas`, ramped when the plan says ``ramp``). The
+   window's lines are walked in close-date order through the bands (:func:`tiers.walk`) with the gate
+   and the cap (``cap × months in the window``); a line's commission is what the walk gives it minus
+   what was already paid for it (non-zero for earlier deals of a quarter-to-date window only: those
+   appear as *true-up* lines).
+2. **SPIFFs** -- each SPIFF's amount for each deal won in *t* matching its filter, times the rep's
+   split share (a split deal pays one SPIFF in total, shared like the revenue). Paid whatever the
+   attainment (the gate applies to the rate commission only).
+3. **Clawbacks** -- for a plan with ``clawback_days``: every deal already paid whose customer
+   (``deals.customer_id``) churns in *t* (``customers.end_date`` in *t*) within ``clawback_days`` of
+   the deal's close has its commission reversed: exactly what was paid for it (its line, rounded),
+   i.e. at the rate originally paid. SPIFFs are not clawed back. A clawed-back deal no longer counts
+   towards later quarter-to-date attainment.
+4. **Balance and draw** -- ``earned = commission + spiffs − clawbacks``; ``balance_in`` is what the rep
+   owes from earlier periods (negative earnings, recoverable draw advances)::
+
+       recovered = min(balance_in, max(earned, 0))        # past balance deducted from earnings
+       deferred  = max(−earned, 0)                        # negative earnings carried, not paid negative
+       payable   = max(guarantee, earned − balance_in)    # guarantee = draw × days employed / days, or 0
+       draw      = payable − (earned − recovered + deferred)        # the top-up paid under the draw
+       balance_out = balance_in − recovered + deferred + (draw if the draw is recoverable else 0)
+
+   so that, exactly, ``Σ lines + spiffs − clawbacks − recovered + deferred + draw = payable``.
+
+Money is rounded to cents on the statement: a line's commission is the difference of the rounded
+running totals (so lines add up to the rounded total), SPIFF and clawback lines are rounded one by
+one, and balances are carried in cents -- every figure shown adds up exactly.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass, field
+from datetime import date, timedelta
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from ..config import Config
+from ..credit import credit_lines, employed_fraction, prorated_quotas
+from ..dataset import Dataset
+from ..i18n import message
+from ..periods import Period, _add_months
+from . import labels as _labels  # noqa: F401  (registers messages)
+from .errors import CalculatorError
+from .plans import Plan, load_plans, plan_of, unknown_plans
+from .tiers import rate_reached, walk
+
+
+Note = tuple[str, dict[str, Any]]
+
+LINE_COLUMNS = ("kind", "deal_id", "account", "close_date", "amount", "share", "weight", "credited", "rate", "commission")
+SPIFF_COLUMNS = ("spiff", "deal_id", "account", "close_date", "share", "amount")
+CLAWBACK_COLUMNS = ("deal_id", "account", "customer_id", "close_date", "churn_date", "credited", "rate", "amount")
+
+
+def _r2(x):
+    return np.round(x, 2) + 0.0  # + 0.0: no "-0.0" on a statement
+
+
+@dataclass
+class RepStatement:
+    rep: str
+    plan: str
+    period: Period
+    credited: float  # Σ credited of the deals won in the period
+    credited_to_date: float  # Σ credited of the attainment window (= credited unless quarter-to-date)
+    quota: float | None  # the window's prorated quota
+    attainment: float | None
+    rate: float | None  # rate of the band the attainment reaches
+    commission: float
+    spiffs: float
+    clawbacks: float
+    earned: float
+    balance_in: float
+    recovered: float
+    deferred: float
+    draw: float
+    balance_out: float
+    payable: float
+    lines: pd.DataFrame
+    spiff_lines: pd.DataFrame
+    clawback_lines: pd.DataFrame
+    notes: list[Note] = field(default_factory=list)
+
+    def to_dict(self, lang: str = "en") -> dict[str, Any]:
+        def money(x):
+            return None if x is None or (isinstance(x, float) and np.isnan(x)) else round(float(x), 2)
+
+        return {
+            "plan": self.plan,
+            "period": {**self.period.as_dict(), "label": self.period.label},
+            "credited": money(self.credited),
+            "credited_to_date": money(self.credited_to_date),
+            "quota": money(self.quota),
+            "attainment": None if self.attainment is None else float(self.attainment),
+            "rate": None if self.rate is None else float(self.rate),
+            "commission": money(self.commission),
+            "spiffs": money(self.spiffs),
+            "clawbacks": money(self.clawbacks),
+            "earned": money(self.earned),
+            "balance_in": money(self.balance_in),
+            "recovered": money(self.recovered),
+            "deferred": money(self.deferred),
+            "draw": money(self.draw),
+            "balance_out": money(self.balance_out),
+            "payable": money(self.payable),
+            "lines": _records(self.lines),
+            "spiff_lines": _records(self.spiff_lines),
+            "clawback_lines": _records(self.clawback_lines),
+            "notes": [{"code": c, "message": message(c, lang, **p)} for c, p in self.notes],
+        }
+
+
+@dataclass
+class Statements:
+    """The statements of one period, with the per-period history that produced their balances."""
+
+    period: Period
+    reps: dict[str, RepStatement]
+    history: pd.DataFrame  # one row per (plan period, rep): the summary figures, balances carried
+    warnings: list[Note] = field(default_factory=list)
+    currency: str = "EUR"
+
+    def to_dict(self, lang: str = "en") -> dict[str, Any]:
+        return {
+            "period": {**self.period.as_dict(), "label": self.period.label},
+            "currency": self.currency,
+            "reps": {rep: st.to_dict(lang) for rep, st in self.reps.items()},
+            "warnings": [{"code": c, "message": message(c, lang, **p)} for c, p in self.warnings],
+        }
+
+    def to_json(self, lang: str = "en", indent: int | None = 2) -> str:
+        return json.dumps(self.to_dict(lang), ensure_ascii=False, indent=indent, default=_json_default)
+
+    def summary(self) -> pd.DataFrame:
+        """One row per rep: the statement's figures (no lines)."""
+        cols = ["plan", "credited", "quota", "attainment", "commission", "spiffs", "clawbacks", "draw", "recovered", "deferred", "payable", "balance_out"]
+        rows = [{"rep": r, **{c: getattr(s, c) for c in cols}} for r, s in self.reps.items()]
+        return pd.DataFrame(rows, columns=["rep", *cols])
+
+    @property
+    def has_problems(self) -> bool:
+        """Data problems a script should notice (exit code 1): warnings, or a rep without a quota."""
+        return bool(self.warnings) or any(c == "calc_no_quota" for s in self.reps.values() for c, _ in s.notes)
+
+
+# -- entry point -------------------------------------------------------------------------------
+def commission_statements(ds: Dataset, period: Period, config: Config, *, plans: dict[str, Plan] | None = None) -> Statements:
+    """Statements of every rep on a plan for ``period`` (see the module docstring)."""
+    plans = load_plans(config) if plans is None else plans
+    if not plans:
+        raise CalculatorError("calc_no_plans", config.lang)
+    missing = ds.missing("deals", "status", "close_date", "amount")
+    if missing:
+        raise CalculatorError("calc_missing_input", config.lang, what=", ".join(missing))
+    deals = ds.get("deals")
+    team = ds.get("team")
+    warnings: list[Note] = []
+
+    # Who is on which plan: reps seen in deals (owners and split reps), targets or team.
+    reps = pd.concat([_col(deals, "rep"), _col(ds.get("splits"), "rep"), _col(ds.get("targets"), "rep"), _col(team, "rep")]).dropna()
+    assigned = plan_of(pd.Index(reps.unique()), team, plans, config, unknown="none")
+    for rep, name in sorted(unknown_plans(team, plans).items()):
+        warnings.append(("calc_unknown_plan", {"rep": rep, "plan": name, "known": ", ".join(sorted(plans))}))
+
+    # Warnings about the asked period: deals nobody is credited with, reps without a plan.
+    lines_now = credit_lines(deals, ds.get("splits"), period)
+    no_rep = lines_now.loc[lines_now["rep"].isna()]
+    if len(no_rep):
+        ids = ", ".join(str(x) for x in no_rep["deal_id"].fillna("?").head(10))
+        warnings.append(("calc_no_rep", {"count": len(no_rep), "deals": ids}))
+    flagged = {p["rep"] for c, p in warnings if c == "calc_unknown_plan"}
+    for rep in sorted(set(lines_now["rep"].dropna()) - set(assigned.dropna().index) - flagged):
+        warnings.append(("calc_no_plan", {"rep": rep}))
+    if not ds.has("targets", "rep", "period", "quota") and not any(p.quota for p in plans.values()):
+        warnings.append(("calc_no_targets", {}))
+
+    statements: dict[str, RepStatement] = {}
+    history: list[pd.DataFrame] = []
+    for name, plan in plans.items():
+        members = set(assigned[assigned == name].index)
+        if not members:
+            continue
+        st, hist, notes = _run_plan(plan, members, ds, period, config)
+        statements.update(st)
+        history.append(hist)
+        warnings.extend(n for n in notes if n not in warnings)
+    hist_df = pd.concat(history, ignore_index=True) if history else pd.DataFrame()
+    return Statements(period, dict(sorted(statements.items())), hist_df, warnings, config.currency)
+
+
+# -- one plan over its history ----------------------------------------------------------------
+def plan_period(d: date, grain: str, fiscal_start: int = 1) -> Period:
+    """The plan period (calendar month, or fiscal quarter) containing ``d``."""
+    if grain == "month":
+        start = date(d.year, d.month, 1)
+        return Period(start, _add_months(start, 1) - timedelta(days=1), "month")
+    offset = (d.month - fiscal_start) % 3
+    start = _add_months(date(d.year, d.month, 1), -offset)
+    return Period(start, _add_months(start, 3) - timedelta(days=1), "quarter")
+
+
+def _final_period(plan: Plan, asked: Period, config: Config) -> tuple[Period, list[Note]]:
+    if plan.period == "month" and asked.grain != "month":
+        whole = plan_period(asked.start, "month")
+        if whole != Period(asked.start, asked.end, "month"):
+            raise CalculatorError("calc_grain_mismatch", config.lang, plan=plan.name, period=asked.label)
+    full = plan_period(asked.end, plan.period, config.fiscal_year_start)
+    if full.end <= asked.end:
+        return full, []
+    # A month asked of a quarterly plan: the quarter to date.
+    return Period(full.start, asked.end, "custom"), [("calc_partial_period", {"grain": plan.period, "end": asked.end.isoformat()})]
+
+
+def _run_plan(plan: Plan, members: set[str], ds: Dataset, asked: Period, config: Config):
+    final, notes = _final_period(plan, asked, config)
+    deals, team = ds.get("deals"), ds.get("team")
+    first_close = _first_close(deals)
+    if plan.start is not None:
+        first = plan_period(plan.start, plan.period, config.fiscal_year_start)
+    elif first_close is not None and first_close < final.start:
+        first = plan_period(first_close, plan.period, config.fiscal_year_start)
+    else:
+        first = plan_period(final.start, plan.period, config.fiscal_year_start)
+    periods: list[Period] = []
+    p = first
+    while p.start < final.start:
+        periods.append(p)
+        p = p.next()
+    periods.append(final)
+
+    span = Period(periods[0].start, final.end, "custom")
+    lines = credit_lines(deals, ds.get("splits"), span, weights=plan.deal_type_weights)
+    lines = lines.loc[lines["rep"].isin(members)].reset_index(drop=True)
+    starts = pd.DatetimeIndex([pd.Timestamp(p.start) for p in periods])
+    lines["pidx"] = np.searchsorted(starts.values.astype("datetime64[ns]"), lines["close_date"].to_numpy().astype("datetime64[ns]"), side="right") - 1
+    lines["paid"] = 0.0
+    lines["clawed"] = False
+
+    targets = _plan_targets(ds.get("targets"), plan, members, span)
+    churn, claw_note = _churn_dates(ds, plan, lines)
+    if claw_note:
+        notes.append(claw_note)
+
+    froms, rates = plan.froms, plan.rate_values
+    balance = pd.Series(dtype="float64")
+    hist_rows: list[pd.DataFrame] = []
+    result: dict[str, RepStatement] = {}
+    window_first = 0
+    for i, t in enumerate(periods):
+        if plan.attainment == "quarter_to_date":
+            q_start = plan_period(t.start, "quarter", config.fiscal_year_start).start
+            window_first = next(j for j, pp in enumerate(periods) if pp.start >= q_start or j == i)
+        else:
+            window_first = i
+        window = Period(periods[window_first].start, t.end, "custom")
+        n_window = i - window_first + 1
+
+        # 1. walk the window's lines through the bands
+        wmask = (lines["pidx"] >= window_first) & (lines["pidx"] <= i) & ~lines["clawed"]
+        w = lines.loc[wmask]
+        quota = prorated_quotas(targets, team, window, ramp=plan.ramp) if targets is not None else pd.Series(dtype="float64")
+        quota = quota.loc[quota.index.isin(members)]
+        cap = None if plan.cap is None else plan.cap * n_window
+        res = walk(w, group="rep", quota=quota, froms=froms, rates=rates, mode=plan.tiers, gate=plan.gate, cap=cap)
+        delta = _r2(res["commission_cents"] - lines.loc[w.index, "paid"])
+        lines.loc[w.index, "paid"] = res["commission_cents"]
+        w = w.assign(commission=delta, rate=(res["commission"] / w["credited"]).where(w["credited"] != 0),
+                     kind=np.where(w["pidx"] == i, "deal", "true_up"))
+        commission = w.groupby("rep")["commission"].sum()
+        capped = set()
+        if cap is not None and len(w):
+            last = res["cumulative"].groupby(w["rep"]).last()
+            capped = set(last[last >= cap - 0.005].index)
+        credited_w = w.groupby("rep")["credited"].sum()
+        credited_t = w.loc[w["pidx"] == i].groupby("rep")["credited"].sum()
+
+        # 2. SPIFFs on the deals won in t
+        spiff_lines = _spiff_lines(lines.loc[lines["pidx"] == i], plan)
+        spiffs = spiff_lines.groupby("rep")["amount"].sum() if len(spiff_lines) else pd.Series(dtype="float64")
+
+        # 3. clawbacks of deals whose customer churns in t
+        claw_lines = _clawback_lines(lines, i, t, plan, churn)
+        if len(claw_lines):
+            lines.loc[claw_lines.index, "clawed"] = True
+        clawbacks = claw_lines.groupby("rep")["amount"].sum() if len(claw_lines) else pd.Series(dtype="float64")
+
+        # 4. balance and draw
+        rep_set = set(w["rep"]) | set(quota.index) | set(balance[balance > 0].index) | set(spiffs.index) | set(clawbacks.index)
+        guarantee = pd.Series(dtype="float64")
+        if plan.draw is not None and plan.draw.amount > 0:
+            cand = set(rep_set)
+            if team is not None and "rep" in team.columns:
+                cand |= set(team.loc[team["rep"].isin(members), "rep"])
+            idx = pd.Series(sorted(cand), dtype=object)
+            frac = employed_fraction(team, idx, t).to_numpy()
+            guarantee = pd.Series(_r2(plan.draw.amount * frac), index=idx.to_numpy(), dtype="float64")
+            rep_set |= set(idx[frac > 0])
+        reps_t = pd.Index(sorted(rep_set), name="rep")
+        fig = pd.DataFrame(index=reps_t)
+        fig["credited"] = credited_t.reindex(reps_t).fillna(0.0)
+        fig["credited_to_date"] = credited_w.reindex(reps_t).fillna(0.0)
+        fig["quota"] = quota.reindex(reps_t)
+        fig["attainment"] = fig["credited_to_date"] / fig["quota"]
+        fig["commission"] = _r2(commission.reindex(reps_t).fillna(0.0))
+        fig["spiffs"] = _r2(spiffs.reindex(reps_t).fillna(0.0))
+        fig["clawbacks"] = _r2(clawbacks.reindex(reps_t).fillna(0.0))
+        fig["earned"] = _r2(fig["commission"] + fig["spiffs"] - fig["clawbacks"])
+        fig["balance_in"] = balance.reindex(reps_t).fillna(0.0)
+        fig["recovered"] = _r2(np.minimum(fig["balance_in"], fig["earned"].clip(lower=0)))
+        fig["deferred"] = _r2((-fig["earned"]).clip(lower=0))
+        g = guarantee.reindex(reps_t).fillna(0.0)
+        fig["payable"] = _r2(np.maximum(g, fig["earned"] - fig["balance_in"]))
+        fig["draw"] = _r2(fig["payable"] - (fig["earned"] - fig["recovered"] + fig["deferred"]))
+        recoverable = plan.draw is not None and plan.draw.recoverable
+        fig["balance_out"] = _r2(fig["balance_in"] - fig["recovered"] + fig["deferred"] + (fig["draw"] if recoverable else 0.0))
+        balance = fig["balance_out"]
+        hist_rows.append(fig.reset_index().assign(plan=plan.name, period=t.label, start=t.start, end=t.end))
+
+        if i == len(periods) - 1:
+            for rep, row in fig.iterrows():  # one iteration per rep (tens), not per deal
+                result[rep] = _statement(rep, row, plan, t, w, spiff_lines, claw_lines, notes, rep in capped)
+    hist = pd.concat(hist_rows, ignore_index=True) if hist_rows else pd.DataFrame()
+    plan_notes = [n for n in notes if n[0] == "calc_no_clawback_input"]
+    return result, hist, plan_notes
+
+
+def _statement(rep, row, plan: Plan, t: Period, w, spiff_lines, claw_lines, plan_notes, capped: bool) -> RepStatement:
+    mine = w.loc[(w["rep"] == rep) & ((w["kind"] == "deal") | (w["commission"] != 0))]
+    lines = mine.reindex(columns=LINE_COLUMNS).reset_index(drop=True)
+    sp = spiff_lines.loc[spiff_lines["rep"] == rep].reindex(columns=SPIFF_COLUMNS).reset_index(drop=True) if len(spiff_lines) else pd.DataFrame(columns=SPIFF_COLUMNS)
+    cb = claw_lines.loc[claw_lines["rep"] == rep].reindex(columns=CLAWBACK_COLUMNS).reset_index(drop=True) if len(claw_lines) else pd.DataFrame(columns=CLAWBACK_COLUMNS)
+    quota = None if pd.isna(row["quota"]) else float(row["quota"])
+    att = None if quota is None else float(row["attainment"])
+    notes: list[Note] = [n for n in plan_notes if n[0] != "calc_no_clawback_input"]
+    if quota is None and row["credited_to_date"] > 0:
+        notes.append(("calc_no_quota", {"credited": round(float(row["credited_to_date"]), 2)}))
+    if att is not None and plan.gate is not None and att + 1e-9 < plan.gate and row["credited_to_date"] > 0:
+        notes.append(("calc_gated", {"attainment": f"{att:.1%}", "gate": f"{plan.gate:.0%}"}))
+    if capped:
+        notes.append(("calc_capped", {"cap": plan.cap}))
+    rate = None if att is None else float(rate_reached(att, plan.froms, plan.rate_values))
+    f = {k: float(row[k]) for k in ("credited", "credited_to_date", "commission", "spiffs", "clawbacks", "earned", "balance_in",
+                                     "recovered", "deferred", "draw", "balance_out", "payable")}
+    return RepStatement(rep=rep, plan=plan.name, period=t, quota=quota, attainment=att, rate=rate,
+                        lines=lines, spiff_lines=sp, clawback_lines=cb, notes=notes, **f)
+
+
+# -- pieces ------------------------------------------------------------------------------------
+def _col(df: pd.DataFrame | None, name: str) -> pd.Series:
+    if df is None or name not in df.columns:
+        return pd.Series(dtype=object)
+    return df[name].astype(object)
+
+
+def _first_close(deals: pd.DataFrame) -> date | None:
+    """Close date of the first won deal in the data: where a plan's history starts by default."""
+    won = deals.loc[deals["status"].eq("won").fillna(False).astype(bool) & deals["close_date"].notna()]
+    if won.empty:
+        return None
+    return pd.Timestamp(won["close_date"].min()).date()
+
+
+def _plan_targets(targets: pd.DataFrame | None, plan: Plan, members: set[str], span: Period) -> pd.DataFrame | None:
+    """The targets of the plan's reps, completed with the plan's fallback monthly ``quota``."""
+    t = None
+    if targets is not None and {"rep", "period", "quota"} <= set(targets.columns):
+        t = targets.loc[targets["rep"].isin(members), ["rep", "period", "quota"]]
+    if plan.quota is None:
+        return t
+    months = pd.date_range(pd.Timestamp(span.start).to_period("M").start_time, span.end_ts, freq="MS")
+    grid = pd.MultiIndex.from_product([sorted(members), months], names=["rep", "period"]).to_frame(index=False)
+    if t is not None and len(t):
+        have = t.assign(period=pd.to_datetime(t["period"]).dt.to_period("M").dt.start_time)[["rep", "period"]].drop_duplicates()
+        grid = grid.merge(have, on=["rep", "period"], how="left", indicator=True)
+        grid = grid.loc[grid["_merge"] == "left_only", ["rep", "period"]]
+    grid = grid.assign(quota=plan.quota)
+    return pd.concat([t, grid], ignore_index=True) if t is not None else grid
+
+
+def _churn_dates(ds: Dataset, plan: Plan, lines: pd.DataFrame) -> tuple[pd.Series | None, Note | None]:
+    """customer_id → churn date (end_date), or None with a note when clawbacks cannot be computed."""
+    if plan.clawback_days is None:
+        return None, None
+    missing = ds.missing("customers", "customer_id", "end_date") + (["deals.customer_id"] if "customer_id" not in lines.columns else [])
+    if missing:
+        return None, ("calc_no_clawback_input", {"what": ", ".join(missing)})
+    c = ds.get("customers")
+    c = c.loc[c["customer_id"].notna() & c["end_date"].notna(), ["customer_id", "end_date"]]
+    # A customer listed twice: the earliest churn counts.
+    return c.assign(customer_id=c["customer_id"].astype(str)).groupby("customer_id")["end_date"].min(), None
+
+
+def _spiff_lines(lines: pd.DataFrame, plan: Plan) -> pd.DataFrame:
+    if not plan.spiffs or lines.empty:
+        return pd.DataFrame(columns=[*SPIFF_COLUMNS, "rep"])
+    parts = []
+    for sp in plan.spiffs:  # a handful of SPIFFs, each vectorised over the deals
+        hit = lines.loc[sp.mask(lines)]
+        if len(hit):
+            parts.append(hit.assign(spiff=sp.name, amount=_r2(sp.amount * hit["share"]))[[*SPIFF_COLUMNS, "rep"]])
+    return pd.concat(parts, ignore_index=True) if parts else pd.DataFrame(columns=[*SPIFF_COLUMNS, "rep"])
+
+
+def _clawback_lines(lines: pd.DataFrame, i: int, t: Period, plan: Plan, churn: pd.Series | None) -> pd.DataFrame:
+    if churn is None or churn.empty or "customer_id" not in lines.columns:
+        return pd.DataFrame(columns=[*CLAWBACK_COLUMNS, "rep"])
+    cand = lines.loc[(lines["pidx"] <= i) & ~lines["clawed"] & lines["customer_id"].notna()]
+    end = cand["customer_id"].astype(str).map(churn)
+    days = (end - cand["close_date"]).dt.days
+    hit = cand.loc[t.contains(end).fillna(False).astype(bool) & days.between(0, plan.clawback_days)]
+    if hit.empty:
+        return pd.DataFrame(columns=[*CLAWBACK_COLUMNS, "rep"])
+    out = hit.assign(churn_date=end.loc[hit.index], amount=hit["paid"], rate=(hit["paid"] / hit["credited"]).where(hit["credited"] != 0))
+    return out[[*CLAWBACK_COLUMNS, "rep"]]
+
+
+def _records(df: pd.DataFrame) -> list[dict[str, Any]]:
+    if df is None or df.empty:
+        return []
+    out = df.astype(object).where(df.notna(), None)
+    recs = out.to_dict(orient="records")
+    for r in recs:
+        for k, v in r.items():
+            if isinstance(v, pd.Timestamp):
+                r[k] = v.date().isoformat()
+            elif isinstance(v, (np.floating, float)):
+                r[k] = round(float(v), 2) if k in ("commission", "amount", "credited") else float(v)
+            elif isinstance(v, np.generic):
+                r[k] = v.item()
+    return recs
+
+
+def _json_default(o: Any) -> Any:
+    if isinstance(o, (pd.Timestamp, date)):
+        return o.isoformat()[:10]
+    if isinstance(o, np.generic):
+        return o.item()
+    raise TypeError(type(o).__name__)

@@ -1,0 +1,196 @@
+"""Who is credited with which revenue, and against which quota: the two inputs of attainment.
+
+Used by the KPI engine (``quota_attainment``, ``reps_at_quota_rate``) and by the commission
+calculator, so that both give the same credited revenue and the same prorated quota.
+
+``credit_lines`` -- one row per (won deal closed in the period, credited rep)::
+
+    credited = amount × share × weight
+
+* ``share`` comes from the ``splits`` table (one row per deal and rep). A deal without split rows is
+  credited 100 % to ``deals.rep``. The shares of a split deal are *normalised* to sum to exactly 1
+  (``share / Σ shares of the deal``): splits always credit exactly 100 % of a deal -- a sheet saying
+  60 % / 30 % credits 66.7 % / 33.3 %, never 90 %. Several split rows for the same (deal, rep) are
+  added up. Split rows whose shares sum to 0 (or are all negative) are ignored: the deal falls back to
+  ``deals.rep``.
+* ``weight`` comes from the deal's ``deal_type`` through ``weights`` (e.g. ``{"renewal": 0.5}``);
+  a type not listed, or a deal without a type, weighs 1.
+* A won deal without an amount is kept with ``amount`` NaN and ``credited`` 0 (it still counts as a
+  deal for SPIFFs). A deal without a rep and without splits is kept with ``rep`` missing: callers that
+  group by rep drop it (nobody is credited), callers that list lines can show it.
+
+``prorated_quotas`` -- the quota each rep carries for the period::
+
+    quota(rep) = Σ over the calendar months m touched by the period of
+                 quota(rep, m) × days(employed ∩ period ∩ m) / days(m) × ramp(rep, m)
+
+* ``employed`` is ``[hire_date, leave_date]`` (both inclusive) from the ``team`` table; a missing
+  hire date means "employed since ever", a missing leave date "still employed"; a rep absent from
+  ``team`` (or no ``team`` table) is employed throughout.
+* A quarter is the sum of its three months; a custom period cutting a month takes that month's
+  quota in proportion to the days it covers.
+* ``ramp`` (optional, e.g. ``[0.25, 0.5, 0.75]``) multiplies the quota of a new hire's first months.
+  **Convention: the calendar month containing hire_date is month 1 of employment**, the next
+  calendar month is month 2, and so on; ``ramp[n-1]`` applies to month ``n`` and months beyond the
+  list are at 100 %. A rep without a hire date is never ramped. The month-1 proration (days employed)
+  and the ramp multiply: a rep hired on the 16th of a 30-day month with ramp 25 % carries
+  ``quota × 15/30 × 0.25``. Pass ``ramp=None`` when the targets table already holds ramped quotas
+  (otherwise they would be ramped twice).
+* Several target rows for the same rep and month are added up.
+* Reps whose prorated quota is 0 (not employed in the period, or a zero quota) are left out: they have
+  no quota in the period, so they count neither in attainment nor in "reps at quota".
+"""
+
+from __future__ import annotations
+
+from typing import Mapping, Sequence
+
+import numpy as np
+import pandas as pd
+
+from .periods import Period
+
+# Deal columns carried onto credit lines when present (useful downstream: filters, SPIFFs, clawbacks).
+_CARRIED = ("close_date", "product", "deal_type", "source", "location", "customer_id", "created_date")
+_LINE_COLUMNS = ("deal_id", "account", "rep", "amount", "share", "weight", "credited")
+
+
+def won_in_period(deals: pd.DataFrame, period: Period) -> pd.DataFrame:
+    """Won deals (``status == "won"``) whose close_date falls in ``period``."""
+    if deals is None or "status" not in deals.columns or "close_date" not in deals.columns:
+        return deals.iloc[0:0] if deals is not None else pd.DataFrame()
+    mask = deals["status"].eq("won").fillna(False).astype(bool) & period.contains(deals["close_date"]).fillna(False).astype(bool)
+    return deals.loc[mask]
+
+
+def credit_lines(
+    deals: pd.DataFrame,
+    splits: pd.DataFrame | None,
+    period: Period,
+    *,
+    weights: Mapping[str, float] | None = None,
+) -> pd.DataFrame:
+    """One row per (won deal closed in ``period``, credited rep); see the module docstring.
+
+    Columns: ``deal_id, account, rep, amount, share, weight, credited`` then, when the deals table has
+    them, ``close_date, product, deal_type, source, location, customer_id, created_date``. Rows are
+    sorted by close_date, deal_id, rep (the order a statement walks them). ``Σ share`` of each deal is 1.
+    """
+    won = won_in_period(deals, period).reset_index(drop=True)
+    won = won.assign(_deal=np.arange(len(won)))  # a row key: deal_id may be missing or repeated
+    for col in ("deal_id", "account", "rep", "amount"):
+        if col not in won.columns:
+            won[col] = pd.Series(np.nan if col == "amount" else None, index=won.index, dtype="float64" if col == "amount" else object)
+    carried = [c for c in _CARRIED if c in won.columns]
+
+    shares = _split_shares(splits, won)
+    split_deals = shares["_deal"].unique() if len(shares) else np.array([], dtype=int)
+    solo = won.loc[~won["_deal"].isin(split_deals), ["_deal", "rep"]].assign(share=1.0)
+    credit = pd.concat([shares, solo], ignore_index=True) if len(shares) else solo
+
+    lines = credit.merge(won.drop(columns=["rep"]), on="_deal", how="left", validate="many_to_one")
+    lines["amount"] = pd.to_numeric(lines["amount"], errors="coerce").astype("float64")
+    lines["weight"] = _weights(lines.get("deal_type"), weights, len(lines))
+    lines["credited"] = lines["amount"].fillna(0.0) * lines["share"] * lines["weight"]
+    sort = [c for c in ("close_date", "deal_id", "rep") if c in lines.columns] + ["_deal"]
+    lines = lines.sort_values(sort, kind="stable", na_position="last").reset_index(drop=True)
+    return lines[list(_LINE_COLUMNS) + carried]
+
+
+def _split_shares(splits: pd.DataFrame | None, won: pd.DataFrame) -> pd.DataFrame:
+    """Normalised split shares keyed by the won-deal row key ``_deal``: columns _deal, rep, share."""
+    empty = pd.DataFrame({"_deal": pd.Series(dtype="int64"), "rep": pd.Series(dtype=object), "share": pd.Series(dtype="float64")})
+    if splits is None or len(splits) == 0 or not {"deal_id", "rep", "share"} <= set(splits.columns) or len(won) == 0:
+        return empty
+    s = splits.loc[splits["deal_id"].notna() & splits["rep"].notna(), ["deal_id", "rep", "share"]].copy()
+    s["share"] = pd.to_numeric(s["share"], errors="coerce").astype("float64")
+    s = s.loc[s["share"].notna() & (s["share"] > 0)]
+    if s.empty:
+        return empty
+    s["deal_id"] = s["deal_id"].astype(str)
+    s = s.groupby(["deal_id", "rep"], as_index=False, sort=False)["share"].sum()
+    s["share"] = s["share"] / s.groupby("deal_id")["share"].transform("sum")
+    keys = won.loc[won["deal_id"].notna(), ["_deal", "deal_id"]].assign(deal_id=lambda d: d["deal_id"].astype(str))
+    out = keys.merge(s, on="deal_id", how="inner")[["_deal", "rep", "share"]]
+    return out
+
+
+def _weights(deal_type: pd.Series | None, weights: Mapping[str, float] | None, n: int) -> pd.Series:
+    if deal_type is None or not weights:
+        return pd.Series(np.ones(n), dtype="float64")
+    w = deal_type.astype(object).map(lambda t: weights.get(t, 1.0) if isinstance(t, str) else 1.0)
+    return w.astype("float64").reset_index(drop=True)
+
+
+def credited_by_rep(lines: pd.DataFrame) -> pd.Series:
+    """Σ credited per rep (reps with at least one line; lines without a rep are dropped)."""
+    return lines.groupby("rep", dropna=True)["credited"].sum().rename("credited")
+
+
+def prorated_quotas(
+    targets: pd.DataFrame,
+    team: pd.DataFrame | None,
+    period: Period,
+    *,
+    ramp: Sequence[float] | None = None,
+) -> pd.Series:
+    """Quota per rep for ``period``, prorated for days employed (and ramped); see the module docstring.
+
+    Returns a float Series indexed by ``rep`` (named ``quota``), reps with a positive quota only,
+    sorted by rep.
+    """
+    empty = pd.Series(dtype="float64", name="quota", index=pd.Index([], name="rep", dtype=object))
+    if targets is None or len(targets) == 0 or not {"rep", "period", "quota"} <= set(targets.columns):
+        return empty
+    t = targets.loc[targets["rep"].notna() & targets["period"].notna(), ["rep", "period", "quota"]].copy()
+    t["quota"] = pd.to_numeric(t["quota"], errors="coerce").astype("float64").fillna(0.0)
+    m_start = pd.to_datetime(t["period"]).dt.to_period("M").dt.start_time.dt.normalize()
+    m_end = m_start + pd.offsets.MonthEnd(0)
+    keep = (m_end >= period.start_ts) & (m_start <= period.end_ts)
+    t, m_start, m_end = t.loc[keep], m_start.loc[keep], m_end.loc[keep]
+    if t.empty:
+        return empty
+
+    hire, leave = employment(team, t["rep"])
+    start = pd.concat([m_start, pd.Series(period.start_ts, index=t.index), hire], axis=1).max(axis=1)
+    end = pd.concat([m_end, pd.Series(period.end_ts, index=t.index), leave], axis=1).min(axis=1)
+    days = ((end - start).dt.days + 1).clip(lower=0)
+    month_days = m_end.dt.day
+    factor = days / month_days
+    if ramp:
+        n = (m_start.dt.year - hire.dt.year) * 12 + (m_start.dt.month - hire.dt.month) + 1  # NaN when no hire date
+        table = np.asarray(list(ramp) + [1.0], dtype="float64")
+        idx = n.fillna(len(table)).clip(lower=1, upper=len(table)).astype(int) - 1
+        factor = factor * table[idx.to_numpy()]
+    q = (t["quota"] * factor).groupby(t["rep"]).sum()
+    q = q.loc[q > 0].rename("quota").astype("float64")
+    q.index.name = "rep"
+    return q.sort_index()
+
+
+def employment(team: pd.DataFrame | None, reps: pd.Series) -> tuple[pd.Series, pd.Series]:
+    """hire_date and leave_date aligned on ``reps`` (NaT = open-ended). One span per rep: the earliest
+    hire and, unless one of the rep's rows is still open, the latest leave."""
+    nat = pd.Series(pd.NaT, index=reps.index, dtype="datetime64[ns]")
+    if team is None or "rep" not in team.columns or len(team) == 0:
+        return nat, nat.copy()
+    tm = team.loc[team["rep"].notna()]
+    hire = pd.to_datetime(tm["hire_date"]) if "hire_date" in tm.columns else pd.Series(pd.NaT, index=tm.index, dtype="datetime64[ns]")
+    leave = pd.to_datetime(tm["leave_date"]) if "leave_date" in tm.columns else pd.Series(pd.NaT, index=tm.index, dtype="datetime64[ns]")
+    frame = pd.DataFrame({"rep": tm["rep"], "hire": hire.dt.normalize(), "leave": leave.dt.normalize(),
+                          "no_hire": hire.isna(), "no_leave": leave.isna()})
+    g = frame.groupby("rep")
+    # A rep row without a hire date means "employed since ever": min() would skip it, so detect it.
+    hire_by = g["hire"].min().where(~g["no_hire"].any())
+    leave_by = g["leave"].max().where(~g["no_leave"].any())
+    h = reps.map(hire_by).astype("datetime64[ns]")
+    lv = reps.map(leave_by).astype("datetime64[ns]")
+    return h, lv
+
+
+def employed_fraction(team: pd.DataFrame | None, reps: pd.Series, period: Period) -> pd.Series:
+    """Fraction of the period's days each rep (values of ``reps``) was employed, aligned on ``reps``."""
+    hire, leave = employment(team, reps)
+    start = pd.concat([pd.Series(period.start_ts, index=reps.index), hire], axis=1).max(axis=1)
+    end = pd.concat([pd.Series(period.end_ts, index=reps.index), leave], axis=1).min(axis=1)
+    return (((end - start).dt.days + 1).clip(lower=0) / period.days).astype("float64")
