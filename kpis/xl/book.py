@@ -1,0 +1,103 @@
+"""The open workbook -> the reader's raw grids -> canonical tables.
+
+Values come from xlwings (the used range of every sheet the add-in does not own), anchored at A1 as
+the reader expects: desktop Excel gives datetimes for date cells; the remote engine (xlwings Lite)
+gives the ISO dates Office.js sends, which xlwings turns into datetimes. Excel tables (ListObjects)
+are passed on so the reader uses their exact bounds. Nothing here interprets a header or a value:
+that is :func:`kpis.reader.grids.read_grids`.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from ..config import Config
+from ..dataset import Dataset
+from ..reader.grids import read_grids
+from ..reader.source import ExcelTable, RawSheet
+from .sheets import user_sheets
+
+
+def _a1_to_rc(address: str) -> tuple[int, int, int, int]:
+    """``$B$3:$F$20`` -> 0-based (r0, c0, r1, c1)."""
+    from ..reader.text import column_index
+
+    def one(cell: str) -> tuple[int, int]:
+        cell = cell.replace("$", "")
+        letters = "".join(ch for ch in cell if ch.isalpha())
+        digits = "".join(ch for ch in cell if ch.isdigit())
+        return int(digits) - 1, int(column_index(letters))
+
+    parts = address.split("!")[-1].split(":")
+    r0, c0 = one(parts[0])
+    r1, c1 = one(parts[-1])
+    return r0, c0, r1, c1
+
+
+def _cell(v: Any) -> Any:
+    if v is None:
+        return ""
+    if isinstance(v, dt.datetime) and v.tzinfo is not None:
+        return v.replace(tzinfo=None)
+    return v
+
+
+def sheet_grid(sheet: Any) -> list[list[Any]]:
+    """The values of a sheet from A1 to its last used cell; empty cells ``""``."""
+    rng = sheet.used_range
+    values = rng.options(ndim=2).value  # xlwings chunks big reads itself (each engine's cell budget)
+    if values is None:
+        return []
+    r0, c0 = rng.row - 1, rng.column - 1
+    width = c0 + max((len(r) for r in values), default=0)
+    pad_row = [""] * width
+    grid = [list(pad_row) for _ in range(r0)]
+    grid.extend([""] * c0 + [_cell(v) for v in row] for row in values)
+    if all(c == "" for row in grid for c in row):
+        return []
+    return grid
+
+
+def sheet_tables(sheet: Any, grid: list[list[Any]]) -> list[ExcelTable]:
+    """The Excel tables (ListObjects) of a sheet, 0-based, as the reader's source layer gives them."""
+    out: list[ExcelTable] = []
+    try:
+        tables = list(sheet.tables)
+    except Exception:  # an engine without table support: the reader finds plain ranges itself
+        return out
+    for t in tables:
+        try:
+            rng = t.range
+            header = t.header_row_range
+            body = t.data_body_range
+        except Exception:
+            continue
+        if rng is None:
+            continue
+        r0, c0, r1, c1 = _a1_to_rc(rng.address)
+        if body is not None:
+            b0, _, b1, _ = _a1_to_rc(body.address)
+        else:
+            b0, b1 = r0 + 1, r1
+        header_row = _a1_to_rc(header.address)[0] if header is not None else b0 - 1
+        row = grid[header_row] if 0 <= header_row < len(grid) else []
+        columns = tuple(str(row[j]) if j < len(row) else "" for j in range(c0, c1 + 1))
+        out.append(ExcelTable(t.name, header_row, b0, b1, c0, c1, columns))
+    return out
+
+
+def raw_sheets(book: Any) -> list[RawSheet]:
+    """The user's sheets (not the add-in's own) as raw grids."""
+    out = []
+    for sheet in user_sheets(book):
+        grid = sheet_grid(sheet)
+        if not grid:
+            continue
+        out.append(RawSheet(sheet.name, grid, sheet_tables(sheet, grid)))
+    return out
+
+
+def read_book(book: Any, config: Config) -> Dataset:
+    """The canonical tables of the open workbook (``dataset.path`` is its name)."""
+    return read_grids(raw_sheets(book), config, name=book.name)

@@ -1,0 +1,403 @@
+"""What each button does, on an open workbook (``book``: an ``xw.Book``, desktop or remote).
+
+Every job follows the same steps: read the settings sheet and the configuration, read the user's
+sheets through the reader (:mod:`kpis.xl.book`), ask the engine or a calculator, lay the results
+out (:mod:`kpis.xl.layouts`) and write them into the sheets the add-in owns
+(:mod:`kpis.xl.sheets`). A job returns the message to show; :func:`run_job` shows it -- or, when
+something goes wrong, a readable French or English message, never a traceback.
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+from pathlib import Path
+from typing import Any, Callable
+
+from ..i18n import message, normalise_lang, register
+from .book import read_book
+from .layouts import REFRESH_ROLES, quota_sheet, refresh_contents, statements_sheet
+from .settings import Settings, SettingsError, config_for, period_setting, quota_settings, read_settings, settings_content, workbook_path
+from .sheets import SheetContent, ensure_sheet, write_content
+
+log = logging.getLogger("kpis.xl")
+
+
+class JobError(Exception):
+    """A request the job cannot serve, explained: message code and parameters."""
+
+    def __init__(self, code: str, **params: Any) -> None:
+        self.code, self.params = code, params
+        super().__init__(code)
+
+
+def _context(book: Any) -> tuple[Settings, Any, str]:
+    s = read_settings(book)
+    cfg = config_for(book, s)
+    return s, cfg, cfg.lang
+
+
+def _period(s: Settings, ds: Any, cfg: Any):
+    from ..engine import default_period
+
+    return period_setting(s, "period", cfg.fiscal_year_start) or default_period(ds)
+
+
+def _read(book: Any, cfg: Any):
+    ds = read_book(book, cfg)
+    if not ds.tables:
+        raise JobError("xl_no_tables", book=book.name)
+    return ds
+
+
+def _write(book: Any, role: str, content: SheetContent, lang: str) -> Any:
+    sheet = ensure_sheet(book, role, lang)
+    write_content(sheet, content)
+    return sheet
+
+
+def _quality_note(ds: Any, lang: str) -> str:
+    skipped = ds.quality.rows_skipped
+    return message("xl_note_skipped", lang, count=skipped) if skipped else ""
+
+
+# -- the jobs -------------------------------------------------------------------------------------------
+
+
+def refresh_kpis(book: Any) -> str:
+    """The KPI sheets (summary, reps, pipeline, funnel, customers, data quality) for the period.
+
+    With a KPI-sheets template (:func:`sheets_template`) its sheets are rendered instead, with the
+    report's context: one owned sheet per template sheet, restyled by editing the template.
+    """
+    from ..engine import compute
+
+    s, cfg, lang = _context(book)
+    ds = _read(book, cfg)
+    period = _period(s, ds, cfg)
+    template = sheets_template(lang)
+    if template is not None:
+        from ..report.context import build_context
+        from .templates import render_contents
+
+        contents = render_contents(template, build_context(ds, period, cfg, source=book.name), lang)
+        first = None
+        for name, content in contents.items():
+            sheet = ensure_sheet(book, "t_" + re.sub(r"\W", "_", name.lower()), lang, name=f"KPI - {name}")
+            write_content(sheet, content)
+            first = first or sheet
+        if first is not None:
+            first.activate()
+        return message("xl_done_refresh", lang, period=period.label, count=len(contents)) + _quality_note(ds, lang)
+    results = compute(ds, period, config=cfg, by=("rep",))
+    contents = refresh_contents(results, ds, lang, cfg.currency)
+    first = None
+    for role in REFRESH_ROLES:
+        sheet = _write(book, role, contents[role], lang)
+        first = first or sheet
+    first.activate()
+    return message("xl_done_refresh", lang, period=period.label, count=len(REFRESH_ROLES)) + _quality_note(ds, lang)
+
+
+def validate_data(book: Any) -> str:
+    """The data-quality sheet alone: every problem of the user's sheets."""
+    from .layouts import quality_sheet
+
+    s, cfg, lang = _context(book)
+    ds = read_book(book, cfg)
+    _write(book, "quality", quality_sheet(ds, lang), lang).activate()
+    frame = ds.quality.to_frame(lang)
+    counts = frame.loc[frame["action"] != "mapped", "severity"].value_counts()
+    return message("xl_done_validate", lang, tables=len(ds.tables), errors=int(counts.get("error", 0)),
+                   warnings=int(counts.get("warning", 0)))
+
+
+def edit_settings(book: Any) -> str:
+    """Create the settings sheet, or refresh the detected mapping of an existing one (edits kept)."""
+    from ..config import ConfigError
+    from ..reader.grids import column_mapping
+
+    s = read_settings(book)
+    try:
+        cfg = config_for(book, s)
+    except SettingsError:
+        from ..config import Config
+
+        cfg = Config(lang=s.lang or "fr")  # a bad value must not stop the user from fixing it
+    lang = cfg.lang
+    note = ""
+    try:
+        ds = read_book(book, cfg)
+    except ConfigError as e:  # a mapping row of the sheet names a sheet or header that is not there
+        cfg.mapping = {}
+        ds = read_book(book, cfg)
+        note = " " + message("xl_mapping_ignored", lang, error=str(e))
+    content = settings_content(s, column_mapping(ds), lang)
+    _write(book, "settings", content, lang).activate()
+    return message("xl_done_settings_updated" if s.found else "xl_done_settings_created", lang) + note
+
+
+def commission_statements(book: Any) -> str:
+    """Commission statements of the period: a summary row per rep, then each rep's deal lines."""
+    from ..calculators import commission_statements as statements
+
+    s, cfg, lang = _context(book)
+    ds = _read(book, cfg)
+    period = _period(s, ds, cfg)
+    from ..calculators.plans import load_plans
+
+    if not load_plans(cfg):
+        raise JobError("xl_no_plans")
+    st = statements(ds, period, cfg)
+    _write(book, "commissions", statements_sheet(st, lang, cfg.currency), lang).activate()
+    total = sum(r.payable for r in st.reps.values())
+    note = message("xl_note_warnings", lang, count=len(st.warnings)) if st.warnings else ""
+    return message("xl_done_commissions", lang, period=st.period.label, reps=len(st.reps), total=_money(total, lang, cfg.currency)) + note
+
+
+def quota_planner(book: Any) -> str:
+    """Quotas per rep for the target of the settings sheet, with each rep's reverse funnel."""
+    from ..calculators.quota import plan_quotas
+
+    s, cfg, lang = _context(book)
+    target, method, growth = quota_settings(s)
+    if target is None and method != "growth":
+        raise JobError("xl_quota_need_target")
+    ds = _read(book, cfg)
+    period = period_setting(s, "quota_period", cfg.fiscal_year_start) or _period(s, ds, cfg).next()
+    try:
+        plan = plan_quotas(ds, period, target, method=method, growth=growth, config=cfg)
+    except ValueError as e:
+        from ..calculators.errors import CalculatorError
+
+        if isinstance(e, CalculatorError):
+            raise
+        raise JobError("xl_quota_bad", error=str(e)) from None
+    _write(book, "quota", quota_sheet(plan, lang, cfg.currency), lang).activate()
+    return message("xl_done_quota", lang, period=period.label, reps=len(plan.table), total=_money(plan.total, lang, cfg.currency))
+
+
+def monthly_report(book: Any) -> str:
+    """The monthly report: a new workbook beside this one (desktop), or report sheets (xlwings Lite).
+
+    Rendered from the report template of the language (``kpis/templates``, the one ``kpis report``
+    uses) with the report's context, so the report from Excel and from the command line are the same
+    file; without a template, the KPI sheets' layouts are used.
+    """
+    s, cfg, lang = _context(book)
+    ds = _read(book, cfg)
+    period = _period(s, ds, cfg)
+    path = workbook_path(book)
+    template = report_template(lang)
+    if template is not None:
+        from ..report.context import build_context
+
+        context = build_context(ds, period, cfg, source=book.name)
+        if path is not None:
+            from ..render import render_to_file
+
+            out = render_to_file(template, context, report_path(path, period.label, lang), lang=lang)
+            return _opened(book, out, lang, period)
+        from .templates import render_contents
+
+        contents = render_contents(template, context, lang)
+    else:
+        from ..engine import compute
+
+        results = compute(ds, period, config=cfg, by=("rep",))
+        layouts = refresh_contents(results, ds, lang, cfg.currency)
+        contents = {_report_sheet_name(role, lang): c for role, c in layouts.items()}
+        if path is not None:
+            from .xlsx import write_contents
+
+            out = write_contents(contents, report_path(path, period.label, lang))
+            return _opened(book, out, lang, period)
+    first = None
+    label = re.sub(r"\W", "_", period.label)
+    for i, (name, content) in enumerate(contents.items()):
+        sheet = ensure_sheet(book, f"report_{label}_{i}", lang, name=f"{period.label} {name}")
+        write_content(sheet, content)
+        first = first or sheet
+    if first is not None:
+        first.activate()
+    return message("xl_done_report_sheet", lang, period=period.label, count=len(contents))
+
+
+def _opened(book: Any, out: Path, lang: str, period: Any) -> str:
+    try:
+        book.app.books.open(str(out))
+    except Exception:  # the file is written; opening it is a comfort
+        log.warning("could not open %s in Excel", out)
+    return message("xl_done_report_file", lang, period=period.label, path=out.name)
+
+
+# Templates of the KPI sheets a refresh writes, when kpis ships them (else the built-in layouts).
+SHEETS_TEMPLATES = {"fr": "feuilles_kpi_fr.xlsx", "en": "kpi_sheets_en.xlsx"}
+
+
+def sheets_template(lang: str) -> Path | None:
+    """The packaged template of the KPI sheets of ``lang``, if this installation has one."""
+    path = Path(__file__).resolve().parents[1] / "templates" / SHEETS_TEMPLATES[normalise_lang(lang)]
+    return path if path.is_file() else None
+
+
+# The monthly report templates shipped with kpis (the ones `kpis report` renders), by language.
+REPORT_TEMPLATES = {"fr": "rapport_mensuel_fr.xlsx", "en": "monthly_report_en.xlsx"}
+
+
+def report_template(lang: str) -> Path | None:
+    """The packaged monthly report template of ``lang``, if this installation has one."""
+    path = Path(__file__).resolve().parents[1] / "templates" / REPORT_TEMPLATES[normalise_lang(lang)]
+    return path if path.is_file() else None
+
+
+def report_path(workbook: Path, label: str, lang: str) -> Path:
+    word = "rapport" if normalise_lang(lang) == "fr" else "report"
+    return workbook.with_name(f"{workbook.stem} - {word} {label}.xlsx")
+
+
+def _report_sheet_name(role: str, lang: str) -> str:
+    from .sheets import sheet_name
+
+    return sheet_name(role, lang).replace("KPI - ", "")
+
+
+def _money(v: float, lang: str, currency: str) -> str:
+    from ..i18n import format_money
+
+    return format_money(v, lang, currency)
+
+
+# -- running a job for a button ---------------------------------------------------------------------------
+
+
+def user_message(e: BaseException, lang: str) -> str | None:
+    """A readable message for a known failure, None for a bug."""
+    from ..calculators.errors import CalculatorError
+    from ..config import ConfigError
+    from ..reader.errors import ReadError
+    from .errors import XlError
+
+    if isinstance(e, (JobError, SettingsError)):
+        return message(e.code, lang, **e.params)
+    if isinstance(e, CalculatorError):
+        return message(e.code, lang, **e.params)
+    if isinstance(e, ReadError):
+        return e.message(lang)
+    if isinstance(e, ConfigError):
+        return message("config_error", lang, error=str(e))
+    if isinstance(e, XlError):
+        return e.message(lang)
+    try:
+        from ..render.errors import TemplateError
+
+        if isinstance(e, TemplateError):
+            return "\n".join(p.format(lang) for p in e.problems[:10])
+    except ImportError:  # pragma: no cover
+        pass
+    return None
+
+
+def notify(book: Any, text: str, lang: str, ok: bool) -> None:
+    """Show ``text`` to the user: a message box in Excel (and the output pane of xlwings Lite)."""
+    title = message("xl_title_ok" if ok else "xl_title_error", lang)
+    print(f"{title}: {text}")
+    try:
+        book.app.alert(text, title=title, buttons="ok", mode="info" if ok else "critical")
+    except Exception:  # no message box on this engine: the printed line is what the user gets
+        log.info("%s: %s", title, text)
+
+
+def run_job(book: Any, job: Callable[[Any], str]) -> str:
+    """Run ``job`` on ``book``; show its message, or a readable error. Returns what was shown."""
+    lang = "fr"
+    try:
+        s = read_settings(book)
+        lang = s.lang or _lang_guess(book)
+        text = job(book)
+        ok = True
+    except Exception as e:  # every failure ends as a message, never as a traceback in Excel
+        text = user_message(e, lang)
+        ok = False
+        if text is None:
+            log.exception("kpis: %s failed", getattr(job, "__name__", job))
+            text = message("xl_err_internal", lang, error=f"{type(e).__name__}: {e}")
+    notify(book, text, lang, ok)
+    return text
+
+
+def _lang_guess(book: Any) -> str:
+    """Without a settings sheet: French unless kpis.toml beside the workbook says otherwise."""
+    try:
+        return normalise_lang(config_for(book, Settings()).lang)
+    except Exception:
+        return "fr"
+
+
+register(
+    {
+        "xl_title_ok": {"fr": "Indicateurs commerciaux", "en": "Sales KPIs"},
+        "xl_title_error": {"fr": "Indicateurs commerciaux : problème", "en": "Sales KPIs: problem"},
+        "xl_done_refresh": {
+            "fr": "Feuilles KPI mises à jour pour {period} ({count} feuilles).",
+            "en": "KPI sheets updated for {period} ({count} sheets).",
+        },
+        "xl_note_skipped": {
+            "fr": " {count} ligne(s) de données écartée(s) : voir la feuille KPI - Qualité.",
+            "en": " {count} data row(s) skipped: see the KPI - Data quality sheet.",
+        },
+        "xl_note_warnings": {
+            "fr": " {count} avertissement(s) en bas de la feuille.",
+            "en": " {count} warning(s) at the bottom of the sheet.",
+        },
+        "xl_done_validate": {
+            "fr": "{tables} table(s) lue(s) : {errors} ligne(s) écartée(s), {warnings} avertissement(s). Détail dans la feuille KPI - Qualité.",
+            "en": "{tables} table(s) read: {errors} row(s) skipped, {warnings} warning(s). Details in the KPI - Data quality sheet.",
+        },
+        "xl_done_settings_created": {
+            "fr": "Feuille de paramètres créée : modifiez les cellules jaunes, puis relancez un bouton.",
+            "en": "Settings sheet created: edit the yellow cells, then run a button again.",
+        },
+        "xl_done_settings_updated": {
+            "fr": "Feuille de paramètres mise à jour (vos valeurs sont conservées).",
+            "en": "Settings sheet updated (your values are kept).",
+        },
+        "xl_done_commissions": {
+            "fr": "Relevés de commissions {period} : {reps} commercial(aux), {total} à payer au total.",
+            "en": "Commission statements {period}: {reps} rep(s), {total} payable in total.",
+        },
+        "xl_done_quota": {
+            "fr": "Objectifs {period} répartis entre {reps} commercial(aux) : {total}.",
+            "en": "Quotas {period} split between {reps} rep(s): {total}.",
+        },
+        "xl_done_report_file": {
+            "fr": "Rapport {period} écrit à côté de ce classeur : {path}",
+            "en": "Report {period} written beside this workbook: {path}",
+        },
+        "xl_done_report_sheet": {
+            "fr": "Rapport {period} écrit dans ce classeur ({count} feuilles).",
+            "en": "Report {period} written to this workbook ({count} sheets).",
+        },
+        "xl_no_tables": {
+            "fr": "Aucune table reconnue dans {book} : vérifiez les en-têtes (Affaires, Montant, Date de signature…) ou la feuille de paramètres.",
+            "en": "No table recognised in {book}: check the headers (Deals, Amount, Close date…) or the settings sheet.",
+        },
+        "xl_quota_need_target": {
+            "fr": "Indiquez l'objectif de l'équipe (quota_target) dans la feuille de paramètres (bouton Paramètres).",
+            "en": "Enter the team target (quota_target) in the settings sheet (Settings button).",
+        },
+        "xl_mapping_ignored": {
+            "fr": "Attention, la correspondance des colonnes n'a pas pu être appliquée ({error}) : corrigez-la dans la feuille.",
+            "en": "Warning: the column mapping could not be applied ({error}): correct it in the sheet.",
+        },
+        "xl_no_plans": {
+            "fr": "Aucun plan de commission : remplissez la grille de taux de la feuille de paramètres (bouton Paramètres), ou ajoutez une section [plans.NOM] à kpis.toml.",
+            "en": "No commission plan: fill in the rate table of the settings sheet (Settings button), or add a [plans.NAME] section to kpis.toml.",
+        },
+        "xl_quota_bad": {"fr": "planificateur d'objectifs : {error}", "en": "quota planner: {error}"},
+        "xl_err_internal": {
+            "fr": "Erreur inattendue ({error}). Rien n'a été modifié dans vos feuilles ; signalez-la avec le classeur.",
+            "en": "Unexpected error ({error}). None of your sheets was changed; please report it with the workbook.",
+        },
+    }
+)
