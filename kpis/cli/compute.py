@@ -1,0 +1,222 @@
+"""``kpis compute`` (the KPIs of a workbook for a period) and ``kpis catalog`` (what each KPI means).
+
+Exit codes: 0 when the KPIs were computed (a KPI without data or with a missing input is a result,
+shown with its status, not a failure); 2 for usage or file errors (bad period, unknown KPI or
+dimension, configuration mistake, unreadable workbook).
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+from typing import Any, List, Optional
+
+import typer
+
+from .common import (
+    EXIT_OK,
+    ConfigOpt,
+    FormatOpt,
+    FromOpt,
+    LangOpt,
+    OutputOpt,
+    PeriodOpt,
+    ToOpt,
+    UserError,
+    WorkbookArg,
+    load_cfg,
+    resolve_period,
+    run,
+)
+
+ByOpt = typer.Option(None, "--by", "-b", help="Breakdown: rep, team, location, product, source (channel), segment, deal_type. Repeatable. / Axe d'analyse.")
+KpiOpt = typer.Option(None, "--kpi", "-k", help="Only these KPI ids (repeatable or comma-separated; see `kpis catalog`). / Seulement ces indicateurs.")
+
+
+def register(app: typer.Typer) -> None:
+    app.command("compute", help="Compute the KPIs of a workbook for a period. / Calcule les indicateurs d'un fichier pour une période.")(compute_cmd)
+    app.command("catalog", help="The KPI catalogue: ids, names, formulas, inputs. / Le catalogue des indicateurs.")(catalog_cmd)
+
+
+def compute_cmd(
+    workbook: Path = WorkbookArg,
+    config: Optional[Path] = ConfigOpt,
+    period: Optional[str] = PeriodOpt,
+    start: Optional[str] = FromOpt,
+    end: Optional[str] = ToOpt,
+    by: Optional[List[str]] = ByOpt,
+    kpi: Optional[List[str]] = KpiOpt,
+    lang: Optional[str] = LangOpt,
+    fmt: str = FormatOpt,
+    output: Optional[Path] = OutputOpt,
+) -> None:
+    """Compute the KPIs for a period (default: the last complete month of the data)."""
+
+    def body() -> int:
+        from ..engine import compute, default_period
+        from ..engine.compute import normalise_dims, select_ids
+        from ..engine.evaluate import tables_needed
+        from ..reader import read_workbook
+
+        f = _check_format(fmt, ("table", "json", "csv"))
+        cfg = load_cfg(config, workbook, lang)
+        try:
+            ids = select_ids(kpi, cfg.lang)
+            dims = normalise_dims(by, cfg.lang)
+        except (KeyError, ValueError) as e:
+            raise UserError(str(e.args[0] if e.args else e)) from None
+        ds = read_workbook(workbook, cfg, tables=sorted(tables_needed(ids, dims)))
+        p = resolve_period(period, start, end, cfg, default=lambda: default_period(ds))
+        results = compute(ds, p, config=cfg, kpis=ids, by=dims)
+        if f == "json":
+            _emit(json.dumps(results.to_json(), ensure_ascii=False, indent=2) + "\n", output)
+        elif f == "csv":
+            _emit(results.to_frame().to_csv(index=False), output)
+        else:
+            print_results(results)
+        return EXIT_OK
+
+    raise typer.Exit(run(body))
+
+
+def catalog_cmd(
+    lang: Optional[str] = LangOpt,
+    fmt: str = typer.Option("table", "--format", "-f", help="table, markdown or json."),
+    output: Optional[Path] = OutputOpt,
+) -> None:
+    """List every KPI with its definition, unit, direction and inputs."""
+
+    def body() -> int:
+        from ..engine import catalog
+        from ..i18n import normalise_lang
+
+        f = _check_format(fmt, ("table", "markdown", "json"))
+        lg = normalise_lang(lang)
+        if f == "json":
+            _emit(json.dumps(catalog.records(lg), ensure_ascii=False, indent=2) + "\n", output)
+        elif f == "markdown":
+            _emit(catalog.markdown(lg) + "\n", output)
+        else:
+            _print_catalog(catalog.records(lg), lg)
+        return EXIT_OK
+
+    raise typer.Exit(run(body))
+
+
+# -- output ----------------------------------------------------------------------------------------
+def _check_format(fmt: str, allowed: tuple[str, ...]) -> str:
+    f = (fmt or "").strip().lower()
+    if f not in allowed:
+        raise UserError(f"--format: {' / '.join(allowed)}")
+    return f
+
+
+def _emit(text: str, output: Optional[Path]) -> None:
+    if output is None:
+        sys.stdout.write(text)
+        return
+    output.parent.mkdir(parents=True, exist_ok=True)
+    tmp = output.with_name(output.name + ".tmp")
+    tmp.write_text(text, encoding="utf-8")
+    tmp.replace(output)  # atomic: a reader never sees half a file
+
+
+def _console():
+    from rich.console import Console
+
+    return Console(highlight=False, soft_wrap=False, width=max(150, _width()))
+
+
+def _width() -> int:
+    import shutil
+
+    return shutil.get_terminal_size((120, 40)).columns
+
+
+def print_results(results) -> None:
+    """The results as rich tables: one line per KPI, then one table per breakdown."""
+    from rich.table import Table
+
+    from ..engine.format import format_change, format_value, key_label
+    from ..engine.model import SECTIONS
+    from ..engine.registry import REGISTRY
+    from ..i18n import message
+
+    lg, currency = results.lang, results.currency
+    con = _console()
+    t = Table(title=message("kpi_title", lg, period=f"{results.period.label} ({results.period.start} → {results.period.end})"))
+    t.add_column(message("kpi_h_kpi", lg), no_wrap=True)
+    t.add_column(message("kpi_h_id", lg), style="dim", no_wrap=True)
+    for code in ("kpi_h_value", "kpi_h_previous", "kpi_h_change", "kpi_h_target"):
+        t.add_column(message(code, lg), justify="right", max_width=34)
+    t.add_column(message("kpi_h_status", lg), max_width=40)
+    section = None
+    notes: list[str] = []
+    for r in results:
+        s = REGISTRY[r.id].section
+        if s != section:
+            section = s
+            t.add_row(f"[bold]{SECTIONS[s][0 if lg == 'fr' else 1]}[/bold]", "", "", "", "", "", "")
+        change = format_change(r.change, r.change_kind, r.unit, lg)
+        if r.good is not None and change:
+            change = f"[{'green' if r.good else 'red'}]{change}[/]"
+        status = message(f"kpi_status_{r.status}", lg) if r.status == "ok" else (r.reason or r.status)
+        if r.notes:
+            status += " *"
+            notes += [f"{r.name}: {n}" for n in r.notes]
+        t.add_row(
+            r.name,
+            r.id,
+            format_value(r.value, r.unit, lg, currency, top=3),
+            format_value(r.previous, r.unit, lg, currency, top=3) if r.previous is not None else "",
+            change,
+            format_value(r.target, r.unit, lg, currency) if r.target is not None else "",
+            status,
+        )
+    con.print(t)
+    for n in notes:
+        con.print(f"[dim]* {n}[/dim]")
+    for dim in results.by:
+        _print_breakdown(con, results, dim)
+
+
+def _print_breakdown(con, results, dim: str) -> None:
+    """One table per dimension: a row per KPI (distributions left to JSON), a column per key."""
+    from rich.table import Table
+
+    from ..engine.format import format_value, key_label
+    from ..i18n import message
+
+    lg, currency = results.lang, results.currency
+    rows = [r for r in results if r.by and r.by.get(dim) and r.unit != "distribution"]
+    keys: list[str] = []
+    for r in rows:
+        keys += [k for k in r.by[dim] if k not in keys]
+    if not rows:
+        return
+    t = Table(title=message("kpi_title_by", lg, period=results.period.label, dim=message(f"kpi_dim_{dim}", lg)))
+    t.add_column(message("kpi_h_kpi", lg))
+    for k in keys:
+        t.add_column(key_label(k, lg), justify="right")
+    for r in rows:
+        t.add_row(r.name, *[format_value(r.by[dim].get(k), r.unit, lg, currency) if k in r.by[dim] else "" for k in keys])
+    con.print(t)
+
+
+def _print_catalog(recs: list[dict[str, Any]], lang: str) -> None:
+    from rich.table import Table
+
+    from ..i18n import message
+
+    con = _console()
+    t = Table(title=message("kpi_catalogue_title", lang), show_lines=False)
+    for code in ("kpi_h_id", "kpi_h_name", "kpi_h_formula", "kpi_h_unit", "kpi_h_direction"):
+        t.add_column(message(code, lang), overflow="fold")
+    section = None
+    for r in recs:
+        if r["section"] != section:
+            section = r["section"]
+            t.add_row("", f"[bold]{r['section_name']}[/bold]", "", "", "")
+        t.add_row(r["id"], r["name"], r["formula"], r["unit_name"], r["direction_name"])
+    con.print(t)

@@ -1,0 +1,1 @@
+"""The KPI declarations of ``kpis.md``, one module per section of the catalogue."""

@@ -1,0 +1,639 @@
+"""The evaluator: walks metric declarations over a dataset, for one or more periods.
+
+One :class:`Evaluator` serves a whole ``compute`` call (current, previous and year-ago periods, or a
+13-month series) and caches everything that does not change between KPIs:
+
+* each table conformed once (date fields as midnight ``datetime64``, numbers as ``float64``);
+* row-filter masks per (table, filter) and window masks per (table, window, period) -- every KPI on
+  won deals closed in October shares one mask;
+* derived-source frames per (source, period), dimension columns per (table, dimension);
+* metric results per (metric, period) and breakdowns per (metric, period, dimension).
+
+Statuses follow ``kpis.md``: ``missing_input`` when a declared input is absent (reason naming it),
+``no_data`` when a denominator is zero or empty (value None), otherwise ``ok``. No inf, no NaN
+leaves this module: a non-finite result becomes ``no_data``.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+from datetime import date
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from ..config import Config
+from ..dataset import Dataset
+from ..periods import Period
+from ..schema import DERIVED, TABLES
+from .model import (
+    Derived,
+    Distribution,
+    Fallback,
+    Funnel,
+    Measure,
+    Metric,
+    NoData,
+    Note,
+    Ratio,
+    Ref,
+    Simple,
+    Variants,
+    Window,
+)
+from .sources import CUSTOMER_DIMS, SOURCES
+
+NONE_KEY = "(none)"  # breakdown key of rows without a value for the dimension
+
+
+@dataclass
+class Eval:
+    """A metric's value for one period, with its status and what the reader should know."""
+
+    value: Any = None
+    status: str = "ok"  # ok | no_data | missing_input
+    missing: tuple[str, ...] = ()
+    reason: Note | None = None
+    notes: tuple[Note, ...] = ()
+    detail: dict | None = None
+
+    @property
+    def ok(self) -> bool:
+        return self.status == "ok"
+
+
+def _missing_eval(missing: list[str] | tuple[str, ...]) -> Eval:
+    m = tuple(dict.fromkeys(missing))
+    return Eval(None, "missing_input", m, Note("missing_input", {"what": ", ".join(m)}))
+
+
+def _no_data(code: str = "no_data", notes: tuple[Note, ...] = (), **params: Any) -> Eval:
+    return Eval(None, "no_data", (), Note(code, params), notes)
+
+
+def finite(x: Any) -> float | None:
+    """``x`` as a float, or None if missing, NaN or infinite."""
+    if x is None:
+        return None
+    try:
+        f = float(x)
+    except (TypeError, ValueError):
+        return None
+    return f if math.isfinite(f) else None
+
+
+class Evaluator:
+    def __init__(self, ds: Dataset, config: Config | None = None, as_of: date | None = None) -> None:
+        from .registry import REGISTRY  # late: the registry's declarations import this module's callers
+
+        self.ds = ds
+        self.config = config or Config()
+        self.registry = REGISTRY
+        self.as_of = as_of or date.today()
+        self._tables: dict[str, pd.DataFrame | None] = {}
+        self._masks: dict[tuple, pd.Series] = {}
+        self._sources: dict[tuple, pd.DataFrame] = {}
+        self._dims: dict[tuple, pd.Series | None] = {}
+        self._maps: dict[tuple, Any] = {}  # lookups, joins and choices that do not depend on the period
+        self._evals: dict[tuple, Eval] = {}
+        self._filled: dict[tuple[str, str], bool] = {}
+        self._missing: dict[int, list[str]] = {}
+        self._bys: dict[tuple, Any] = {}
+
+    # -- inputs ------------------------------------------------------------------------------------
+    def table(self, name: str) -> pd.DataFrame | None:
+        """The canonical table, conformed: date fields at midnight, datetime fields as datetime64,
+        money/number/rate fields as float64 (what a UDF passes from cells is coerced here)."""
+        if name not in self._tables:
+            df = self.ds.get(name)
+            self._tables[name] = None if df is None else _conform(name, df)
+        return self._tables[name]
+
+    def available(self, table: str, fld: str | None = None) -> bool:
+        df = self.table(table)
+        return df is not None and (fld is None or fld in df.columns)
+
+    def filled(self, table: str, fld: str) -> bool:
+        """Present and holding at least one value (an empty table counts as filled)."""
+        k = (table, fld)
+        if k not in self._filled:
+            df = self.table(table)
+            self._filled[k] = df is not None and fld in df.columns and (len(df) == 0 or bool(df[fld].notna().any()))
+        return self._filled[k]
+
+    def _need(self, spec: str) -> str | None:
+        """What is missing for one ``table`` / ``table.field`` need (None if present)."""
+        t, _, f = spec.partition(".")
+        if self.table(t) is None:
+            return t
+        return None if not f or self.available(t, f) else spec
+
+    def missing_measure(self, m: Measure) -> list[str]:
+        if m.table in SOURCES:
+            return [x for x in (self._need(s) for s in SOURCES[m.table].needs) if x]
+        if self.table(m.table) is None:
+            return [m.table]
+        out = [f"{m.table}.{f}" for f in m.fields if not self.available(m.table, f)]
+        for group in m.any_of:
+            if not any(self.available(m.table, f) for f in group):
+                out.append(" / ".join(f"{m.table}.{f}" for f in group))
+        return out
+
+    def missing(self, ref: Ref | Fallback) -> list[str]:
+        """Inputs the metric needs and the dataset lacks (empty: computable)."""
+        if isinstance(ref, Fallback):
+            return []
+        metric = self.resolve(ref)
+        k = id(metric)
+        if k not in self._missing:
+            self._missing[k] = self._find_missing(metric)
+        return self._missing[k]
+
+    def _find_missing(self, metric: Metric) -> list[str]:
+        if isinstance(metric, Simple):
+            return self.missing_measure(metric.measure)
+        if isinstance(metric, Ratio):
+            return self.missing(metric.num) + self.missing(metric.den)
+        if isinstance(metric, Derived):
+            return [x for r in metric.inputs.values() for x in self.missing(r)]
+        if isinstance(metric, Distribution):
+            out = self.missing_measure(metric.measure)
+            if self.table(metric.measure.table) is not None and not self.available(metric.measure.table, metric.field):
+                out.append(f"{metric.measure.table}.{metric.field}")
+            return out
+        if isinstance(metric, Funnel):
+            out = self.missing_measure(metric.measure)
+            t = metric.measure.table
+            if self.table(t) is not None and not any(self.available(t, f) for f in metric.step_fields):
+                out.append(" / ".join(f"{t}.{f}" for f in metric.step_fields))
+            return out
+        if isinstance(metric, Variants):
+            chosen = self._choose(metric)
+            return [] if chosen is not None else self.missing(metric.options[0][0])
+        raise TypeError(metric)
+
+    def _choose(self, v: Variants) -> tuple[Metric, str | None] | None:
+        """First option whose inputs are present and hold data; else the first merely present."""
+        k = ("choice", id(v))
+        if k not in self._maps:
+            usable = [(m, note) for m, note in v.options if not self.missing(m)]
+            filled = [(m, note) for m, note in usable
+                      if all(self.filled(*spec.split(".", 1)) for spec in self.inputs(m) if "." in spec and " / " not in spec)]
+            self._maps[k] = (filled or usable or [None])[0]
+        return self._maps[k]
+
+    def inputs(self, ref: Ref) -> list[str]:
+        """Every ``table.field`` the metric reads (required ones), for the catalogue and the reader."""
+        return metric_inputs(self.resolve(ref))
+
+    def resolve(self, ref: Ref) -> Metric:
+        return self.registry[ref].metric if isinstance(ref, str) else ref
+
+    def link(self, table: str, key: str, other: str, other_key: str) -> tuple[pd.DataFrame, np.ndarray]:
+        """Rows of ``other`` (first row per key) and, for each row of ``table``, the position of its
+        match there (−1: none) -- computed once, so each period's join is a numpy take."""
+        k = ("link", table, key, other, other_key)
+        if k not in self._maps:
+            right = self.table(other)
+            right = right.loc[right[other_key].notna()].drop_duplicates(other_key).reset_index(drop=True)
+            keys = self.table(table)[key]
+            has = keys.notna().to_numpy()
+            pos = np.full(len(keys), -1, dtype=np.int64)
+            pos[has] = pd.Index(right[other_key]).get_indexer(keys[has])
+            self._maps[k] = (right, pos)
+        right, pos = self._maps[k]
+        return right, pos.copy()
+
+    # -- rows --------------------------------------------------------------------------------------
+    def source(self, name: str, p: Period) -> pd.DataFrame:
+        key = (name, p)
+        if key not in self._sources:
+            self._sources[key] = SOURCES[name].build(self, p)
+        return self._sources[key]
+
+    def _frame(self, m: Measure, p: Period) -> pd.DataFrame:
+        return self.source(m.table, p) if m.table in SOURCES else self.table(m.table)
+
+    def select(self, m: Measure, p: Period) -> tuple[pd.DataFrame, pd.Series, pd.Series | None]:
+        """``(frame, mask, weights)``: the measure's rows are ``frame[mask]``; ``weights`` (aligned on
+        those rows) when the window weighs rows (monthly spend cut by a custom period)."""
+        df = self._frame(m, p)
+        derived = m.table in SOURCES
+        mask = pd.Series(True, index=df.index)
+        if m.where is not None:
+            k = ("where", m.table, m.where.key, p if derived else None)
+            if k not in self._masks:
+                self._masks[k] = m.where.fn(df, self)
+            mask = self._masks[k]
+        weights = None
+        if m.window is not None:
+            w = self.window_mask(m.table, m.window, p)
+            if w.dtype == bool:
+                mask = mask & w
+            else:
+                mask = mask & (w > 0)
+                weights = w[mask]
+        return df, mask, weights
+
+    def window_mask(self, table: str, window: Window, p: Period) -> pd.Series:
+        """The window's mask (or weights) over a canonical table, cached per period."""
+        k = ("window", table, window.key, p)
+        if k not in self._masks:
+            self._masks[k] = window.fn(self.table(table), p, self)
+        return self._masks[k]
+
+    def values(self, m: Measure, df: pd.DataFrame, mask: pd.Series) -> pd.Series:
+        """The measure's expression over its rows (only the columns it reads are taken)."""
+        if isinstance(m.expr, str):
+            return df.loc[mask, m.expr]
+        cols = [c for c in m.expr.fields + m.expr.optional if c in df.columns]
+        return m.expr.fn(df.loc[mask, cols], self)
+
+    def aggregate(self, m: Measure, p: Period, dim: str | None = None) -> float | pd.Series | None:
+        """The measure's total (``dim`` None) or its Series by breakdown key (None: the rows do not
+        carry that dimension)."""
+        df, mask, w = self.select(m, p)
+        keys = None
+        if dim is not None:
+            keys = self.dim_keys(m.table, df, dim)
+            if keys is None:
+                return None
+            keys = keys[mask]
+        if m.agg == "count":
+            if w is None:
+                if keys is None:
+                    return float(mask.sum())
+                counts = keys.value_counts(sort=False)
+                return counts[counts > 0].astype("float64")
+            vals = w
+        else:
+            vals = self.values(m, df, mask).astype("float64") if m.agg == "sum" else self.values(m, df, mask)
+            if w is not None:
+                vals = vals * w
+        if m.agg == "nunique":
+            return float(vals.nunique()) if keys is None else vals.groupby(keys, sort=False, observed=True).nunique().astype("float64")
+        if keys is None:
+            return float(vals.sum())
+        return vals.groupby(keys, sort=False, observed=True).sum().astype("float64")
+
+    # -- dimensions --------------------------------------------------------------------------------
+    def dim_keys(self, table: str, df: pd.DataFrame, dim: str) -> pd.Series | None:
+        """Breakdown key of each row of ``df`` (``(none)`` where it has no value), or None when the
+        rows cannot carry ``dim``: own column, else team via rep → team table, else customer
+        attributes via customer_id → customers table."""
+        derived = table in SOURCES
+        k = (table, dim)
+        if not derived and k in self._dims:
+            return self._dims[k]
+        s = self._dim_values(table, df, dim)
+        if s is not None:
+            s = _as_keys(s)
+        if not derived:
+            self._dims[k] = s
+        return s
+
+    def _dim_values(self, table: str, df: pd.DataFrame, dim: str) -> pd.Series | None:
+        own = "channel" if table == "spend" and dim == "source" else dim
+        if own in df.columns:
+            return df[own]
+        if dim == "team":
+            reps = self._dim_values(table, df, "rep")
+            lookup = self._lookup("team", "rep", "team")
+            return None if reps is None or lookup is None else reps.map(lookup)
+        if dim in CUSTOMER_DIMS and "customer_id" in df.columns:
+            lookup = self._lookup("customers", "customer_id", dim)
+            return None if lookup is None else df["customer_id"].map(lookup)
+        return None
+
+    def _lookup(self, table: str, key: str, value: str) -> pd.Series | None:
+        """``key → value`` from a table (the last row with a value wins for repeated keys)."""
+        k = (table, key, value)
+        if k not in self._maps:
+            df = self.table(table)
+            if df is None or key not in df.columns or value not in df.columns:
+                self._maps[k] = None
+            else:
+                pairs = df.loc[df[key].notna() & df[value].notna(), [key, value]].drop_duplicates(key, keep="last")
+                self._maps[k] = pd.Series(pairs[value].to_numpy(), index=pairs[key].to_numpy())
+        return self._maps[k]
+
+    # -- metrics: totals ---------------------------------------------------------------------------
+    def evaluate(self, ref: Ref, p: Period) -> Eval:
+        metric = self.resolve(ref)
+        k = (id(metric), p)
+        if k not in self._evals:
+            miss = self.missing(metric)
+            self._evals[k] = _missing_eval(miss) if miss else self._evaluate(metric, p)
+        return self._evals[k]
+
+    def _evaluate(self, metric: Metric, p: Period) -> Eval:
+        if isinstance(metric, Simple):
+            value = self.aggregate(metric.measure, p)
+            notes: tuple[Note, ...] = ()
+            if metric.note is not None:
+                df, mask, _ = self.select(metric.measure, p)
+                notes = tuple(metric.note(df.loc[mask], self))
+            return Eval(value, "ok", notes=notes)
+        if isinstance(metric, Ratio):
+            num, den = self.evaluate(metric.num, p), self.evaluate(metric.den, p)
+            notes = num.notes + tuple(n for n in den.notes if n not in num.notes)
+            if not den.ok or not num.ok:
+                return _no_data(notes=notes)
+            value = finite(metric.scale * num.value / den.value) if den.value else None
+            if value is None:
+                return _no_data(notes=notes)
+            detail = self._ratio_detail(metric, p, den.value) if metric.detail else None
+            return Eval(value, "ok", notes=notes, detail=detail)
+        if isinstance(metric, Derived):
+            return self._derived(metric, p)
+        if isinstance(metric, Distribution):
+            counts = self._distribution_counts(metric, p, None)
+            return _share_eval(counts, metric.order)
+        if isinstance(metric, Funnel):
+            counts = self._funnel_counts(metric, p, None)
+            value = _funnel_value(counts, metric.steps)
+            return Eval(value, "ok") if value is not None else _no_data()
+        if isinstance(metric, Variants):
+            chosen, note = self._choose(metric)
+            e = self.evaluate(chosen, p)
+            if note:
+                e = Eval(e.value, e.status, e.missing, e.reason, (Note(note),) + e.notes, e.detail)
+            return e
+        raise TypeError(metric)
+
+    def _ratio_detail(self, metric: Ratio, p: Period, den: float) -> dict[str, float | None]:
+        """The numerator split by ``metric.detail`` (a field of its rows), over the total denominator."""
+        num = self.resolve(metric.num)
+        assert isinstance(num, Simple)
+        df, mask, _ = self.select(num.measure, p)
+        if metric.detail not in df.columns:
+            return {}
+        counts = _as_keys(df.loc[mask, metric.detail]).value_counts()
+        return {str(k): finite(metric.scale * v / den) for k, v in sorted(counts.items()) if v > 0}
+
+    def _derived(self, metric: Derived, p: Period) -> Eval:
+        values: dict[str, float | None] = {}
+        notes: list[Note] = []
+        missing: list[str] = []
+        empty: list[str] = []
+        for name, ref in metric.inputs.items():
+            if isinstance(ref, Fallback):
+                e = self.evaluate(ref.ref, p) if not self.missing(ref.ref) else None
+                if e is None or not e.ok:
+                    values[name] = ref.default
+                    notes.append(Note(ref.note))
+                    continue
+            else:
+                e = self.evaluate(ref, p)
+                if e.status == "missing_input":
+                    missing.extend(e.missing)
+                    continue
+            notes.extend(n for n in e.notes if n not in notes)
+            values[name] = finite(e.value) if e.ok else None
+            if values[name] is None:
+                empty.append(ref if isinstance(ref, str) else name)
+        if missing:
+            return _missing_eval(missing)
+        out = metric.fn(values, p)
+        if isinstance(out, NoData):
+            return _no_data(out.code, tuple(notes), **out.params)
+        value = finite(out)
+        if value is None:
+            return _no_data("kpi_no_data_inputs", tuple(notes), what=", ".join(empty) or "—") if empty else _no_data(notes=tuple(notes))
+        return Eval(value, "ok", notes=tuple(notes))
+
+    def _distribution_counts(self, metric: Distribution, p: Period, dim: str | None):
+        df, mask, _ = self.select(metric.measure, p)
+        cats = _as_keys(df.loc[mask, metric.field])
+        if dim is None:
+            return cats.value_counts()
+        keys = self.dim_keys(metric.measure.table, df, dim)
+        if keys is None:
+            return None
+        return pd.crosstab(keys[mask], cats)
+
+    def _funnel_counts(self, metric: Funnel, p: Period, dim: str | None):
+        df, mask, _ = self.select(metric.measure, p)
+        reached = metric.reached(df.loc[mask], self).astype("int64")
+        if dim is None:
+            return reached.sum()
+        keys = self.dim_keys(metric.measure.table, df, dim)
+        if keys is None:
+            return None
+        return reached.groupby(keys[mask], observed=True).sum()
+
+    # -- metrics: breakdowns -----------------------------------------------------------------------
+    def breakdown(self, ref: Ref, p: Period, dim: str) -> pd.Series | dict | None:
+        """Values by key of ``dim`` (a float Series, NaN = no data; a dict of dicts for
+        distributions and funnels), or None when the metric's rows do not carry ``dim`` or its
+        inputs are missing."""
+        metric = self.resolve(ref)
+        k = (id(metric), p, dim)
+        if k not in self._bys:
+            self._bys[k] = None if self.missing(metric) else self._breakdown(metric, p, dim)
+        return self._bys[k]
+
+    def _breakdown(self, metric: Metric, p: Period, dim: str):
+        if isinstance(metric, Simple):
+            return self.aggregate(metric.measure, p, dim)
+        if isinstance(metric, Ratio):
+            num, den = self._aligned([metric.num, metric.den], p, dim)
+            if num is None:
+                return None
+            return (metric.scale * num / den.where(den != 0)).replace([np.inf, -np.inf], np.nan)
+        if isinstance(metric, Derived):
+            return self._derived_breakdown(metric, p, dim)
+        if isinstance(metric, Distribution):
+            table = self._distribution_counts(metric, p, dim)
+            if table is None:
+                return None
+            return {str(key): _share_eval(row, metric.order).value for key, row in table.iterrows() if row.sum() > 0}
+        if isinstance(metric, Funnel):
+            table = self._funnel_counts(metric, p, dim)
+            if table is None:
+                return None
+            return {str(key): _funnel_value(row, metric.steps) for key, row in table.iterrows()}
+        if isinstance(metric, Variants):
+            chosen, _ = self._choose(metric)
+            return self.breakdown(chosen, p, dim)
+        raise TypeError(metric)
+
+    def _aligned(self, refs: list[Ref], p: Period, dim: str) -> list[pd.Series | None]:
+        """Breakdowns of several metrics on the union of their keys; a sum/count is 0 where a key has
+        no rows, any other metric has no value there (NaN)."""
+        series = [self.breakdown(r, p, dim) for r in refs]
+        if any(s is None for s in series):
+            return [None] * len(series)
+        index = series[0].index
+        for s in series[1:]:
+            index = index.union(s.index)
+        return [
+            s.reindex(index, fill_value=0.0) if isinstance(self.resolve(r), Simple) else s.reindex(index)
+            for r, s in zip(refs, series)
+        ]
+
+    def _derived_breakdown(self, metric: Derived, p: Period, dim: str) -> pd.Series | None:
+        names, refs, defaults = [], [], {}
+        for name, ref in metric.inputs.items():
+            if isinstance(ref, Fallback):
+                defaults[name] = ref.default
+                if self.missing(ref.ref) or self.breakdown(ref.ref, p, dim) is None:
+                    continue
+                ref = ref.ref
+            names.append(name)
+            refs.append(ref)
+        aligned = self._aligned(refs, p, dim)
+        if refs and aligned[0] is None:
+            return None
+        frame = pd.DataFrame(dict(zip(names, aligned)))
+        out = {}
+        for key, row in frame.iterrows():  # one iteration per breakdown key (reps, products…), not per row
+            vals = {n: finite(row[n]) for n in names}
+            for n, d in defaults.items():
+                if vals.get(n) is None:
+                    vals[n] = d
+            r = metric.fn(vals, p)
+            out[key] = np.nan if isinstance(r, NoData) or finite(r) is None else float(r)
+        return pd.Series(out, dtype="float64")
+
+
+def _as_keys(s: pd.Series) -> pd.Series:
+    """Breakdown keys as a categorical of strings, ``(none)`` for missing values (categorical: a
+    million-row group-by works on integer codes)."""
+    if not isinstance(s.dtype, pd.CategoricalDtype):
+        s = s.astype("category")
+    if not pd.api.types.is_string_dtype(s.cat.categories) or s.cat.categories.dtype == object:
+        s = s.cat.rename_categories([str(c) for c in s.cat.categories])
+    if s.isna().any():
+        if NONE_KEY not in s.cat.categories:
+            s = s.cat.add_categories([NONE_KEY])
+        s = s.fillna(NONE_KEY)
+    return s
+
+
+def _share_eval(counts: pd.Series, order: tuple[str, ...]) -> Eval:
+    """Shares of the categories that have rows, in ``order`` then by count; no data when none."""
+    counts = counts[counts > 0]
+    total = float(counts.sum())
+    if total <= 0:
+        return _no_data()
+    keys = sorted(counts.index, key=lambda k: (order.index(k) if k in order else len(order), k == NONE_KEY, -counts[k], k))
+    value = {str(k): float(counts[k]) / total for k in keys}
+    return Eval(value, "ok", detail={"counts": {str(k): int(counts[k]) for k in keys}, "total": int(total)})
+
+
+def _funnel_value(counts: pd.Series, steps: tuple[str, ...]) -> dict | None:
+    first = float(counts[steps[0]])
+    if first <= 0:
+        return None
+    out, prev = {}, None
+    for s in steps:
+        c = float(counts[s])
+        out[s] = {
+            "count": int(c),
+            "rate": None if prev is None else (c / prev if prev else None),
+            "share": c / first,
+        }
+        prev = c
+    return out
+
+
+def metric_inputs(metric: Metric) -> list[str]:
+    """Required ``table.field`` inputs of a metric (first option of a Variants), deduplicated."""
+    from .registry import REGISTRY
+
+    def walk(m) -> list[str]:
+        if isinstance(m, str):
+            return walk(REGISTRY[m].metric)
+        if isinstance(m, Fallback):
+            return []
+        if isinstance(m, Simple):
+            return _measure_inputs(m.measure)
+        if isinstance(m, Ratio):
+            return walk(m.num) + walk(m.den)
+        if isinstance(m, Derived):
+            return [x for r in m.inputs.values() for x in walk(r)]
+        if isinstance(m, Distribution):
+            return _measure_inputs(m.measure) + [f"{m.measure.table}.{m.field}"]
+        if isinstance(m, Funnel):
+            return _measure_inputs(m.measure) + [" / ".join(f"{m.measure.table}.{f}" for f in m.step_fields)]
+        if isinstance(m, Variants):
+            return walk(m.options[0][0])
+        raise TypeError(m)
+
+    return list(dict.fromkeys(walk(metric)))
+
+
+def _measure_inputs(m: Measure) -> list[str]:
+    if m.table in SOURCES:
+        return list(SOURCES[m.table].needs)
+    return [f"{m.table}.{f}" for f in m.fields] + [" / ".join(f"{m.table}.{f}" for f in g) for g in m.any_of]
+
+
+def _conform(name: str, df: pd.DataFrame) -> pd.DataFrame:
+    """Coerce the columns of a canonical table to their schema dtypes (no copy when already right).
+
+    Closed-vocabulary columns (status, activity type, outcome…) become ``category``: comparing a
+    million activity types with ``"call"`` then compares small integer codes (hundreds of times
+    faster than comparing strings)."""
+    spec = TABLES.get(name)
+    if spec is None:
+        return df
+    changes: dict[str, pd.Series] = {}
+    for f in spec.fields + DERIVED.get(name, ()):
+        if f.name not in df.columns:
+            continue
+        s = df[f.name]
+        if f.kind in ("date", "datetime", "month"):
+            if not pd.api.types.is_datetime64_any_dtype(s):
+                s = pd.to_datetime(s, errors="coerce", format="mixed")
+            if getattr(s.dt, "tz", None) is not None:
+                s = s.dt.tz_localize(None)
+            if f.kind != "datetime":
+                s = s.dt.normalize()
+            changes[f.name] = s
+        elif f.kind in ("money", "number", "rate") and s.dtype != "float64":
+            changes[f.name] = pd.to_numeric(s, errors="coerce").astype("float64")
+        elif f.kind == "category" and not isinstance(s.dtype, pd.CategoricalDtype):
+            changes[f.name] = s.astype("category")
+    return df.assign(**changes) if changes else df
+
+
+def metric_tables(metric: Metric | str) -> set[str]:
+    """Every table a metric may read (all options of a Variants, optional tables of sources): what
+    the reader must load for it."""
+    from .registry import REGISTRY
+
+    if isinstance(metric, str):
+        metric = REGISTRY[metric].metric
+    if isinstance(metric, Fallback):
+        return metric_tables(metric.ref)
+    if isinstance(metric, (Simple, Distribution, Funnel)):
+        t = metric.measure.table
+        return set(SOURCES[t].tables) if t in SOURCES else {t}
+    if isinstance(metric, Ratio):
+        return metric_tables(metric.num) | metric_tables(metric.den)
+    if isinstance(metric, Derived):
+        return set().union(*(metric_tables(r) for r in metric.inputs.values()))
+    if isinstance(metric, Variants):
+        return set().union(*(metric_tables(m) for m, _ in metric.options))
+    raise TypeError(metric)
+
+
+def tables_needed(kpi_ids: list[str], dims: tuple[str, ...] = ()) -> set[str]:
+    """Tables to read for these KPIs and breakdowns (team → team table; customer attributes →
+    customers table, joined on customer_id)."""
+    from .registry import REGISTRY
+
+    out: set[str] = set()
+    for k in kpi_ids:
+        out |= metric_tables(REGISTRY[k].metric)
+        if REGISTRY[k].target is not None:
+            out |= metric_tables(REGISTRY[k].target)
+    if "team" in dims:
+        out.add("team")
+    if set(dims) & set(CUSTOMER_DIMS):
+        out.add("customers")
+    return out

@@ -1,0 +1,117 @@
+"""Derived sources: frames built from several canonical tables for one period.
+
+Some KPIs aggregate rows that no single table holds: credited revenue (deals × splits), prorated
+quotas (targets × team), activities on the deals won in P, activities on the customers active in P.
+Each source is declared with the inputs it reads (so ``missing_input`` stays automatic) and a pure
+``build(ev, period) -> DataFrame`` already restricted to the period; measures then aggregate its
+rows like any table's, and break them down by the columns it carries.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Callable
+
+import numpy as np
+import pandas as pd
+
+from ..credit import credit_lines, credited_by_rep, prorated_quotas
+from ..periods import Period
+from .blocks import ACTIVE_AT_END, during
+
+if TYPE_CHECKING:
+    from .evaluate import Evaluator
+
+# Breakdown columns a deal or a customer passes on to the rows built from it.
+DEAL_DIMS = ("rep", "product", "location", "source", "deal_type", "customer_id")
+CUSTOMER_DIMS = ("customer_id", "rep", "segment", "location", "source")
+
+
+@dataclass(frozen=True)
+class Source:
+    name: str
+    needs: tuple[str, ...]  # "table" or "table.field"
+    build: Callable[["Evaluator", Period], pd.DataFrame]
+    also_reads: tuple[str, ...] = ()  # optional tables it uses when present (splits, team)
+
+    @property
+    def tables(self) -> tuple[str, ...]:
+        return tuple(dict.fromkeys(n.split(".")[0] for n in self.needs + self.also_reads))
+
+
+def _quota_frame(q: pd.Series) -> pd.DataFrame:
+    return pd.DataFrame({"rep": q.index.astype(object), "quota": q.to_numpy(dtype="float64")})
+
+
+def _quotas(ev: "Evaluator", p: Period) -> pd.DataFrame:
+    """Quota per rep prorated for days employed in P (team hire/leave dates), no ramp: the targets
+    table is taken as the quotas people actually carry."""
+    return _quota_frame(prorated_quotas(ev.table("targets"), ev.table("team"), p, ramp=None))
+
+
+def _period_quotas(ev: "Evaluator", p: Period) -> pd.DataFrame:
+    """Σ quota of P as the targets table states it (no proration for days employed): revenue's target."""
+    return _quota_frame(prorated_quotas(ev.table("targets"), None, p, ramp=None))
+
+
+def _next_quotas(ev: "Evaluator", p: Period) -> pd.DataFrame:
+    """Σ quota of the next period (months cut by a custom range in proportion to their days)."""
+    return _quota_frame(prorated_quotas(ev.table("targets"), None, p.next(), ramp=None))
+
+
+def _credit(ev: "Evaluator", p: Period) -> pd.DataFrame:
+    """Credited revenue lines of the reps carrying a quota in P (splits, no deal-type weights)."""
+    lines = credit_lines(ev.table("deals"), ev.table("splits"), p)
+    quota_reps = set(ev.source("quotas", p)["rep"])
+    return lines.loc[lines["rep"].isin(quota_reps)].reset_index(drop=True)
+
+
+def _attainment(ev: "Evaluator", p: Period) -> pd.DataFrame:
+    """One row per rep with a quota in P: credited, quota, at_quota (attainment ≥ 100 %)."""
+    q = ev.source("quotas", p).set_index("rep")["quota"]
+    credited = credited_by_rep(ev.source("credit_lines", p)).reindex(q.index).fillna(0.0)
+    att = credited / q
+    return pd.DataFrame({"rep": q.index.astype(object), "credited": credited.to_numpy(), "quota": q.to_numpy(),
+                         "at_quota": (att >= 1 - 1e-9).to_numpy()})
+
+
+def _touches(ev: "Evaluator", p: Period) -> pd.DataFrame:
+    """Activities (of any date) linked by deal_id to the won deals closed in P, carrying the deal's
+    breakdown columns (the deal's rep, not the activity's: both sides of the ratio then agree)."""
+    deals, pos = ev.link("activities", "deal_id", "deals", "deal_id")
+    won = (deals["status"].eq("won") & p.contains(deals["close_date"])).fillna(False).to_numpy(dtype=bool)
+    rows = np.flatnonzero(pos >= 0)
+    rows = rows[won[pos[rows]]]
+    acts = ev.table("activities")
+    out = acts.iloc[rows][[c for c in ("deal_id", "type") if c in acts.columns]].reset_index(drop=True)
+    keep = [c for c in DEAL_DIMS if c in deals.columns]
+    return pd.concat([out, deals.iloc[pos[rows]][keep].reset_index(drop=True)], axis=1)
+
+
+def _engaged(ev: "Evaluator", p: Period) -> pd.DataFrame:
+    """Activities dated in P whose customer_id is a customer active at P.end, carrying the customer's
+    breakdown columns (customer's rep, segment, location, source)."""
+    cust, pos = ev.link("activities", "customer_id", "customers", "customer_id")
+    active = ACTIVE_AT_END.fn(cust, p, ev).to_numpy(dtype=bool)
+    in_p = ev.window_mask("activities", during("date"), p).to_numpy(dtype=bool)
+    rows = np.flatnonzero(in_p & (pos >= 0))
+    rows = rows[active[pos[rows]]]
+    keep = [c for c in CUSTOMER_DIMS if c in cust.columns]
+    return cust.iloc[pos[rows]][keep].reset_index(drop=True)
+
+
+_QUOTA_NEEDS = ("targets.rep", "targets.period", "targets.quota")
+_CREDIT_NEEDS = ("deals.status", "deals.close_date", "deals.amount", "deals.rep") + _QUOTA_NEEDS
+
+SOURCES: dict[str, Source] = {
+    s.name: s
+    for s in (
+        Source("quotas", _QUOTA_NEEDS, _quotas, ("team",)),
+        Source("period_quotas", _QUOTA_NEEDS, _period_quotas),
+        Source("next_quotas", _QUOTA_NEEDS, _next_quotas),
+        Source("credit_lines", _CREDIT_NEEDS, _credit, ("splits", "team")),
+        Source("rep_attainment", _CREDIT_NEEDS, _attainment, ("splits", "team")),
+        Source("touches", ("activities.deal_id", "deals.deal_id", "deals.status", "deals.close_date"), _touches),
+        Source("engaged", ("activities.date", "activities.customer_id", "customers.customer_id", "customers.start_date"), _engaged),
+    )
+}
