@@ -1,0 +1,421 @@
+"""One region of a sheet -> one canonical table, and the issues met on the way.
+
+The steps, in order, for the columns the table needs (other columns are never converted):
+
+1. cells of each column, merged cells copied down;
+2. distinct cells parsed by the field's kind (:mod:`.values`), category words mapped;
+3. blank rows and totals rows set aside (reported as ``ignored``);
+4. rows lacking a required field skipped (``skipped``, one issue per row);
+5. cells that could not be read left empty (``left_empty``, one issue per cell), conversions from
+   text noted once per column (``converted``);
+6. a wide layout (one column per month) turned into one row per (key, month).
+"""
+
+from __future__ import annotations
+
+import itertools
+import re
+import dataclasses
+from dataclasses import dataclass, field
+from functools import lru_cache
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from .. import vocab
+from ..config import Config
+from ..quality import Issue
+from ..schema import TABLES
+from .categories import CATEGORY_FIELDS, category_words
+from .headers import WIDE_TABLES, TableMatch
+from .locate import Region
+from .targets import months_to_rows
+from .text import fold
+from .values import Parsed, check_range, map_words, parse_dates, parse_numbers, parse_text
+
+# Beyond this many cells with the same problem in one column, the rest are summed up in one issue.
+MAX_CELL_ISSUES = 200
+# Expected ranges of number fields: (table, field) -> (low, high).
+RANGES: dict[tuple[str, str], tuple[float, float]] = {
+    ("surveys", "score"): (0, 10),
+    ("surveys", "csat"): (1, 5),
+    ("employee_surveys", "score"): (0, 10),
+}
+TEXT_KINDS = ("text", "name", "id", "category")
+MAX_LABEL_UNIQUES = 5000  # above this, a column is searched for "Total" only in likely rows
+
+
+@dataclass
+class Built:
+    """A canonical table as read from one region, with its Excel row numbers and issues."""
+
+    table: str
+    frame: pd.DataFrame
+    rows: np.ndarray  # Excel row number of each frame row
+    region: Region
+    match: TableMatch
+    headers: dict[str, str]  # field -> header as written
+    issues: list[Issue] = field(default_factory=list)
+
+
+@dataclass
+class _Column:
+    header: str
+    codes: np.ndarray
+    uniques: np.ndarray
+    parsed: Parsed
+    kind: str
+    field: str | None = None
+    _cells: dict[str, np.ndarray] = dataclasses.field(default_factory=dict, repr=False)  # ``field`` is taken
+
+    def cell(self, attr: str) -> np.ndarray:
+        """Per-cell values of a per-unique array (cells outside the uniques are empty); cached."""
+        cache = self._cells
+        if attr in cache:
+            return cache[attr]
+        arr = getattr(self.parsed, attr)
+        arr = arr.to_numpy() if isinstance(arr, pd.Series) else arr
+        if attr == "values":
+            missing = np.nan if arr.dtype.kind in "fO" else np.datetime64("NaT")
+        else:
+            missing = {"empty": True, "problem": None, "note": None}[attr]
+        if (self.codes < 0).any():
+            ext = np.empty(len(arr) + 1, dtype=arr.dtype)
+            ext[:-1] = arr
+            ext[-1] = missing
+            out = ext[np.where(self.codes < 0, len(arr), self.codes)]
+        else:
+            out = arr[self.codes] if len(arr) else np.empty(0, dtype=arr.dtype)
+        cache[attr] = out
+        return out
+
+    def raw(self, positions: np.ndarray) -> list[Any]:
+        return [self.uniques[c] if c >= 0 else None for c in self.codes[positions]]
+
+
+@lru_cache(maxsize=1)
+def _total_patterns() -> tuple[re.Pattern, re.Pattern]:
+    words = "|".join(sorted((re.escape(fold(w)) for w in vocab.TOTAL_WORDS), key=len, reverse=True))
+    qualifiers = r"(?: (?:general|generale|equipe|team|annuel|annuelle|annee|mois|year|month|ytd|mtd|qtd|trimestre|quarter|[qt][1-4]|\d+))*"
+    strict = re.compile(rf"^(?:{words}){qualifiers}$")
+    loose = re.compile(rf"^(?:{words})\b")
+    return strict, loose
+
+
+_TOTAL_START = re.compile(r"^\s*(?:total|totaux|grand|sous|sub|somme|sum|cumul|ensemble|overall)", re.IGNORECASE)
+
+
+def _total_words(uniques: np.ndarray, strict: re.Pattern, loose: re.Pattern, only: np.ndarray | None = None) -> tuple[np.ndarray, np.ndarray]:
+    """Which distinct cells read as a totals label (strictly: "Total 2026"; loosely: "Total Energies").
+
+    ``only``: the indices worth checking (all when None)."""
+    n = len(uniques)
+    is_strict, is_loose = np.zeros(n, dtype=bool), np.zeros(n, dtype=bool)
+    start = _TOTAL_START.match
+    indices = range(n) if only is None else only.tolist()
+    candidates = [i for i in indices if uniques[i].__class__ is str and start(uniques[i])]
+    for i in candidates:
+        f = fold(uniques[i])
+        is_strict[i] = bool(strict.match(f))
+        is_loose[i] = bool(loose.match(f))
+    return is_strict, is_loose
+
+
+def _trimmed(rows: list[list[Any]], width: int) -> list[list[Any]]:
+    """Rows cut at the region's last column when the sheet is much wider (formatting far right)."""
+    if rows and len(rows[0]) > 2 * width + 8:
+        return [r[:width] for r in rows]
+    return rows
+
+
+def _block(rows: list[list[Any]]) -> np.ndarray:
+    """The rows as a 2-D object array (calamine's rows are all as wide; ragged ones are padded)."""
+    if not rows:
+        return np.empty((0, 0), dtype=object)
+    width = len(rows[0])
+    if min(map(len, rows)) == width == max(map(len, rows)):  # rectangular: one flat pass, no shape discovery
+        flat = np.fromiter(itertools.chain.from_iterable(rows), dtype=object, count=width * len(rows))
+        return flat.reshape(len(rows), width)
+    width = max(len(r) for r in rows)
+    block = np.full((len(rows), width), "", dtype=object)
+    for i, r in enumerate(rows):  # rare: ragged rows (hand-made CSV)
+        block[i, : len(r)] = r
+    return block
+
+
+def _extract(block: np.ndarray, j: int, copy: bool) -> np.ndarray:
+    if j < block.shape[1]:
+        return block[:, j].copy() if copy else block[:, j]
+    return np.full(block.shape[0], "", dtype=object)
+
+
+def _fill_merged(region: Region, col: int, cells: np.ndarray) -> int:
+    """Copy the value of vertically merged cells onto every row they cover; returns cells filled."""
+    filled = 0
+    for r0, c0, r1, c1 in region.sheet.merged:
+        if c0 != col or r1 <= r0 or r1 < region.first_row or r0 > region.last_row:
+            continue
+        top = region.sheet.grid[r0][c0] if r0 < len(region.sheet.grid) else ""
+        a, b = max(r0 + 1, region.first_row), min(r1, region.last_row)
+        if b >= a:
+            cells[a - region.first_row : b - region.first_row + 1] = top
+            filled += b - a + 1
+    return filled
+
+
+def factorize(cells: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Codes and distinct values of an object array (None -> code -1), in order of appearance."""
+    codes, uniques = pd.factorize(cells)
+    return codes, np.asarray(uniques, dtype=object)
+
+
+def _parse(kind: str, uniques: np.ndarray, table: str, fld: str | None, cfg: Config, text_source: bool) -> Parsed:
+    if kind in ("date", "datetime", "month"):
+        return parse_dates(uniques, kind, cfg.date_order, text_source)
+    if kind in ("money", "number", "rate"):
+        p = parse_numbers(uniques, kind, text_source)
+        if fld and (table, fld) in RANGES:
+            p = check_range(p, *RANGES[(table, fld)])
+        return p
+    p = parse_text(uniques)
+    if kind == "category" and fld and (table, fld) in CATEGORY_FIELDS:
+        mapped = map_words(p.values, category_words(table, fld, cfg))
+        unknown = (mapped.isna() & p.values.notna()).to_numpy()
+        p.problem[unknown] = "unknown_category"
+        p.values = mapped
+    return p
+
+
+def _column(region: Region, rows: np.ndarray, col: int, kind: str, table: str, fld: str | None, cfg: Config) -> tuple[_Column, int]:
+    cells = _extract(rows, col, copy=bool(region.sheet.merged))
+    filled = _fill_merged(region, col, cells) if region.sheet.merged else 0
+    codes, uniques = factorize(cells)
+    parsed = _parse(kind, uniques, table, fld, cfg, region.sheet.text_source)
+    return _Column(region.header(col), codes, uniques, parsed, kind, fld), filled
+
+
+def build_table(region: Region, match: TableMatch, cfg: Config) -> Built:
+    """Read ``match.table`` from ``region`` (see the module docstring for the steps)."""
+    tname = match.table
+    table = TABLES[tname]
+    sheet = region.name
+    rows = _block(_trimmed(region.sheet.grid[region.first_row : region.last_row + 1], region.last_col + 1))
+    n = rows.shape[0]
+    excel_rows = np.arange(region.first_row, region.first_row + n) + 1
+    issues: list[Issue] = []
+
+    def issue(row: int | None, column: str | None, value: Any, action: str, code: str, fld: str | None = None, **params: Any) -> None:
+        issues.append(Issue(sheet, row, column, value, action, code, params, tname, fld))  # type: ignore[arg-type]
+
+    # 1-2. columns ----------------------------------------------------------------------------------
+    cols: dict[str, _Column] = {}
+    merged_filled = 0
+    for fld, col in match.columns.items():
+        c, filled = _column(region, rows, col, table.field(fld).kind, tname, fld, cfg)
+        cols[fld] = c
+        merged_filled += filled
+    value_field = WIDE_TABLES[tname][0] if match.wide else None
+    months: dict[int, tuple[pd.Timestamp, _Column]] = {}
+    for col, month in match.months.items():
+        c, filled = _column(region, rows, col, "money", tname, value_field, cfg)
+        months[col] = (month, c)
+        merged_filled += filled
+    label_cols = _label_columns(region, rows, match, cols, tname, cfg)
+    if merged_filled:
+        issue(None, None, None, "converted", "merged_filled", count=merged_filled)
+
+    # 3. blank and totals rows ----------------------------------------------------------------------
+    all_cols = list(cols.values()) + [c for _, c in months.values()]
+    blank = np.ones(n, dtype=bool)
+    for c in all_cols:
+        blank &= c.cell("empty")
+    required = [f for f in table.required if not (match.wide and f in ("period", value_field))]
+    missing_req = np.zeros(n, dtype=bool)
+    for f in required:
+        if f in cols:
+            missing_req |= _is_missing(cols[f].cell("values"))
+        else:
+            missing_req[:] = True
+    totals, total_label = _totals_rows(label_cols, missing_req)
+    totals &= ~blank
+    _excel_totals_row(region, issue)
+    blank_rows = excel_rows[blank]
+    if len(blank_rows):
+        issue(int(blank_rows[0]), None, None, "ignored", "blank_rows", count=int(len(blank_rows)), rows=_row_list(blank_rows))
+    for pos in np.flatnonzero(totals):
+        c = label_cols[total_label[pos]]
+        issue(int(excel_rows[pos]), c.header, c.raw(np.array([pos]))[0], "ignored", "totals_row")
+
+    # 4. rows lacking a required field ------------------------------------------------------------
+    skipped = missing_req & ~blank & ~totals
+    for pos in np.flatnonzero(skipped):
+        _skip_issue(issue, cols, required, pos, int(excel_rows[pos]), tname)
+    keep = ~(blank | totals | skipped)
+
+    # 5. cells left empty, conversions noted ----------------------------------------------------------
+    for c in all_cols:
+        _cell_issues(issue, c, keep, excel_rows, tname, cfg)
+
+    # 6. the frame ---------------------------------------------------------------------------------
+    headers = {f: c.header for f, c in cols.items()}
+    kept_rows = excel_rows[keep]
+    # Explicit dtypes: pandas would otherwise turn object columns of str into its "str" dtype.
+    all_kept = bool(keep.all())
+    data = {f: pd.Series(v, dtype=v.dtype, copy=False) for f in table.field_names if f in cols
+            for v in (cols[f].cell("values") if all_kept else cols[f].cell("values")[keep],)}
+    frame = pd.DataFrame(data, index=pd.RangeIndex(int(keep.sum())), copy=False)
+    if match.wide:
+        per_month = [(month, c.cell("values")[keep]) for month, c in months.values()]
+        frame, kept_rows = months_to_rows(frame, kept_rows, per_month, value_field)
+        headers["period"] = headers[value_field] = ", ".join(c.header for _, c in months.values())
+    return Built(tname, frame, kept_rows, region, match, headers, issues)
+
+
+def _label_columns(region: Region, rows: np.ndarray, match: TableMatch, cols: dict[str, _Column], tname: str,
+                   cfg: Config) -> list[_Column]:
+    """The columns a "Total" label may sit in: text columns among the region's first three, the first
+    text column, and the region's first column even when it is no field of the table."""
+    by_col = {col: cols[f] for f, col in match.columns.items()}
+    text_cols = [col for col in sorted(by_col) if by_col[col].kind in TEXT_KINDS]
+    label_cols = [by_col[col] for col in text_cols if col < region.first_col + 3]
+    if text_cols and by_col[text_cols[0]] not in label_cols:
+        label_cols.append(by_col[text_cols[0]])
+    if region.first_col not in by_col and region.first_col not in match.months:
+        c, _ = _column(region, rows, region.first_col, "text", tname, None, cfg)
+        label_cols.append(c)
+    return label_cols
+
+
+def _totals_rows(label_cols: list[_Column], missing_req: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Rows that are totals, and the index in ``label_cols`` of each one's label (-1 elsewhere).
+
+    A cell reading strictly as a total ("Total", "TOTAL général", "Sous-total 2026") makes its row a
+    totals row; one only starting like it ("Total Energies") does so when the row also lacks a
+    required field. Columns with many distinct values (ids, accounts) are searched only where a
+    totals row can be -- rows lacking a required field, and the last rows -- to stay fast.
+    """
+    n = len(missing_req)
+    strict, loose = _total_patterns()
+    totals = np.zeros(n, dtype=bool)
+    total_label = np.full(n, -1, dtype=np.int64)
+    maybe_total = missing_req.copy()
+    maybe_total[max(0, n - 3):] = True
+    for k, c in enumerate(label_cols):
+        only = None
+        if len(c.uniques) > MAX_LABEL_UNIQUES:
+            only = np.unique(c.codes[maybe_total])
+            only = only[only >= 0]
+        is_strict, is_loose = _total_words(c.uniques, strict, loose, only)
+        if not (is_strict.any() or is_loose.any()):
+            continue
+        idx = np.where(c.codes < 0, len(c.uniques), c.codes)
+        hit = np.append(is_strict, False)[idx] | (np.append(is_loose, False)[idx] & missing_req)
+        total_label = np.where(hit & (total_label < 0), k, total_label)
+        totals |= hit
+    return totals, total_label
+
+
+def _excel_totals_row(region: Region, issue) -> None:
+    """An Excel table's totals row sits just below its data: say it was left out."""
+    if not region.excel_table:
+        return
+    below = region.last_row + 1
+    grid = region.sheet.grid
+    if below >= len(grid):
+        return
+    cells = grid[below][region.first_col : region.last_col + 1]
+    filled = [(j, v) for j, v in enumerate(cells) if v != "" and v is not None]
+    if filled:
+        label = next((v for _, v in filled if isinstance(v, str)), filled[0][1])
+        col = region.first_col + next((j for j, v in filled if v is label), filled[0][0])
+        issue(below + 1, region.header(col), label, "ignored", "totals_row")
+
+
+def _is_missing(values: np.ndarray) -> np.ndarray:
+    if values.dtype == object:
+        return pd.isna(values)
+    return np.isnan(values) if values.dtype.kind == "f" else np.isnat(values)
+
+
+def _row_list(rows: np.ndarray, limit: int = 20) -> str:
+    shown = ", ".join(str(int(r)) for r in rows[:limit])
+    return shown + (f"… (+{len(rows) - limit})" if len(rows) > limit else "")
+
+
+def _skip_issue(issue, cols: dict[str, _Column], required: list[str], pos: int, row: int, tname: str) -> None:
+    """One issue for a skipped row: the unreadable required cell if there is one, else what is missing."""
+    missing = []
+    for f in required:
+        c = cols.get(f)
+        if c is None:
+            missing.append(f)
+            continue
+        code = c.codes[pos]
+        if code >= 0 and c.parsed.problem[code] is not None:
+            issue(row, c.header, c.uniques[code], "skipped", c.parsed.problem[code], f, **_problem_params(c, code, tname))
+            return
+        if code < 0 or pd.isna(c.parsed.values.iloc[code]):
+            missing.append(f)
+    first = cols.get(missing[0]) if missing else None
+    issue(row, first.header if first else None, None, "skipped", "missing_required", missing[0] if missing else None,
+          fields=", ".join(missing))
+
+
+def _problem_params(c: _Column, code: int, tname: str) -> dict[str, Any]:
+    if c.parsed.problem[code] == "out_of_range":
+        low, high = RANGES.get((tname, c.field or ""), (0, 100) if c.kind == "rate" else ("", ""))
+        if c.kind == "rate":
+            low, high = f"{low} %", f"{high} %"
+        return {"low": low, "high": high}
+    return {}
+
+
+def _cell_issues(issue, c: _Column, keep: np.ndarray, excel_rows: np.ndarray, tname: str, cfg: Config) -> None:
+    problem_u = c.parsed.problem
+    note_u = c.parsed.note
+    has_problem_u = problem_u.astype(bool)  # None -> False, a code -> True
+    has_note_u = note_u.astype(bool) & ~has_problem_u
+    if not (has_problem_u.any() or has_note_u.any()):
+        return
+    idx = np.where(c.codes < 0, len(problem_u), c.codes)
+    cell_problem = np.append(has_problem_u, False)[idx] & keep
+    # problems: one issue per cell (unknown category words: one per word), capped per code
+    if cell_problem.any():
+        positions = np.flatnonzero(cell_problem)
+        codes_at = c.codes[positions]
+        by_code: dict[str, list[int]] = {}
+        for pos, code in zip(positions, codes_at):
+            by_code.setdefault(problem_u[code], []).append(pos)
+        for pcode, plist in by_code.items():
+            if pcode == "unknown_category":
+                _unknown_words(issue, c, np.asarray(plist), excel_rows, tname)
+                continue
+            for pos in plist[:MAX_CELL_ISSUES]:
+                u = c.codes[pos]
+                params = _problem_params(c, u, tname)
+                issue(int(excel_rows[pos]), c.header, c.uniques[u], "left_empty", pcode, c.field, **params)
+            if len(plist) > MAX_CELL_ISSUES:
+                rest = len(plist) - MAX_CELL_ISSUES
+                issue(int(excel_rows[plist[MAX_CELL_ISSUES]]), c.header, None, "left_empty", "more_issues", c.field,
+                      count=rest, problem=pcode)
+    # notes: one issue per column and note
+    cell_note = np.append(has_note_u, False)[idx] & keep
+    if cell_note.any():
+        positions = np.flatnonzero(cell_note)
+        notes_at = note_u[c.codes[positions]]
+        for ncode in dict.fromkeys(notes_at):
+            sel = positions[notes_at == ncode]
+            example = c.uniques[c.codes[sel[0]]]
+            extra = {"order": "mdy" if cfg.date_order == "dmy" else "dmy"} if ncode == "date_order_swapped" else {}
+            issue(int(excel_rows[sel[0]]), c.header, example, "converted", ncode, c.field, count=int(len(sel)), **extra)
+
+
+def _unknown_words(issue, c: _Column, positions: np.ndarray, excel_rows: np.ndarray, tname: str) -> None:
+    builtin, attr = CATEGORY_FIELDS[(tname, c.field)]
+    codes_at = c.codes[positions]
+    for u in dict.fromkeys(codes_at):
+        sel = positions[codes_at == u]
+        issue(int(excel_rows[sel[0]]), c.header, c.uniques[u], "left_empty", "unknown_category", c.field,
+              count=int(len(sel)), rows=_row_list(excel_rows[sel], 10), choices=", ".join(builtin),
+              section=attr or f"{tname}.{c.field}", field_name=f"{tname}.{c.field}")

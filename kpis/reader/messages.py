@@ -1,0 +1,182 @@
+"""French and English texts of every reader issue and error (codes used in :class:`kpis.quality.Issue`).
+
+Each template may use ``{value}`` (the cell as found) and the issue's ``params``.
+"""
+
+from __future__ import annotations
+
+from ..i18n import register
+
+# Words used inside messages, by kind of value.
+KIND_WORDS = {
+    "date": ("date", "dates"),
+    "datetime": ("date et heure", "date-times"),
+    "month": ("mois", "months"),
+    "money": ("montant", "amounts"),
+    "number": ("nombre", "numbers"),
+    "rate": ("pourcentage", "percentages"),
+}
+
+MESSAGES = {
+    # -- files -----------------------------------------------------------------------------------
+    "encrypted_file": {
+        "fr": "{path} est protégé par un mot de passe : enregistrez une copie sans mot de passe",
+        "en": "{path} is password-protected: save a copy without a password",
+    },
+    "empty_file": {"fr": "{path} est vide", "en": "{path} is empty"},
+    # -- layout ----------------------------------------------------------------------------------
+    "table_found": {
+        "fr": "table {table} lue dans {range} ({rows} lignes)",
+        "en": "table {table} read from {range} ({rows} rows)",
+    },
+    "column_mapped": {
+        "fr": "colonne « {column} » → {table}.{field}",
+        "en": "column \"{column}\" → {table}.{field}",
+    },
+    "column_unmapped": {
+        "fr": "colonne « {column} » non utilisée (aucun champ de {table} ne lui correspond)",
+        "en": "column \"{column}\" not used (matches no field of {table})",
+    },
+    "sheet_unused": {
+        "fr": "feuille non reconnue comme une table de suivi : ignorée",
+        "en": "sheet not recognised as a tracking table: ignored",
+    },
+    "table_not_found": {
+        "fr": "aucune feuille ne ressemble à la table {table}",
+        "en": "no sheet looks like the {table} table",
+    },
+    "no_tables": {
+        "fr": "aucune table de suivi reconnue dans ce fichier (voir [mapping] dans la configuration)",
+        "en": "no tracking table recognised in this file (see [mapping] in the configuration)",
+    },
+    "wide_layout": {
+        "fr": "une colonne par mois : {count} colonnes de mois lues comme {table}.{field}",
+        "en": "one column per month: {count} month columns read as {table}.{field}",
+    },
+    "missing_required_column": {
+        "fr": "colonne obligatoire absente ({fields}) : table {table} non lue",
+        "en": "required column missing ({fields}): table {table} not read",
+    },
+    "header_thousands": {
+        "fr": "l'en-tête indique des milliers : les montants sont lus tels quels, sans multiplier",
+        "en": "the header says thousands: amounts are read as written, not multiplied",
+    },
+    "duplicate_source": {
+        "fr": "ressemble aussi à la table {table}, déjà lue dans {first} : ignorée (une seule feuille par table)",
+        "en": "also looks like the {table} table, already read from {first}: ignored (one sheet per table)",
+    },
+    "sheet_unused_near": {
+        "fr": "feuille ignorée : elle ressemble à la table {table} mais n'a pas de colonne {fields}",
+        "en": "sheet ignored: it looks like the {table} table but has no {fields} column",
+    },
+    # -- progress and configuration ------------------------------------------------------------
+    "reading_sheet": {"fr": "lecture de la feuille {sheet}", "en": "reading sheet {sheet}"},
+    "reading_table": {"fr": "table {table} : {range}", "en": "table {table}: {range}"},
+    "mapping_sheet_not_found": {
+        "fr": "feuille « {sheet} » introuvable ; feuilles du classeur : {sheets}",
+        "en": "sheet \"{sheet}\" not found; the workbook's sheets: {sheets}",
+    },
+    "mapping_header_empty": {
+        "fr": "la ligne {row} de la feuille {sheet} est vide",
+        "en": "row {row} of sheet {sheet} is empty",
+    },
+    "mapping_no_header": {
+        "fr": "aucune ligne d'en-têtes trouvée dans la feuille {sheet} : indiquez header_row",
+        "en": "no header row found in sheet {sheet}: give header_row",
+    },
+    "mapping_column_not_found": {
+        "fr": "colonne « {header} » introuvable dans {range} ; en-têtes : {headers}",
+        "en": "column \"{header}\" not found in {range}; headers: {headers}",
+    },
+    # -- rows --------------------------------------------------------------------------------------
+    "blank_rows": {
+        "fr": "{count} ligne(s) vide(s) ignorée(s) (lignes {rows})",
+        "en": "{count} blank row(s) ignored (rows {rows})",
+    },
+    "totals_row": {"fr": "ligne de total ignorée", "en": "totals row ignored"},
+    "missing_required": {
+        "fr": "valeur obligatoire absente ({fields})",
+        "en": "required value missing ({fields})",
+    },
+    "more_issues": {
+        "fr": "… et {count} autre(s) cellule(s) de cette colonne avec le même problème ({problem}), laissée(s) vide(s)",
+        "en": "… and {count} more cell(s) of this column with the same problem ({problem}), left empty",
+    },
+    # -- values -------------------------------------------------------------------------------------
+    "bad_date": {"fr": "date illisible", "en": "unreadable date"},
+    "bad_month": {"fr": "mois illisible", "en": "unreadable month"},
+    "bad_amount": {"fr": "montant illisible", "en": "unreadable amount"},
+    "amount_multiplier": {
+        "fr": "montant avec multiplicateur (k, M…) : saisissez le montant complet",
+        "en": "amount with a multiplier (k, M…): type the full amount",
+    },
+    "bad_number": {"fr": "nombre illisible", "en": "unreadable number"},
+    "bad_rate": {"fr": "pourcentage illisible", "en": "unreadable percentage"},
+    "out_of_range": {
+        "fr": "valeur hors de l'intervalle attendu ({low} à {high})",
+        "en": "value outside the expected range ({low} to {high})",
+    },
+    "bad_type": {"fr": "type de valeur inattendu", "en": "unexpected kind of value"},
+    "serial_dates": {
+        "fr": "nombre lu comme une date Excel : {count} cellule(s) (ex. {value})",
+        "en": "number read as an Excel date: {count} cell(s) (e.g. {value})",
+    },
+    "date_order_swapped": {
+        "fr": "{count} date(s) lisibles seulement en {order} (ex. « {value} ») : vérifiez date_order",
+        "en": "{count} date(s) only readable as {order} (e.g. \"{value}\"): check date_order",
+    },
+    "unknown_stage": {
+        "fr": "étape « {value} » inconnue ({count} ligne(s)) : comptée en cours ; précisez-la dans [stages]",
+        "en": "unknown stage \"{value}\" ({count} row(s)): counted as open; declare it under [stages]",
+    },
+    "unknown_category": {
+        "fr": "valeur « {value} » inconnue pour {field_name} ({count} ligne(s) : {rows}) : laissée vide ; "
+        "valeurs attendues : {choices} (ou déclarez-la dans [{section}])",
+        "en": "unknown {field_name} \"{value}\" ({count} row(s): {rows}): left empty; "
+        "expected: {choices} (or declare it under [{section}])",
+    },
+    "merged_filled": {
+        "fr": "{count} cellule(s) fusionnée(s) recopiée(s) sur chaque ligne",
+        "en": "{count} merged cell(s) copied onto each row",
+    },
+    # -- splits and names ------------------------------------------------------------------------
+    "splits_read": {
+        "fr": "{count} affaire(s) partagée(s) entre commerciaux (ex. « {value} »)",
+        "en": "{count} deal(s) split between reps (e.g. \"{value}\")",
+    },
+    "split_bad_total": {
+        "fr": "les parts totalisent {total} au lieu de 100 % : partage ignoré, affaire attribuée à {rep}",
+        "en": "shares add up to {total} instead of 100%: split ignored, deal credited to {rep}",
+    },
+    "split_without_id": {
+        "fr": "affaire partagée sans identifiant : partage ignoré, affaire attribuée à {rep}",
+        "en": "split deal without an id: split ignored, deal credited to {rep}",
+    },
+    "name_folded": {
+        "fr": "« {value} » lu comme « {name} » ({count} ligne(s))",
+        "en": "\"{value}\" read as \"{name}\" ({count} row(s))",
+    },
+    "duplicate_id": {
+        "fr": "identifiant en double ({count} lignes : {rows})",
+        "en": "duplicate id ({count} rows: {rows})",
+    },
+}
+
+# Action labels for printed reports.
+ACTIONS = {
+    "converted": {"fr": "converti", "en": "converted"},
+    "skipped": {"fr": "ligne écartée", "en": "row skipped"},
+    "left_empty": {"fr": "laissé vide", "en": "left empty"},
+    "ignored": {"fr": "ignoré", "en": "ignored"},
+    "mapped": {"fr": "associé", "en": "mapped"},
+    "info": {"fr": "info", "en": "info"},
+}
+
+# "42 text dates converted", one code per kind so each language has its own words.
+for _kind, (_fr, _en) in KIND_WORDS.items():
+    MESSAGES[f"text_converted_{_kind}"] = {
+        "fr": f"texte converti en {_fr} : {{count}} cellule(s) (ex. « {{value}} »)",
+        "en": f"text converted to {_en}: {{count}} cell(s) (e.g. \"{{value}}\")",
+    }
+
+register(MESSAGES)

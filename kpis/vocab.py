@@ -1,0 +1,343 @@
+"""The words the reader recognises, as plain data: sheet names, headers, categories, months.
+
+Everything here is matched after folding (:func:`kpis.reader.text.fold`): accents, case, punctuation
+and repeated spaces do not matter, so ``"Montant HT (€)"``, ``"montant ht"`` and ``"MONTANT HT"``
+are the same header, and ``"Étape"`` matches ``"etape"``. Lists are French first, then English.
+
+The configuration extends the category vocabularies (``[stages] won = ["Bon de commande reçu"]``,
+``[activity_types] call = ["Phoning"]``…); ``[mapping.TABLE]`` overrides header detection.
+To teach the reader a new word for everyone, add it here (and a test).
+"""
+
+from __future__ import annotations
+
+# --- Sheet names --------------------------------------------------------------------------------
+# A sheet whose name is one of these gets a bonus towards that table (it must still have matching
+# headers). Partial matches count too: "Suivi des affaires 2026" contains "affaires".
+SHEET_NAMES: dict[str, tuple[str, ...]] = {
+    "deals": (
+        "affaires", "opportunites", "opportunite", "ventes", "pipeline", "pipe", "suivi commercial",
+        "suivi des affaires", "devis", "commandes", "deals", "opportunities", "sales", "pipeline deals",
+    ),
+    "activities": (
+        "activites", "activite", "actions", "actions commerciales", "journal", "appels", "rendez vous",
+        "activities", "activity", "activity log", "calls",
+    ),
+    "leads": ("prospects", "leads", "prospection", "pistes", "contacts entrants", "lead log"),
+    "customers": ("clients", "portefeuille clients", "abonnements", "comptes", "customers", "accounts", "subscriptions"),
+    "targets": ("objectifs", "quotas", "quota", "objectifs commerciaux", "cibles", "targets", "sales targets", "goals"),
+    "spend": ("depenses", "budget", "budget marketing", "couts", "investissements", "spend", "marketing spend", "costs", "budget spend"),
+    "surveys": ("enquetes", "enquetes clients", "satisfaction", "nps", "avis clients", "surveys", "customer surveys", "csat"),
+    "team": ("equipe", "equipe commerciale", "commerciaux", "vendeurs", "effectifs", "team", "sales team", "reps", "staff"),
+    "employee_surveys": (
+        "enps", "enquetes collaborateurs", "enquete interne", "barometre", "barometre interne", "barometre social",
+        "climat social",
+        "employee surveys", "employee nps", "staff survey",
+    ),
+    "splits": ("partages", "partage des affaires", "repartition", "co ventes", "splits", "deal splits", "credit splits"),
+}
+
+# Sheets the reader never treats as data (the configuration sheet, its own output sheets).
+CONFIG_SHEET_NAMES: tuple[str, ...] = ("kpis_config", "kpis config", "parametres kpi", "configuration kpi", "kpi settings")
+
+# --- Headers: table -> field -> synonyms --------------------------------------------------------
+# Words used by several fields of one table are resolved by the best match: an exact header beats a
+# header that merely starts with or contains a synonym ("Date de création" is created_date, not
+# close_date, even though "date" alone would be close_date).
+_REP = ("commercial", "commerciale", "vendeur", "vendeuse", "responsable", "charge d affaires", "chargee d affaires",
+        "ingenieur commercial", "representant", "conseiller", "conseillere", "proprietaire", "attribue a",
+        "rep", "sales rep", "owner", "account executive", "ae", "salesperson", "assigned to", "seller", "account owner",
+        "deal owner", "lead owner")
+_CUSTOMER_ID = ("id client", "n client", "no client", "numero client", "code client", "ref client", "reference client",
+                "customer id", "customer no", "customer number", "account id", "client id")
+_DEAL_ID = ("id affaire", "n affaire", "no affaire", "numero affaire", "numero d affaire", "ref affaire",
+            "reference affaire", "id opportunite", "n opportunite", "deal id", "deal no", "deal number",
+            "opportunity id", "opportunity no")
+_LEAD_ID = ("id prospect", "n prospect", "no prospect", "numero prospect", "ref prospect", "lead id", "lead no",
+            "lead number")
+_LOCATION = ("region", "zone", "secteur", "territoire", "ville", "pays", "agence", "site", "localisation",
+             "location", "territory", "area", "city", "country", "branch", "office")
+_SOURCE = ("source", "origine", "canal", "provenance", "canal d acquisition", "apporteur", "channel",
+           "lead source", "origin", "acquisition channel")
+
+HEADERS: dict[str, dict[str, tuple[str, ...]]] = {
+    "deals": {
+        "deal_id": ("id", "n", "no", "numero", "ref", "reference", "code") + _DEAL_ID + ("affaire n",),
+        "account": ("client", "compte", "societe", "entreprise", "raison sociale", "nom du client", "prospect",
+                    "account", "customer", "company", "account name", "customer name", "organisation", "organization"),
+        "customer_id": _CUSTOMER_ID,
+        "rep": _REP,
+        "stage": ("etape", "statut", "etat", "phase", "stade", "avancement", "etape de vente", "statut de l affaire",
+                  "stage", "status", "deal stage", "sales stage", "pipeline stage"),
+        "amount": ("montant", "montant ht", "montant total", "valeur", "ca", "chiffre d affaires", "prix de vente",
+                   "montant signe", "montant du devis", "total ht", "amount", "value", "deal value", "deal amount",
+                   "revenue", "deal size", "price", "total"),
+        "cost": ("cout", "cout de revient", "cout total", "achat", "prix d achat", "cost", "cogs", "cost of goods"),
+        "created_date": ("date de creation", "cree le", "creation", "date d ouverture", "ouvert le", "date d entree",
+                         "date de detection", "created", "created date", "created on", "creation date", "open date",
+                         "date created"),
+        "close_date": ("date de signature", "signe le", "date de cloture", "cloture le", "date de cloture reelle",
+                       "date de fermeture", "date de gain", "date de decision", "date", "close date", "closed date",
+                       "closed on", "date closed", "signature date", "won date", "closing date"),
+        "expected_close_date": ("date de signature prevue", "date de cloture prevue", "cloture prevue", "signature prevue",
+                                "date prevue", "echeance", "date previsionnelle", "expected close date",
+                                "expected close", "forecast close date", "target close date", "estimated close date"),
+        "probability": ("probabilite", "proba", "probabilite de gain", "chance de succes", "probability",
+                        "win probability", "likelihood", "probability %"),
+        "source": _SOURCE,
+        "product": ("produit", "offre", "gamme", "article", "service", "solution", "product", "offer", "product line",
+                    "sku"),
+        "location": _LOCATION,
+        "deal_type": ("type d affaire", "type de vente", "type", "nature", "categorie", "type d opportunite",
+                      "deal type", "opportunity type", "business type", "sale type"),
+        "lost_reason": ("motif de perte", "raison de perte", "cause de perte", "motif", "raison", "cause",
+                        "pourquoi perdu", "lost reason", "loss reason", "reason lost", "reason"),
+        "list_price": ("prix catalogue", "prix public", "tarif", "prix de liste", "prix tarif", "list price",
+                       "catalog price", "catalogue price", "rrp"),
+        "competitor_price": ("prix concurrent", "prix concurrence", "prix du concurrent", "offre concurrente",
+                             "competitor price", "competitor s price", "competing price"),
+        "proposal_date": ("date de proposition", "date du devis", "devis envoye le", "proposition envoyee le",
+                          "date d envoi du devis", "date de l offre", "proposal date", "quote date", "proposal sent",
+                          "quote sent"),
+        "demo_date": ("date de demo", "date de demonstration", "demo le", "demo date", "demonstration date", "demo"),
+    },
+    "activities": {
+        "date": ("date", "date de l activite", "date de l action", "jour", "date d activite", "activity date",
+                 "day", "when", "done on"),
+        "rep": _REP,
+        "type": ("type", "type d activite", "type d action", "action", "activite", "nature", "canal", "type de contact",
+                 "activity type", "activity", "kind", "channel"),
+        "outcome": ("resultat", "statut", "issue", "etat", "suite", "compte rendu", "outcome", "result", "status"),
+        "deal_id": _DEAL_ID + ("affaire", "opportunite", "deal", "opportunity"),
+        "lead_id": _LEAD_ID + ("prospect", "lead"),
+        "customer_id": _CUSTOMER_ID + ("client", "customer", "account"),
+    },
+    "leads": {
+        "lead_id": ("id", "n", "no", "numero", "ref", "reference") + _LEAD_ID,
+        "created_at": ("date de creation", "cree le", "date d entree", "date de reception", "recu le", "date",
+                       "date d arrivee", "arrive le", "created", "created at", "created on", "creation date",
+                       "date created", "received", "received on"),
+        "source": _SOURCE,
+        "campaign": ("campagne", "operation", "action marketing", "campaign", "utm campaign", "campaign name"),
+        "rep": _REP,
+        "stage": ("etape", "statut", "etat", "stade", "cycle de vie", "etape du cycle", "phase", "stage",
+                  "status", "lifecycle stage", "lead status", "lifecycle"),
+        "mql_date": ("date mql", "mql le", "qualifie marketing le", "date de qualification marketing", "mql date",
+                     "mql", "became mql"),
+        "sql_date": ("date sql", "sql le", "qualifie commercial le", "date de qualification commerciale", "sql date",
+                     "sql", "became sql"),
+        "opportunity_date": ("date opportunite", "opportunite le", "date de passage en opportunite",
+                             "opportunity date", "became opportunity", "opportunity"),
+        "customer_date": ("date client", "client le", "devenu client le", "date de conversion", "date de signature",
+                          "customer date", "became customer", "won date", "conversion date"),
+        "first_contact_at": ("premier contact", "date du premier contact", "premier contact le", "contacte le",
+                             "date de contact", "date de relance", "first contact", "first contact at",
+                             "first contacted", "contacted on", "first touch", "first response"),
+        "response": ("reponse", "retour", "type de reponse", "reaction", "response", "reply", "answer"),
+        "meeting_date": ("date de rendez vous", "date du rdv", "rdv le", "rendez vous le", "date rdv", "rdv",
+                         "rendez vous", "meeting date", "meeting", "meeting booked", "meeting on"),
+    },
+    "customers": {
+        "customer_id": ("id", "n", "no", "numero", "ref", "reference", "code") + _CUSTOMER_ID,
+        "name": ("client", "nom", "nom du client", "raison sociale", "societe", "entreprise", "compte", "customer",
+                 "name", "customer name", "account", "account name", "company"),
+        "start_date": ("date de debut", "debut", "client depuis", "date de souscription", "date d abonnement",
+                       "date d entree", "date de signature", "start date", "start", "customer since",
+                       "subscription date", "signup date", "start of contract"),
+        "end_date": ("date de fin", "fin", "date de resiliation", "resilie le", "date de depart", "date de churn",
+                     "parti le", "end date", "end", "churn date", "churned on", "cancellation date", "cancelled on"),
+        "mrr": ("mrr", "revenu mensuel", "abonnement mensuel", "montant mensuel", "mensualite", "ca mensuel",
+                "monthly revenue", "monthly recurring revenue", "monthly fee", "monthly amount"),
+        "segment": ("segment", "categorie", "taille", "typologie", "type de client", "category", "tier", "size",
+                    "customer type"),
+        "location": _LOCATION,
+        "source": _SOURCE,
+        "rep": _REP + ("gestionnaire", "account manager", "csm"),
+    },
+    "targets": {
+        "rep": _REP,
+        "period": ("mois", "periode", "date", "month", "period"),
+        "quota": ("objectif", "quota", "objectif de ca", "objectif mensuel", "cible", "montant objectif", "target",
+                  "goal", "objective", "monthly quota", "sales target"),
+    },
+    "spend": {
+        "period": ("mois", "periode", "date", "month", "period"),
+        "channel": ("canal", "levier", "source", "poste", "support", "campagne", "channel", "medium", "item",
+                    "campaign"),
+        "category": ("categorie", "type", "nature", "famille", "category", "kind"),
+        "amount": ("montant", "depense", "depenses", "cout", "budget", "montant ht", "amount", "spend", "cost",
+                   "total"),
+    },
+    "surveys": {
+        "date": ("date", "date de reponse", "repondu le", "date de l enquete", "response date", "survey date",
+                 "submitted"),
+        "customer_id": _CUSTOMER_ID + ("client", "customer", "account"),
+        "score": ("score", "note", "nps", "note nps", "recommandation", "note de recommandation", "score nps",
+                  "nps score", "likelihood to recommend", "rating"),
+        "csat": ("csat", "satisfaction", "note de satisfaction", "score de satisfaction", "satisfaction score",
+                 "csat score"),
+    },
+    "team": {
+        "rep": _REP + ("nom", "collaborateur", "salarie", "name", "employee", "member"),
+        "role": ("role", "poste", "fonction", "position", "title", "job title"),
+        "team": ("equipe", "service", "departement", "team", "squad", "department"),
+        "location": _LOCATION,
+        "manager": ("manager", "responsable", "n 1", "superieur", "chef d equipe", "directeur", "manager name",
+                    "reports to", "team lead"),
+        "hire_date": ("date d embauche", "date d entree", "embauche le", "arrive le", "entree", "arrivee",
+                      "hire date", "start date", "hired on", "joined"),
+        "leave_date": ("date de depart", "date de sortie", "parti le", "sortie", "depart", "leave date", "end date",
+                       "left on", "termination date"),
+        "plan": ("plan", "plan de commission", "plan de remuneration", "remuneration variable", "grille",
+                 "commission plan", "comp plan", "compensation plan"),
+    },
+    "employee_surveys": {
+        "date": ("date", "date de reponse", "repondu le", "response date", "survey date"),
+        "rep": _REP + ("collaborateur", "salarie", "employee", "name", "nom"),
+        "score": ("score", "note", "enps", "note enps", "recommandation", "score enps", "enps score", "rating"),
+    },
+    "splits": {
+        "deal_id": ("id", "n", "no", "numero", "ref") + _DEAL_ID + ("affaire", "deal", "opportunite", "opportunity"),
+        "rep": _REP,
+        "share": ("part", "quote part", "pourcentage", "repartition", "partage", "commission", "share", "split",
+                  "percentage", "percent", "credit"),
+    },
+}
+
+# --- Header noise ------------------------------------------------------------------------------
+# Words dropped from a header before matching: "Montant HT (€)" -> "montant", "Date (jj/mm/aaaa)" -> "date".
+HEADER_NOISE: tuple[str, ...] = (
+    "ht", "ttc", "eur", "euro", "euros", "usd", "gbp", "chf", "jj mm aaaa", "dd mm yyyy", "yyyy mm dd", "aaaa mm jj",
+    "mm dd yyyy", "en", "in", "hors taxes", "excl vat", "incl vat", "a ce jour",
+)
+
+# --- Deal stages -> status ------------------------------------------------------------------------
+# A stage is looked up whole after folding and after dropping a leading number ("6 - Gagné" -> "gagne").
+# Stages not listed are read as open and reported once per sheet and word, so the configuration can
+# say what they mean.
+STAGES: dict[str, tuple[str, ...]] = {
+    "won": (
+        "gagne", "gagnee", "signe", "signee", "conclu", "conclue", "vendu", "vendue", "commande", "commande recue",
+        "bon de commande", "bon pour accord", "accepte", "acceptee", "cloture gagne", "ferme gagne", "facture",
+        "facturee", "won", "closed won", "closed", "closed win", "win", "signed", "sold", "booked", "deal won",
+    ),
+    "lost": (
+        "perdu", "perdue", "abandonne", "abandonnee", "refuse", "refusee", "annule", "annulee", "sans suite",
+        "cloture perdu", "ferme perdu", "echec", "no go", "classe sans suite", "lost", "closed lost", "loss",
+        "rejected", "declined", "cancelled", "canceled", "dead", "no decision", "abandoned", "deal lost",
+    ),
+    "open": (
+        "prospect", "prospection", "decouverte", "qualification", "qualifie", "a qualifier", "en cours", "ouvert",
+        "ouverte", "proposition", "proposition envoyee", "devis", "devis envoye", "offre", "offre envoyee",
+        "negociation", "en negociation", "demo", "demonstration", "rendez vous", "relance", "en attente", "a relancer",
+        "closing", "engagement", "validation", "open", "new", "lead", "prospecting", "discovery", "qualified", "needs analysis",
+        "proposal", "proposal sent", "quote", "quote sent", "negotiation", "in negotiation", "commit", "pending",
+        "on hold", "contract sent", "evaluation", "presentation",
+    ),
+}
+
+# --- Categories: canonical value -> words ----------------------------------------------------------
+ACTIVITY_TYPES: dict[str, tuple[str, ...]] = {
+    "call": ("appel", "appels", "appel telephonique", "telephone", "tel", "coup de fil", "phoning", "appel sortant",
+             "appel entrant", "call", "calls", "phone", "phone call", "cold call", "outbound call", "inbound call"),
+    "email": ("email", "e mail", "mail", "courriel", "mel", "emailing", "message", "e mails", "emails", "mails"),
+    "meeting": ("rendez vous", "rdv", "reunion", "entretien", "visio", "visioconference", "rendez vous telephonique",
+                "rdv visio", "meeting", "meetings", "video call", "video meeting", "appointment", "conference call"),
+    "visit": ("visite", "visites", "visite client", "deplacement", "terrain", "rdv physique", "rendez vous physique",
+              "visit", "visits", "site visit", "field visit", "on site", "in person meeting", "customer visit"),
+    "demo": ("demo", "demos", "demonstration", "demo produit", "presentation produit", "product demo",
+             "demonstrations"),
+}
+ACTIVITY_OUTCOMES: dict[str, tuple[str, ...]] = {
+    "done": ("fait", "faite", "realise", "realisee", "effectue", "effectuee", "termine", "terminee", "ok", "honore",
+             "tenu", "joint", "abouti", "done", "completed", "complete", "held", "reached", "connected", "yes"),
+    "no_answer": ("pas de reponse", "sans reponse", "injoignable", "repondeur", "messagerie", "non joignable",
+                  "absent", "ne repond pas", "no answer", "no response", "voicemail", "unreachable", "no reply",
+                  "not reached", "left message"),
+    "scheduled": ("planifie", "planifiee", "prevu", "prevue", "a venir", "programme", "programmee", "a faire",
+                  "scheduled", "planned", "upcoming", "to do", "booked"),
+    "canceled": ("annule", "annulee", "annulation", "cancelled", "canceled", "cancel", "no show", "lapin"),
+    "postponed": ("reporte", "reportee", "decale", "decalee", "remis", "a replanifier", "postponed", "rescheduled",
+                  "moved", "delayed"),
+}
+LEAD_STAGES: dict[str, tuple[str, ...]] = {
+    "lead": ("lead", "prospect", "nouveau", "nouveau prospect", "suspect", "contact", "a traiter", "entrant",
+             "new", "new lead", "raw", "subscriber", "visitor"),
+    "mql": ("mql", "qualifie marketing", "lead qualifie marketing", "marketing qualified", "marketing qualified lead"),
+    "sql": ("sql", "qualifie commercial", "lead qualifie commercial", "qualifie", "sales qualified",
+            "sales qualified lead", "qualified"),
+    "opportunity": ("opportunite", "opportunites", "affaire", "en negociation", "opportunity", "deal", "pipeline"),
+    "customer": ("client", "cliente", "gagne", "signe", "converti", "customer", "won", "closed won", "converted"),
+    "disqualified": ("disqualifie", "non qualifie", "perdu", "rejete", "abandonne", "hors cible", "sans suite",
+                     "disqualified", "unqualified", "lost", "rejected", "junk", "not a fit"),
+}
+LEAD_RESPONSES: dict[str, tuple[str, ...]] = {
+    "positive": ("positive", "positif", "oui", "interesse", "interessee", "favorable", "ok", "rappel souhaite",
+                 "positive reply", "yes", "interested", "positive response"),
+    "negative": ("negative", "negatif", "non", "pas interesse", "pas interessee", "refus", "defavorable",
+                 "pas de besoin", "negative reply", "no", "not interested", "negative response", "declined"),
+    "empty": ("aucune", "aucun", "vide", "sans reponse", "pas de reponse", "neutre", "none", "no response",
+              "no reply", "empty", "neutral"),
+}
+DEAL_TYPES: dict[str, tuple[str, ...]] = {
+    "new": ("nouveau", "nouvelle", "nouveau client", "nouvelle affaire", "acquisition", "conquete", "new",
+            "new business", "new customer", "new logo", "nb"),
+    "upsell": ("upsell", "up sell", "montee en gamme", "vente additionnelle", "extension", "augmentation",
+               "upgrade", "expansion", "add on"),
+    "cross_sell": ("cross sell", "cross selling", "crosssell", "vente croisee", "ventes croisees",
+                   "equipement complementaire"),
+    "renewal": ("renouvellement", "reconduction", "renouvele", "reabonnement", "renewal", "renew", "renewed"),
+}
+SPEND_CATEGORIES: dict[str, tuple[str, ...]] = {
+    "marketing": ("marketing", "mkt", "communication", "publicite", "pub", "acquisition", "advertising", "ads",
+                  "media"),
+    "sales": ("ventes", "vente", "commercial", "commerciale", "force de vente", "sales", "salaires commerciaux",
+              "sales team"),
+}
+ROLES: dict[str, tuple[str, ...]] = {
+    "AE": ("ae", "commercial", "commerciale", "charge d affaires", "chargee d affaires", "ingenieur commercial",
+           "ingenieure commerciale", "account executive", "responsable de compte", "key account manager", "kam",
+           "vendeur", "vendeuse", "sales", "sales executive", "account manager", "business developer"),
+    "BDR": ("bdr", "business development representative", "developpeur commercial", "business developer junior"),
+    "SDR": ("sdr", "sales development representative", "teleprospecteur", "teleprospectrice", "teleprospection",
+            "inside sales"),
+    "manager": ("manager", "directeur commercial", "directrice commerciale", "chef des ventes", "responsable commercial",
+                "responsable commerciale", "head of sales", "sales manager", "team lead", "responsable d equipe",
+                "directeur des ventes", "vp sales"),
+}
+
+# --- Months ----------------------------------------------------------------------------------------
+MONTHS: dict[int, tuple[str, ...]] = {
+    1: ("janvier", "janv", "jan", "january"),
+    2: ("fevrier", "fevr", "fev", "february", "feb"),
+    3: ("mars", "mar", "march"),
+    4: ("avril", "avr", "april", "apr"),
+    5: ("mai", "may"),
+    6: ("juin", "june", "jun"),
+    7: ("juillet", "juil", "july", "jul"),
+    8: ("aout", "aou", "august", "aug"),
+    9: ("septembre", "sept", "sep", "september"),
+    10: ("octobre", "oct", "october"),
+    11: ("novembre", "nov", "november"),
+    12: ("decembre", "dec", "december"),
+}
+WEEKDAYS: tuple[str, ...] = (
+    "lundi", "mardi", "mercredi", "jeudi", "vendredi", "samedi", "dimanche",
+    "monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday",
+    "lun", "mer", "jeu", "ven", "sam", "dim", "mon", "tue", "wed", "thu", "fri", "sat", "sun",
+)
+
+# --- Totals rows ----------------------------------------------------------------------------------
+# A row is a totals row when one of its text cells is, after folding, one of these words, optionally
+# followed by a year or a name ("Total 2026", "Sous-total Alice").
+TOTAL_WORDS: tuple[str, ...] = (
+    "total", "totaux", "total general", "grand total", "sous total", "somme", "cumul", "ensemble",
+    "sum", "totals", "subtotal", "sub total", "overall total",
+)
+
+# Amount suffixes that multiply ("12k", "1,2 M€"): the reader refuses to guess and reports the cell.
+AMOUNT_MULTIPLIERS: tuple[str, ...] = ("k", "ke", "keur", "m", "me", "meur", "mn", "mio", "md", "mds", "mille", "millions",
+                                       "million", "milliard", "milliards", "bn", "b")
+
+# Currency words and symbols stripped from text amounts.
+CURRENCY_WORDS: tuple[str, ...] = ("€", "$", "£", "eur", "euro", "euros", "usd", "gbp", "chf", "ht", "ttc")
