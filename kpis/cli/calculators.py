@@ -96,10 +96,14 @@ def commissions_cmd(
             if not keep:
                 raise UserError(f"--rep {rep!r}: {', '.join(st.reps) or '-'}")
             st.reps = keep
-        if output is not None:
-            from ..calculators.export import write_statements_xlsx
+        if output is not None:  # rendered from the statements template (kpis/report), like the report
+            from ..report import OutputError, check_output, save, statements_workbook
 
-            write_statements_xlsx(st, output, cfg.lang)
+            try:
+                check_output(output, lang=cfg.lang, source=workbook, force=True)
+            except OutputError as e:
+                raise UserError(str(e)) from None
+            save(statements_workbook(ds, st, p, cfg, source=Path(workbook).name), output)
         if f == "json":
             emit_json(st.to_dict(cfg.lang))
         else:

@@ -1,0 +1,152 @@
+"""``kpis report``: the monthly report workbook of a tracking workbook, from an Excel template.
+
+Exit codes: 0 when the report was written (data problems are listed in its "Data quality" sheet,
+and counted on stderr); 2 for usage or file errors: an output that exists (without ``--force``) or is
+the source workbook, a template with mistakes (each named with its sheet and cell), a bad period or
+configuration, an unreadable workbook.
+"""
+
+from __future__ import annotations
+
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Iterator, Optional
+
+import typer
+
+from ..i18n import message
+from .common import (
+    EXIT_OK,
+    ConfigOpt,
+    FromOpt,
+    LangOpt,
+    PeriodOpt,
+    ToOpt,
+    UserError,
+    WorkbookArg,
+    load_cfg,
+    resolve_period,
+    run,
+)
+
+OutputOpt = typer.Option(None, "--output", "-o", help="Report file (default: out/rapport_PERIOD.xlsx, or out/report_PERIOD.xlsx in English). / Fichier du rapport.")
+TemplateOpt = typer.Option(None, "--template", "-t", help="Template workbook (default: \\[report] template of the configuration, else the built-in one). / Modèle.")
+ForceOpt = typer.Option(False, "--force", help="Replace existing output files. / Remplacer les fichiers existants.")
+PerRepOpt = typer.Option(None, "--per-rep", help="Also write one workbook per rep (their own numbers only) into this folder. / Une fiche par commercial dans ce dossier.")
+
+
+def register(app: typer.Typer) -> None:
+    app.command("report", help="Write the monthly report workbook. / Écrit le rapport mensuel (classeur Excel).")(report_cmd)
+
+
+def report_cmd(
+    workbook: Path = WorkbookArg,
+    period: Optional[str] = PeriodOpt,
+    start: Optional[str] = FromOpt,
+    end: Optional[str] = ToOpt,
+    output: Optional[Path] = OutputOpt,
+    template: Optional[Path] = TemplateOpt,
+    lang: Optional[str] = LangOpt,
+    config: Optional[Path] = ConfigOpt,
+    force: bool = ForceOpt,
+    per_rep: Optional[Path] = PerRepOpt,
+) -> None:
+    """The monthly report: KPI cards, leaderboard, pipeline, activities, funnel, customers,
+    acquisition, 13-month trends, commissions, one sheet per rep, data quality."""
+
+    def body() -> int:
+        from ..engine import default_period
+        from ..reader import read_workbook
+        from ..report import (
+            OutputError,
+            build_context,
+            check_output,
+            default_output,
+            render_report,
+            resolve_template,
+            rep_outputs,
+            save,
+            settings,
+            write_per_rep,
+        )
+
+        cfg = load_cfg(config, workbook, lang)
+        lg = cfg.lang
+        s = settings(cfg)
+        tpl = resolve_template("report", lg, cfg, template)
+        rep_tpl = resolve_template("rep", lg, cfg, None) if per_rep is not None else None
+        for t in (tpl, rep_tpl):
+            if t is not None and not Path(t).is_file():
+                raise UserError(message("report_template_missing", lg, path=t))
+        if not Path(workbook).is_file():
+            raise UserError(message("file_not_found", lg, path=workbook))
+        # Refuse a bad output before any work; the period (and the default name) needs the data.
+        explicit = None
+        try:
+            if output is not None:
+                explicit = check_output(output, lang=lg, source=workbook, template=tpl, force=force)
+        except OutputError as e:
+            raise UserError(str(e)) from None
+
+        with _progress() as step:
+            with step(message("report_step_read", lg, name=Path(workbook).name)):
+                ds = read_workbook(workbook, cfg)
+            p = resolve_period(period, start, end, cfg, default=lambda: default_period(ds))
+            try:
+                out = explicit or check_output(default_output(p, lg), lang=lg, source=workbook, template=tpl, force=force)
+                pairs = rep_outputs({"period": {"code": p.label}, "reps": []}, per_rep, lang=lg) if per_rep else []  # a folder?
+            except OutputError as e:
+                raise UserError(str(e)) from None
+            with step(message("report_step_compute", lg)):
+                ctx = build_context(ds, p, cfg, lang=lg, source=Path(workbook).name, trend_months=s.trend_months)
+            if per_rep is not None:
+                try:
+                    pairs = rep_outputs(ctx, per_rep, lang=lg, force=force, template=rep_tpl, source=workbook)
+                except OutputError as e:
+                    raise UserError(str(e)) from None
+            with step(message("report_step_render", lg)):
+                report = _render(render_report, tpl, ctx, lg)
+            with step(message("report_step_write", lg, name=out.name)):
+                save(report, out)
+                written = _render(write_per_rep, rep_tpl, ctx, lg, pairs) if pairs else []
+        typer.echo(message("report_written", lg, path=out))
+        if per_rep is not None:
+            typer.echo(message("report_rep_written", lg, n=len(written), path=per_rep))
+        if ds.quality.rows_skipped:
+            typer.secho(message("report_rows_skipped", lg, n=ds.quality.rows_skipped), err=True, fg="yellow")
+        return EXIT_OK
+
+    raise typer.Exit(run(body))
+
+
+def _render(fn, template, ctx, lang, *args):
+    """Render, turning template mistakes into one readable message listing each (sheet and cell)."""
+    from ..render import TemplateError
+
+    try:
+        if args:
+            return fn(template, ctx, *args, lang=lang)
+        return fn(template, ctx, lang=lang)
+    except TemplateError as e:
+        lines = [message("report_template_errors", lang, path=template, n=len(e.problems))]
+        lines += [f"  {p.format(lang)}" for p in e.problems]
+        raise UserError("\n".join(lines)) from None
+
+
+@contextmanager
+def _progress() -> Iterator:
+    """Steps shown on stderr with rich (a spinner on a terminal, one line per step otherwise)."""
+    from rich.console import Console
+    from rich.progress import Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
+
+    console = Console(stderr=True, highlight=False)
+    with Progress(SpinnerColumn(), TextColumn("{task.description}"), TimeElapsedColumn(), console=console,
+                  transient=False) as progress:
+
+        @contextmanager
+        def step(text: str) -> Iterator[None]:
+            task = progress.add_task(text, total=1)
+            yield
+            progress.update(task, completed=1)
+
+        yield step
