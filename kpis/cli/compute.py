@@ -14,7 +14,12 @@ from typing import Any, List, Optional
 
 import typer
 
+from ..atomic import write_atomic
+
 from .common import (
+    check_format,
+    console,
+    terminal_width,
     EXIT_OK,
     ConfigOpt,
     FormatOpt,
@@ -59,7 +64,7 @@ def compute_cmd(
         from ..engine.evaluate import tables_needed
         from ..reader import read_workbook
 
-        f = _check_format(fmt, ("table", "json", "csv"))
+        f = check_format(fmt, ("table", "json", "csv"))
         cfg = load_cfg(config, workbook, lang)
         try:
             ids = select_ids(kpi, cfg.lang)
@@ -91,7 +96,7 @@ def catalog_cmd(
         from ..engine import catalog
         from ..i18n import normalise_lang
 
-        f = _check_format(fmt, ("table", "markdown", "json"))
+        f = check_format(fmt, ("table", "markdown", "json"))
         lg = normalise_lang(lang)
         if f == "json":
             _emit(json.dumps(catalog.records(lg), ensure_ascii=False, indent=2) + "\n", output)
@@ -105,46 +110,24 @@ def catalog_cmd(
 
 
 # -- output ----------------------------------------------------------------------------------------
-def _check_format(fmt: str, allowed: tuple[str, ...]) -> str:
-    f = (fmt or "").strip().lower()
-    if f not in allowed:
-        raise UserError(f"--format: {' / '.join(allowed)}")
-    return f
-
-
 def _emit(text: str, output: Optional[Path]) -> None:
     if output is None:
         sys.stdout.write(text)
         return
-    output.parent.mkdir(parents=True, exist_ok=True)
-    tmp = output.with_name(output.name + ".tmp")
-    tmp.write_text(text, encoding="utf-8")
-    tmp.replace(output)  # atomic: a reader never sees half a file
-
-
-def _console():
-    from rich.console import Console
-
-    return Console(highlight=False, soft_wrap=False, width=max(150, _width()))
-
-
-def _width() -> int:
-    import shutil
-
-    return shutil.get_terminal_size((120, 40)).columns
+    write_atomic(output, text)
 
 
 def print_results(results) -> None:
     """The results as rich tables: one line per KPI, then one table per breakdown."""
     from rich.table import Table
 
-    from ..engine.format import format_change, format_value, key_label
+    from ..engine.format import format_change, format_value
     from ..engine.model import SECTIONS
     from ..engine.registry import REGISTRY
     from ..i18n import message
 
     lg, currency = results.lang, results.currency
-    con = _console()
+    con = console(max(150, terminal_width()))
     t = Table(title=message("kpi_title", lg, period=f"{results.period.label} ({results.period.start} → {results.period.end})"))
     t.add_column(message("kpi_h_kpi", lg), no_wrap=True)
     t.add_column(message("kpi_h_id", lg), style="dim", no_wrap=True)
@@ -209,7 +192,7 @@ def _print_catalog(recs: list[dict[str, Any]], lang: str) -> None:
 
     from ..i18n import message
 
-    con = _console()
+    con = console(max(150, terminal_width()))
     t = Table(title=message("kpi_catalogue_title", lang), show_lines=False)
     for code in ("kpi_h_id", "kpi_h_name", "kpi_h_formula", "kpi_h_unit", "kpi_h_direction"):
         t.add_column(message(code, lang), overflow="fold")

@@ -15,7 +15,6 @@ from __future__ import annotations
 import copy
 import io
 import os
-import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Mapping
@@ -25,6 +24,7 @@ from openpyxl.workbook.workbook import Workbook
 from openpyxl.worksheet.worksheet import Worksheet
 
 from kpis import i18n
+from kpis.atomic import write_atomic
 from kpis.render.charts import DrawingJob, template_drawings, transplant_drawings
 from kpis.render.errors import Problems
 from kpis.render.evaluate import FAILED, Evaluator
@@ -100,21 +100,7 @@ class Report:
 
 
 def atomic_write(path: Path, data: bytes) -> Path:
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
-    try:
-        with os.fdopen(fd, "wb") as fh:
-            fh.write(data)
-            fh.flush()
-            os.fsync(fh.fileno())
-        os.replace(tmp, path)
-    except BaseException:
-        try:
-            os.unlink(tmp)
-        except FileNotFoundError:
-            pass
-        raise
-    return path
+    return write_atomic(path, data)
 
 
 def render_workbook(template: TemplateSource, context: Mapping[str, Any], lang: str = "fr") -> Report:

@@ -86,16 +86,8 @@ def retarget_currency(report: Report, template_symbol: str, symbol: str) -> None
 
 
 def save(report: Report, path: str | os.PathLike) -> Path:
-    """Write a rendered report atomically, readable like any file the user creates (the atomic
-    temporary file is private, 0600: give the result the usual permissions of the umask)."""
-    out = report.save(path)
-    umask = os.umask(0)
-    os.umask(umask)
-    try:
-        os.chmod(out, 0o666 & ~umask)
-    except OSError:  # pragma: no cover - a file system without permissions
-        pass
-    return out
+    """Write a rendered report atomically (see :func:`kpis.atomic.write_atomic`)."""
+    return report.save(path)
 
 
 def rep_context(context: Mapping[str, Any], rep: Mapping[str, Any]) -> dict[str, Any]:

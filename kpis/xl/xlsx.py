@@ -7,11 +7,11 @@ always written as text (a value starting with ``=`` never becomes a formula).
 
 from __future__ import annotations
 
-import os
-import tempfile
+import io
 from pathlib import Path
 from typing import Mapping
 
+from ..atomic import write_atomic
 from .sheets import Formula, SheetContent, safe_cell
 
 
@@ -58,13 +58,6 @@ def write_contents(contents: Mapping[str, SheetContent], path: Path | str) -> Pa
             ws.merge_cells(address)
         if content.freeze:
             ws.freeze_panes = ws.cell(row=content.freeze[0] + 1, column=content.freeze[1] + 1)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=".~", suffix=".xlsx", dir=path.parent)
-    os.close(fd)
-    try:
-        wb.save(tmp)
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
-    return path
+    buf = io.BytesIO()
+    wb.save(buf)
+    return write_atomic(path, buf.getvalue())
