@@ -13,6 +13,8 @@ import typer
 
 from ..i18n import format_money, format_number, format_percent, message
 from .common import (
+    check_format,
+    console,
     EXIT_DATA,
     EXIT_OK,
     ConfigOpt,
@@ -58,19 +60,6 @@ def _calc(fn, lang: str):
         raise UserError(str(e)) from None
 
 
-def _check_format(fmt: str, allowed: tuple[str, ...] = ("table", "json")) -> str:
-    f = fmt.strip().lower()
-    if f not in allowed:
-        raise UserError(f"--format: {' / '.join(allowed)}")
-    return f
-
-
-def _console():
-    from rich.console import Console
-
-    return Console(highlight=False, soft_wrap=False, width=160)
-
-
 # -- commissions -------------------------------------------------------------------------------
 def commissions_cmd(
     workbook: Path = WorkbookArg,
@@ -87,7 +76,7 @@ def commissions_cmd(
     def body() -> int:
         from ..calculators import commission_statements
 
-        f = _check_format(fmt)
+        f = check_format(fmt)
         cfg, ds = _load(workbook, config, lang)
         p = resolve_period(period, None, None, cfg, default=lambda: _default_period(ds))
         st = _calc(lambda: commission_statements(ds, p, cfg), cfg.lang)
@@ -124,7 +113,7 @@ def _print_statements(st, cfg, show_lines: bool) -> None:
     from rich.table import Table
 
     lg, cur = cfg.lang, cfg.currency
-    con = _console()
+    con = console(160)
 
     def money(x: Any) -> str:
         return format_money(x, lg, cur, 2) if x is not None else format_number(None, lg)
@@ -184,7 +173,7 @@ def quota_cmd(
     def body() -> int:
         from ..calculators.quota import METHODS, plan_quotas
 
-        f = _check_format(fmt)
+        f = check_format(fmt)
         if method not in METHODS:
             raise UserError(f"--method: {' / '.join(METHODS)}")
         if target is None and method != "growth":
@@ -207,7 +196,7 @@ def _print_quota(qp, cfg) -> None:
     from rich.table import Table
 
     lg, cur = cfg.lang, cfg.currency
-    con = _console()
+    con = console(160)
 
     def nan(x):
         return None if x is None or x != x else float(x)
@@ -260,7 +249,7 @@ def score_cmd(
     def body() -> int:
         from ..calculators.scoring import score
 
-        f = _check_format(fmt)
+        f = check_format(fmt)
         if top is not None and top <= 0:
             raise UserError("--top: > 0")
         cfg, ds = _load(workbook, config, lang)
@@ -298,7 +287,7 @@ def _print_scores(sc, cfg, top: int | None) -> None:
         t.add_row(str(r["rank"]), str(r[id_col]), *[("" if r[c] is None or r[c] != r[c] else str(r[c])) for c in extra],
                   *[format_number(r[c], lg, 1) for c in rule_cols], format_number(r["score"], lg, 1),
                   f"[{colors.get(band, 'white')}]{message('score_' + band, lg) if band else ''}[/]")
-    con = _console()
+    con = console(160)
     con.print(t)
     for rule, what in sc.skipped.items():
         con.print(f"  • {rule}: {message('calc_missing_input', lg, what=what)}")

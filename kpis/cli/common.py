@@ -52,7 +52,11 @@ def run(fn: Callable[[], T]) -> T:
 
 
 def load_cfg(config: Path | None, workbook: Path | None, lang: str | None) -> Config:
-    cfg = load_config(config, workbook=workbook)
+    """``kpis.toml`` (``--config``, else beside the workbook), then the workbook's configuration sheet
+    on top, key by key (:mod:`kpis.config_sheet`), then ``--lang``."""
+    from ..config_sheet import apply_workbook_sheet
+
+    cfg = apply_workbook_sheet(load_config(config, workbook=workbook), workbook)
     if lang:
         cfg.lang = normalise_lang(lang)
     return cfg
@@ -91,3 +95,25 @@ def _json_default(o: Any) -> Any:
     if o is pd.NA or o is pd.NaT:
         return None
     raise TypeError(f"not JSON serialisable: {type(o).__name__}")
+
+
+def check_format(fmt: str | None, allowed: tuple[str, ...] = ("table", "json")) -> str:
+    """The ``--format`` value, lower-cased, or a usage error listing the accepted ones."""
+    f = (fmt or "").strip().lower()
+    if f not in allowed:
+        raise UserError(f"--format: {' / '.join(allowed)}")
+    return f
+
+
+def console(width: int | None = None):
+    """A rich console for tables: no syntax highlighting, no soft wrapping, a fixed width when asked
+    (so piped output is not cut at 80 columns)."""
+    from rich.console import Console
+
+    return Console(highlight=False, soft_wrap=False, width=width)
+
+
+def terminal_width(default: int = 120) -> int:
+    import shutil
+
+    return shutil.get_terminal_size((default, 40)).columns

@@ -19,7 +19,7 @@ import typer
 from ..i18n import message
 from ..i18n import register as register_messages
 from ..schema import TABLES
-from .common import EXIT_DATA, EXIT_OK, ConfigOpt, FormatOpt, LangOpt, UserError, WorkbookArg, emit_json, load_cfg, run
+from .common import EXIT_DATA, EXIT_OK, ConfigOpt, FormatOpt, LangOpt, UserError, WorkbookArg, console, emit_json, load_cfg, run
 
 # Issues describing the layout (shown in the first part, not in the problems table).
 LAYOUT_CODES = frozenset({"table_found", "column_mapped", "column_unmapped", "wide_layout"})
@@ -37,6 +37,8 @@ register_messages(
         "v_unmapped": {"fr": "Non utilisées", "en": "Not used"},
         "v_wide": {"fr": "une colonne par mois ({count})", "en": "one column per month ({count})"},
         "v_no_tables": {"fr": "Aucune table reconnue.", "en": "No table found."},
+        "v_config_sheet": {"fr": "Feuille de configuration : {sheet} (lue comme paramètres, pas comme données)",
+                           "en": "Configuration sheet: {sheet} (read as settings, not as data)"},
         "v_from_rep_cells": {
             "fr": "cellules « {column} » partagées (« Alice 60 % / Bruno 40 % »)",
             "en": "shared \"{column}\" cells (\"Alice 60% / Bruno 40%\")",
@@ -86,6 +88,7 @@ def validate_cmd(
             raise UserError(message("v_bad_format", cfg.lang))
         ds = read_workbook(workbook, cfg)
         summary = layout(ds)
+        summary["config_sheet"] = cfg.sheet  # read as configuration (kpis.config_sheet), never as data
         if f == "json":
             emit_json({"file": str(workbook), **summary, "issues": _problems(ds, cfg.lang),
                        "counts": _counts(ds), "exit_code": _exit_code(ds)})
@@ -160,12 +163,6 @@ def _print_csv(ds, lang: str) -> None:
         w.writerow(["" if r.get(c) is None else r.get(c) for c in cols])
 
 
-def _console():
-    from rich.console import Console
-
-    return Console(highlight=False, soft_wrap=False, width=None if sys.stdout.isatty() else 200)
-
-
 def _short(value: Any) -> str:
     if value is None:
         return ""
@@ -181,8 +178,10 @@ def _print_table(ds, summary: dict[str, Any], lang: str, workbook: Path) -> None
 
     from ..reader.messages import ACTIONS
 
-    con = _console()
+    con = console(None if sys.stdout.isatty() else 200)
     con.print(escape(message("v_file", lang, path=str(workbook))))
+    if summary.get("config_sheet"):
+        con.print(escape(message("v_config_sheet", lang, sheet=summary["config_sheet"])))
     if summary["tables"]:
         t = Table(title=message("v_tables", lang), title_justify="left")
         for key in ("v_table", "v_range", "v_rows", "v_columns", "v_unmapped"):
