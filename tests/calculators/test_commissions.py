@@ -293,18 +293,3 @@ def test_rounding_remainder_stays_on_the_lines():
     # 1 000 × 1 % = 10.00 ; lines 3.33 / 3.34 / 3.33 (differences of rounded running totals 3.33, 6.67, 10.00)
     assert s.lines["commission"].tolist() == [3.33, 3.34, 3.33]
     assert s.commission == 10.0
-
-
-def test_statement_workbook_keeps_text_as_text(tmp_path):
-    from openpyxl import load_workbook
-
-    from kpis.calculators.export import write_statements_xlsx
-
-    d = deals(("D1", "Alice", 8000, "2026-10-05", {"account": '=HYPERLINK("http://x","clic")'}))
-    st = commission_statements(dataset(deals=d, targets=targets(["Alice"], ["2026-10"])), OCT, config(""))
-    path = write_statements_xlsx(st, tmp_path / "out.xlsx", "fr")
-    wb = load_workbook(path)
-    assert wb.sheetnames == ["Synthèse", "Alice"]
-    cells = [c for row in wb["Alice"].iter_rows() for c in row if isinstance(c.value, str) and c.value.startswith("=")]
-    assert cells and all(c.data_type == "s" for c in cells)
-    assert not list(tmp_path.glob(".~*"))  # the temporary file was renamed, not left behind
