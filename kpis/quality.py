@@ -89,7 +89,9 @@ class QualityReport:
             }
             for i in self.issues
         ]
-        return pd.DataFrame(rows, columns=cols)
+        frame = pd.DataFrame(rows, columns=cols)
+        frame["row"] = frame["row"].astype("Int64")  # Excel row numbers stay integers beside sheet-level issues
+        return frame
 
     def to_records(self, lang: str = "en") -> list[dict[str, Any]]:
         return [

@@ -20,14 +20,14 @@ id         ``object`` holding ``str`` (numbers typed as ids are read as ``"1042"
 month      ``datetime64[ns]`` at the first day of the month
 ========== ======================================================================================
 
-Missing values are ``NaN``/``NaT``/``None``. Derived columns the reader adds are listed in
+Missing values are ``NaN`` (numbers and text alike, as pandas reads them) and ``NaT`` (dates). Derived columns the reader adds are listed in
 ``DERIVED``: ``deals.status`` (``won``/``lost``/``open`` from the stage map) is the one the engine
 relies on most.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Literal
 
 Kind = Literal["date", "datetime", "money", "number", "rate", "text", "name", "category", "id", "month"]
