@@ -65,13 +65,10 @@ def main(argv: list[str] | None = None) -> int:
         return e.exit_code
     except SystemExit as e:  # click may still raise it
         return int(e.code or 0)
-    except (typer.BadParameter, typer.Abort) as e:  # pragma: no cover - click formats these
-        typer.echo(str(e), err=True)
-        return 2
-    except Exception as e:  # click usage errors
-        import click
-
-        if isinstance(e, click.exceptions.ClickException):
+    except Exception as e:
+        # Usage errors (unknown option, bad value): click's ClickException, which recent typer
+        # releases vendor as typer._click -- recognised by its interface, not by importing click.
+        if callable(getattr(e, "show", None)) and isinstance(getattr(e, "exit_code", None), int):
             e.show()
             return 2
         raise
