@@ -22,13 +22,16 @@ CONFIG_FILENAME = "kpis.toml"
 
 
 class ConfigError(ValueError):
-    """A configuration mistake, located by file, line and key path."""
+    """A configuration mistake, located by file and line -- or by cell (``Paramètres KPI!C7``) when
+    the key came from the workbook's configuration sheet -- and key path."""
 
-    def __init__(self, message: str, *, key: str | None = None, line: int | None = None, path: Path | None = None):
+    def __init__(self, message: str, *, key: str | None = None, line: int | None = None, path: Path | None = None,
+                 cell: str | None = None):
         self.key = key
         self.line = line
         self.path = path
-        where = f"{path.name if path else 'config'}" + (f":{line}" if line else "")
+        self.cell = cell
+        where = cell or f"{path.name if path else 'config'}" + (f":{line}" if line else "")
         super().__init__(f"{where}: {key + ': ' if key else ''}{message}")
 
 
@@ -72,12 +75,34 @@ class Config:
     # Where it came from (for messages)
     path: Path | None = None
     source_text: str = ""
+    sheet: str | None = None  # the workbook's configuration sheet, when one was read (kpis.config_sheet)
+    cells: dict[str, str] = field(default_factory=dict)  # dotted key -> "Sheet!C7", for keys set by the sheet
+    data: dict[str, Any] = field(default_factory=dict, repr=False)  # the raw keys applied (file, then sheet)
 
     def line_of(self, *keys: str) -> int | None:
         return locate_line(self.source_text, keys)
 
+    def cell_of(self, *keys: str) -> str | None:
+        """The sheet cell that set ``keys``: the key itself, else its first sub-key set by the sheet
+        (``plans.x.spiffs`` -> the cell of ``plans.x.spiffs.1.name``), else the enclosing key the sheet
+        set as a whole (an inline table); None when the key came from the file."""
+        if not self.cells or not keys:
+            return None
+        dotted = ".".join(keys)
+        if dotted in self.cells:
+            return self.cells[dotted]
+        below = next((c for k, c in self.cells.items() if k.startswith(dotted + ".")), None)
+        if below:
+            return below
+        for n in range(len(keys) - 1, 0, -1):
+            cell = self.cells.get(".".join(keys[:n]))
+            if cell:
+                return cell
+        return None
+
     def error(self, message: str, *keys: str) -> ConfigError:
-        return ConfigError(message, key=".".join(keys), line=self.line_of(*keys), path=self.path)
+        cell = self.cell_of(*keys)
+        return ConfigError(message, key=".".join(keys), line=None if cell else self.line_of(*keys), path=self.path, cell=cell)
 
 
 # The schema of the top-level keys: name -> (expected type, description). Sections are handled below.
@@ -127,7 +152,7 @@ def load_config(path: Path | str | None = None, *, workbook: Path | None = None,
         return cfg
     p = Path(path)
     if not p.is_file():
-        raise ConfigError(f"file not found / fichier introuvable", path=p)
+        raise ConfigError("file not found / fichier introuvable", path=p)
     text = p.read_text(encoding="utf-8-sig")
     return parse_config(text, path=p, overrides=overrides)
 
@@ -145,8 +170,13 @@ def parse_config(text: str, *, path: Path | None = None, overrides: dict[str, An
 
 
 def _apply(cfg: Config, data: dict[str, Any], text: str) -> None:
+    """Validate ``data`` (parsed TOML, or TOML merged with the configuration sheet) into ``cfg``.
+    Mistakes name the sheet cell when ``cfg.cells`` knows the key, else the line in ``text``."""
+    cfg.data = data
+
     def err(msg: str, *keys: str) -> ConfigError:
-        return ConfigError(msg, key=".".join(keys), line=locate_line(text, keys), path=cfg.path)
+        cell = cfg.cell_of(*keys)
+        return ConfigError(msg, key=".".join(keys), line=None if cell else locate_line(text, keys), path=cfg.path, cell=cell)
 
     known = set(_SCALARS) | set(_WORD_SECTIONS) | set(_DICT_SECTIONS) | {"mapping", "stage_probability", "targets"}
     for key, value in data.items():

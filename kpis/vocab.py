@@ -38,7 +38,10 @@ SHEET_NAMES: dict[str, tuple[str, ...]] = {
 }
 
 # Sheets the reader never treats as data (the configuration sheet, its own output sheets).
-CONFIG_SHEET_NAMES: tuple[str, ...] = ("kpis_config", "kpis config", "parametres kpi", "configuration kpi", "kpi settings")
+# Its format: kpis/config_sheet.py. "kpi settings" is also the English name of the add-in's settings
+# sheet, which its marker identifies first (kpis/xl/settings.py).
+CONFIG_SHEET_NAMES: tuple[str, ...] = ("Paramètres KPI", "KPI settings", "Configuration KPI", "KPI configuration", "kpis",
+                                       "kpis.toml", "kpis_config", "kpis config")
 
 # --- Headers: table -> field -> synonyms --------------------------------------------------------
 # Words used by several fields of one table are resolved by the best match: an exact header beats a

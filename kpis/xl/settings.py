@@ -11,9 +11,13 @@ in French or English and the user may reorder nothing by mistake:
   attainment, D = rate) -- a commission plan, used when ``kpis.toml`` defines none;
 * ``map`` rows -- the column mapping the reader detected: table, field, sheet and header (editable,
   columns D and E) next to what was detected (F, G). Only rows the user changed become
-  ``[mapping]`` entries, so a workbook whose columns move keeps being detected.
+  ``[mapping]`` entries, so a workbook whose columns move keeps being detected;
+* any other row whose key (column A) is a dotted key of ``kpis.toml`` (``plans.standard.gate``,
+  ``stage_probability.Proposition``) with its value in column C: the configuration sheet's format
+  (:mod:`kpis.config_sheet`), so every key of the file can live here.
 
-On desktop, ``kpis.toml`` beside the workbook is read first and the sheet overrides it.
+Precedence, key by key: ``kpis.toml`` beside the workbook (desktop) < the workbook's configuration
+sheet (``Paramètres KPI``, :mod:`kpis.config_sheet`, as on the command line) < this sheet.
 """
 
 from __future__ import annotations
@@ -25,6 +29,7 @@ from pathlib import Path
 from typing import Any
 
 from ..config import Config, ConfigError, find_config, parse_config
+from ..config_sheet import config_from_grid, is_config_sheet, merge_sheet_config
 from ..i18n import message, normalise_lang, register
 from .sheets import SheetContent, owned_sheets
 
@@ -67,6 +72,10 @@ class Settings:
     rates: list[tuple[Any, Any]] = field(default_factory=list)
     mapping: list[dict[str, Any]] = field(default_factory=list)  # table, field, sheet, header, detected_sheet, detected_header
     found: bool = False
+    # The sheet's cells from A1 (row 1 of the grid = Excel row first_row + 1): its other dotted keys.
+    sheet_name: str = ""
+    grid: list[list[Any]] = field(default_factory=list)
+    first_row: int = 0
 
     def get(self, key: str) -> Any:
         v = self.values.get(key)
@@ -101,7 +110,7 @@ def read_settings(book: Any) -> Settings:
     rng = sheet.used_range
     values = rng.options(ndim=2).value or []
     grid = [[None] * (rng.column - 1) + list(r) for r in values]
-    s = Settings(found=True)
+    s = Settings(found=True, sheet_name=sheet.name, grid=grid, first_row=rng.row - 1)
     for row in grid:
         row = list(row) + [None] * (8 - len(row))
         key = str(row[0]).strip() if not _blank(row[0]) else ""
@@ -210,11 +219,32 @@ def config_for(book: Any, s: Settings | None = None) -> Config:
     o = _overrides(s, bool(data.get("plans")))
     merged = _deep_merge(data, o)
     try:
-        return parse_config(text, path=toml, overrides=merged)
+        cfg = parse_config(text, path=toml, overrides=merged)
     except ConfigError as e:
         if toml is None:
             raise SettingsError("xl_setting_config", error=str(e)) from None
         raise
+    try:  # mistakes here name their cell (« KPI - Paramètres!C31: plans.x.gate: ... »)
+        for name, grid, first_row, skip in _config_grids(book, s):
+            data, cells = config_from_grid(grid, name, skip=skip, first_row=first_row)
+            cfg = merge_sheet_config(cfg, data, cells, sheet=name)
+    except ConfigError as e:
+        raise SettingsError("xl_setting_config", error=str(e)) from None
+    return cfg
+
+
+def _config_grids(book: Any, s: Settings):
+    """(sheet, grid, first row, keys to skip) of the workbook's configuration sheet (a user's sheet
+    named ``Paramètres KPI``…), then of this settings sheet's dotted-key rows, in that order."""
+    owned = {sh.name for sh in owned_sheets(book).values()}
+    for sheet in book.sheets:
+        if sheet.name not in owned and is_config_sheet(sheet.name):
+            rng = sheet.used_range
+            values = rng.options(ndim=2).value or []
+            yield sheet.name, [[None] * (rng.column - 1) + list(r) for r in values], rng.row - 1, ()
+            break
+    if s.found and s.grid:
+        yield s.sheet_name, s.grid, s.first_row, set(ALL_KEYS) | {"rate", "map"}
 
 
 def _deep_merge(a: dict[str, Any], b: dict[str, Any]) -> dict[str, Any]:
