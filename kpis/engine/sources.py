@@ -45,13 +45,9 @@ def _quota_frame(q: pd.Series) -> pd.DataFrame:
 
 def _quotas(ev: "Evaluator", p: Period) -> pd.DataFrame:
     """Quota per rep prorated for days employed in P (team hire/leave dates), no ramp: the targets
-    table is taken as the quotas people actually carry."""
+    table is taken as the quotas people actually carry. Both quota_attainment's denominator and
+    revenue's target, so a report showing revenue, quota and attainment side by side agrees."""
     return _quota_frame(prorated_quotas(ev.table("targets"), ev.table("team"), p, ramp=None))
-
-
-def _period_quotas(ev: "Evaluator", p: Period) -> pd.DataFrame:
-    """Σ quota of P as the targets table states it (no proration for days employed): revenue's target."""
-    return _quota_frame(prorated_quotas(ev.table("targets"), None, p, ramp=None))
 
 
 def _next_quotas(ev: "Evaluator", p: Period) -> pd.DataFrame:
@@ -107,7 +103,6 @@ SOURCES: dict[str, Source] = {
     s.name: s
     for s in (
         Source("quotas", _QUOTA_NEEDS, _quotas, ("team",)),
-        Source("period_quotas", _QUOTA_NEEDS, _period_quotas),
         Source("next_quotas", _QUOTA_NEEDS, _next_quotas),
         Source("credit_lines", _CREDIT_NEEDS, _credit, ("splits", "team")),
         Source("rep_attainment", _CREDIT_NEEDS, _attainment, ("splits", "team")),

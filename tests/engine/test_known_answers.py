@@ -80,9 +80,10 @@ def test_revenue_comparisons_and_target(oct_results):
     assert r.previous == 4000  # September: D7
     assert r.year_ago == 400  # October 2025: D16
     assert r.change == approx((6000 - 4000) / 4000) and r.change_kind == "relative" and r.good is True
-    # Target = Σ quotas of October in the targets table: Alice 10000 + Bruno 4000.
-    assert r.target == 14000 and r.target_met is False
-    assert r.target_by["rep"] == {"Alice": 10000.0, "Bruno": 4000.0}
+    # Target = Σ quotas of October prorated for days employed, the quota quota_attainment divides by:
+    # Alice 10000 (employed all month) + Bruno 4000 × 16/31 (hired 16 October: 16th..31st = 16 days).
+    assert r.target == approx(10000 + 4000 * 16 / 31) and r.target_met is False
+    assert r.target_by["rep"] == approx({"Alice": 10000.0, "Bruno": 4000 * 16 / 31})
     w = oct_results["win_rate"]
     # September: D7 won, D13 lost → 0.5; the change of a rate is in points.
     assert w.previous == approx(0.5) and w.change == approx(0.0) and w.change_kind == "points" and w.good is None

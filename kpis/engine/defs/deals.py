@@ -27,9 +27,11 @@ KPIS = [
     kpi("revenue", S, ("Chiffre d'affaires", "Revenue"), "money", "higher", Simple(REVENUE),
         ("Σ montant des affaires gagnées dont la date de clôture est dans P",
          "Σ amount of won deals with close_date in P"),
-        ("Par produit : CA par produit ; par lieu : volume des ventes par lieu. Objectif : Σ des objectifs de P.",
-         "By product: revenue per product; by location: sales volume by location. Target: Σ quotas of P."),
-        target=Simple(Measure("period_quotas", "sum", "quota"))),
+        ("Par produit : CA par produit ; par lieu : volume des ventes par lieu. Objectif : Σ des objectifs de P, "
+         "au prorata des jours de présence (comme pour l'atteinte de l'objectif).",
+         "By product: revenue per product; by location: sales volume by location. Target: Σ quotas of P, "
+         "prorated for days employed (as for quota_attainment)."),
+        target=Simple(Measure("quotas", "sum", "quota"))),
     kpi("deals_won", S, ("Ventes conclues", "Deals won"), "count", "higher", Simple(DEALS_WON),
         ("nombre d'affaires gagnées clôturées dans P", "count of won deals closed in P")),
     kpi("deals_lost", S, ("Affaires perdues", "Deals lost"), "count", "lower", count("deals", during("close_date"), LOST),
