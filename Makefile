@@ -26,6 +26,7 @@ test: venv
 bench: venv
 	$(BIN)/python benchmarks/bench_reader.py
 	$(BIN)/python benchmarks/bench_engine.py
+	$(BIN)/python benchmarks/bench_report.py
 
 clean:
 	rm -rf $(VENV) out .pytest_cache
