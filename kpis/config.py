@@ -40,6 +40,7 @@ class TableMapping:
     """Where a canonical table is and how its columns are named, when detection is not enough."""
 
     sheet: str | None = None  # sheet name (or Excel table name)
+    sheets: list[str] = field(default_factory=list)  # several sheets holding the same table, read one after the other
     header_row: int | None = None  # 1-based Excel row of the header
     columns: dict[str, str] = field(default_factory=dict)  # canonical field -> header as written
     ignore: bool = False  # don't read this table even if a sheet looks like it
@@ -127,7 +128,7 @@ _WORD_SECTION_KEYS = {
     "deal_types": ("new", "upsell", "cross_sell", "renewal"),
 }
 _DICT_SECTIONS = ("plans", "scoring", "report")
-_TABLE_MAPPING_KEYS = {"sheet", "header_row", "columns", "ignore"}
+_TABLE_MAPPING_KEYS = {"sheet", "sheets", "header_row", "columns", "ignore"}
 
 
 def find_config(workbook: Path | None) -> Path | None:
@@ -259,6 +260,13 @@ def _apply_mapping(cfg: Config, value: Any, err) -> None:
             if not isinstance(spec["sheet"], str):
                 raise err("expected a sheet name", "mapping", tname, "sheet")
             tm.sheet = spec["sheet"]
+        if "sheets" in spec:
+            names = spec["sheets"]
+            if not isinstance(names, list) or not names or not all(isinstance(n, str) for n in names):
+                raise err("expected a list of sheet names", "mapping", tname, "sheets")
+            if "sheet" in spec:
+                raise err("give either sheet or sheets, not both", "mapping", tname, "sheets")
+            tm.sheets = list(dict.fromkeys(names))
         if "header_row" in spec:
             if not isinstance(spec["header_row"], int) or spec["header_row"] < 1:
                 raise err("expected a row number ≥ 1", "mapping", tname, "header_row")

@@ -62,8 +62,22 @@ MESSAGES = {
         "en": "the header says thousands: amounts are read as written, not multiplied",
     },
     "duplicate_source": {
-        "fr": "ressemble aussi à la table {table}, déjà lue dans {first} : ignorée (une seule feuille par table)",
-        "en": "also looks like the {table} table, already read from {first}: ignored (one sheet per table)",
+        "fr": "ressemble aussi à la table {table}, déjà lue dans {first} : ignorée (pas clairement la même table ; "
+              "pour les lire ensemble, les nommer dans [mapping.{table}] sheets = [...])",
+        "en": "also looks like the {table} table, already read from {first}: ignored (not clearly the same table; "
+              "to read them together, list them in [mapping.{table}] sheets = [...])",
+    },
+    "sheet_appended": {
+        "fr": "feuille ajoutée à la table {table} : {range} ({rows} lignes), à la suite de {first}",
+        "en": "sheet appended to {table}: {range} ({rows} rows), after {first}",
+    },
+    "duplicate_across_sheets": {
+        "fr": "identifiant « {value} » aussi présent dans la feuille {kept} : ligne ignorée, celle de {kept} est gardée",
+        "en": "id \"{value}\" also in sheet {kept}: row ignored, the one in {kept} is kept",
+    },
+    "duplicate_across_sheets_more": {
+        "fr": "… et {count} autre(s) ligne(s) dont l'identifiant figure aussi dans une feuille suivante, ignorée(s)",
+        "en": "… and {count} more row(s) whose id is also in a later sheet, ignored",
     },
     "sheet_unused_near": {
         "fr": "feuille ignorée : elle ressemble à la table {table} mais n'a pas de colonne {fields}",

@@ -6,8 +6,10 @@ The steps, each in its own module:
    the add-in: :mod:`.grids`);
 2. find each sheet's header row and table regions (:mod:`.locate`), match headers to fields
    (:mod:`.headers`, words from :mod:`kpis.vocab`); ``[mapping.TABLE]`` places its table first;
-3. give each region the table it matches best, each table at most once (best scores first);
-4. read each region into its canonical table (:mod:`.build`: values by :mod:`.values`, category
+3. give each region the table it matches best, each table once (best scores first); a region whose
+   best table is taken joins it when it is clearly the same table on another sheet (:mod:`.join`);
+4. read each region into its canonical table, a table's regions put together in workbook order (ids
+   met in several sheets: the last sheet's row kept) (:mod:`.build`: values by :mod:`.values`, category
    words by :mod:`.categories`, one column per month by :mod:`.targets`);
 5. split shared deals (:mod:`.splits`), derive deal status (:mod:`.categories`), give every name one
    spelling across tables (:mod:`.names`), set canonical dtypes (:mod:`.canonical`).
@@ -19,6 +21,7 @@ from __future__ import annotations
 
 import gc
 from contextlib import contextmanager
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Callable, Iterable
 
@@ -32,10 +35,11 @@ from ..i18n import message
 from ..quality import Issue, QualityReport
 from ..schema import TABLES
 from . import messages  # noqa: F401  (registers the texts)
-from .build import Built, build_table
+from .build import MAX_CELL_ISSUES, Built, build_table
 from .canonical import conform
 from .categories import stage_status
 from .headers import WIDE_TABLES, TableMatch, header_text, sheet_name_scores
+from .join import same_table
 from .locate import Region, best_header_row, match_in, region_at, region_of_table, regions_of
 from .names import fold_names
 from .source import RawSheet, Source
@@ -114,7 +118,9 @@ def _read_sheets(path: Path, sheets: dict[str, RawSheet], plan: "_Plan", wanted:
                  asked: bool, progress: Callable[[str], None] | None) -> Dataset:
     report = QualityReport()
     assigned = _assign(sheets, plan, wanted, cfg, report)
-    built: dict[str, Built] = {}
+    order = {name: k for k, name in enumerate(sheets)}
+    assigned.sort(key=lambda rm: (order[rm[0].sheet.name], rm[0].header_row))  # workbook order within a table
+    parts: dict[str, list[Built]] = {}
     for region, match in assigned:
         if progress:
             progress(message("reading_table", cfg.lang, table=match.table, range=region.ref))
@@ -124,18 +130,23 @@ def _read_sheets(path: Path, sheets: dict[str, RawSheet], plan: "_Plan", wanted:
                              {"fields": ", ".join(missing), "table": match.table}, match.table))
             continue
         b = build_table(region, match, cfg)
-        _report_layout(report, b)
-        report.extend(b.issues)
-        built[match.table] = b
+        parts.setdefault(match.table, []).append(b)
+    built: dict[str, _Table] = {}
+    for tname, bs in parts.items():
+        t = _Table.of(bs)
+        _report_table_layout(report, t)
+        for b in bs:
+            report.extend(b.issues)
+        built[tname] = t
     frames, _rows = _post_process(built, cfg, report)
     dataset = Dataset(path=path)
     for tname in TABLES:
         if tname in frames and (tname in wanted or (tname == "splits" and "deals" in wanted)):
             dataset.tables[tname] = conform(tname, frames[tname], trusted=True)
             if tname in built:
-                dataset.sources[tname] = built[tname].region.ref
+                dataset.sources[tname] = built[tname].ref
             elif tname == "splits" and "deals" in built:
-                dataset.sources[tname] = built["deals"].region.ref
+                dataset.sources[tname] = built["deals"].ref
     lacking_columns = {i.table for i in report if i.code == "missing_required_column"}
     if asked:
         for tname in sorted(wanted - set(dataset.tables) - set(built) - lacking_columns):
@@ -144,6 +155,44 @@ def _read_sheets(path: Path, sheets: dict[str, RawSheet], plan: "_Plan", wanted:
         report.add(Issue(path.name, None, None, None, "ignored", "no_tables", {}))
     dataset.quality = report
     return dataset
+
+
+@dataclass
+class _Table:
+    """One canonical table read from one region or more (the same table over several sheets,
+    concatenated in workbook order); every row keeps its sheet (``part``) and Excel row."""
+
+    table: str
+    parts: list[Built]
+    frame: pd.DataFrame
+    rows: np.ndarray  # Excel row of each frame row
+    part: np.ndarray  # index in ``parts`` of each frame row
+
+    @classmethod
+    def of(cls, parts: list[Built]) -> "_Table":
+        if len(parts) == 1:
+            b = parts[0]
+            return cls(b.table, parts, b.frame, b.rows, np.zeros(len(b.frame), dtype=np.int64))
+        frame = pd.concat([b.frame for b in parts], ignore_index=True)  # columns missing in a sheet: empty
+        rows = np.concatenate([b.rows for b in parts])
+        part = np.repeat(np.arange(len(parts)), [len(b.frame) for b in parts])
+        return cls(parts[0].table, parts, frame, rows, part)
+
+    @property
+    def ref(self) -> str:
+        """``'Affaires 2025'!A1:T400; 'Affaires 2026'!A1:T380``."""
+        return "; ".join(b.region.ref for b in self.parts)
+
+    def sheet(self, pos: int) -> str:
+        return self.parts[int(self.part[pos])].region.name
+
+    def header(self, pos: int | None, fld: str | None) -> str | None:
+        b = self.parts[int(self.part[pos])] if pos is not None and pos < len(self.part) else self.parts[0]
+        return b.headers.get(fld) if fld else None
+
+    def keep(self, mask: np.ndarray) -> "_Table":
+        frame = self.frame.loc[mask].reset_index(drop=True)
+        return _Table(self.table, self.parts, frame, self.rows[mask], self.part[mask])
 
 
 # -- which tables, which sheets ---------------------------------------------------------------------
@@ -159,7 +208,7 @@ def _wanted(tables: Iterable[str] | None, cfg: Config) -> set[str]:
 class _Plan:
     def __init__(self) -> None:
         self.load: list[str] = []
-        self.mapped: dict[str, tuple[str | None, str | None]] = {}  # table -> (sheet, excel table)
+        self.mapped: dict[str, list[tuple[str, str | None]]] = {}  # table -> [(sheet, excel table)]
 
 
 def _plan(src: Source, wanted: set[str], cfg: Config) -> _Plan:
@@ -168,12 +217,13 @@ def _plan(src: Source, wanted: set[str], cfg: Config) -> _Plan:
     config_sheets = {fold(n) for n in vocab.CONFIG_SHEET_NAMES}
     names = [n for n in src.sheet_names if fold(n) not in config_sheets]
     for tname, spec in cfg.mapping.items():
-        if spec.ignore or tname not in wanted or not spec.sheet:
+        if spec.ignore or tname not in wanted or not _pinned(spec):
             continue
-        plan.mapped[tname] = _resolve_sheet(src, names, spec, tname, cfg)
+        key = "sheets" if spec.sheets else "sheet"
+        plan.mapped[tname] = [_resolve_sheet(src, names, want, tname, key, cfg) for want in _pinned(spec)]
     reading = wanted | ({"deals"} if "splits" in wanted else set())
-    mapped_sheets = {s for s, _ in plan.mapped.values()}
-    other_mapped = {spec.sheet for t, spec in cfg.mapping.items() if t not in reading and spec.sheet}
+    mapped_sheets = {s for pins in plan.mapped.values() for s, _ in pins}
+    other_mapped = {s for t, spec in cfg.mapping.items() if t not in reading for s in _pinned(spec)}
     for n in names:
         if n in mapped_sheets:
             plan.load.append(n)
@@ -187,8 +237,12 @@ def _plan(src: Source, wanted: set[str], cfg: Config) -> _Plan:
     return plan
 
 
-def _resolve_sheet(src: Source, names: list[str], spec: TableMapping, tname: str, cfg: Config) -> tuple[str, str | None]:
-    want = spec.sheet or ""
+def _pinned(spec: TableMapping) -> list[str]:
+    """The sheets ``[mapping.TABLE]`` names: ``sheet = "…"`` (one) or ``sheets = [...]`` (each, in order)."""
+    return list(spec.sheets) if spec.sheets else ([spec.sheet] if spec.sheet else [])
+
+
+def _resolve_sheet(src: Source, names: list[str], want: str, tname: str, key: str, cfg: Config) -> tuple[str, str | None]:
     if src.kind == "csv":
         return names[0], None
     if want in names:
@@ -201,7 +255,7 @@ def _resolve_sheet(src: Source, names: list[str], spec: TableMapping, tname: str
             if fold(t.name) == fold(want):
                 return sheet, t.name
     raise cfg.error(
-        message("mapping_sheet_not_found", cfg.lang, sheet=want, sheets=", ".join(names)), "mapping", tname, "sheet"
+        message("mapping_sheet_not_found", cfg.lang, sheet=want, sheets=", ".join(names)), "mapping", tname, key
     )
 
 
@@ -220,20 +274,23 @@ def _assign(sheets: dict[str, RawSheet], plan: _Plan, wanted: set[str], cfg: Con
     # 1. tables placed by the configuration
     for tname in sorted(reading):
         spec = cfg.mapping.get(tname)
-        if spec is None or spec.ignore or not (spec.sheet or spec.header_row or spec.columns):
+        if spec is None or spec.ignore or not (_pinned(spec) or spec.header_row or spec.columns):
             continue
-        region = _mapped_region(sheets, plan, tname, spec, cfg)
-        if region is None:
-            continue  # no sheet given and nothing looks like the table: reported as not found
-        forced = _forced_columns(region, tname, spec, cfg)
-        out.append((region, match_in(region, tname, forced)))
-        used.add(_region_key(region))
-        used_sheets.add(region.sheet.name)
-        done.add(tname)
+        for pin in plan.mapped.get(tname) or [(None, None)]:
+            region = _mapped_region(sheets, pin, tname, spec, cfg)
+            if region is None:
+                continue  # no sheet given and nothing looks like the table: reported as not found
+            forced = _forced_columns(region, tname, spec, cfg)
+            out.append((region, match_in(region, tname, forced)))
+            used.add(_region_key(region))
+            used_sheets.add(region.sheet.name)
+            done.add(tname)
+    pinned = set(done)
     # 2. every other region, best matches first
     auto = [t for t in TABLES if t in reading and t not in done]
     candidates: list[tuple[int, int, Region, TableMatch]] = []
     all_regions: list[tuple[Region, list[TableMatch]]] = []
+    best_of: dict[tuple[str, int, str | None], TableMatch] = {}  # region -> its best eligible match
     for order, sheet in enumerate(sheets.values()):
         if sheet.name in used_sheets and not sheet.tables:
             continue
@@ -241,12 +298,28 @@ def _assign(sheets: dict[str, RawSheet], plan: _Plan, wanted: set[str], cfg: Con
             if _region_key(region) in used:
                 continue
             all_regions.append((region, matches))
+            best = next((m for m in matches if m.eligible), None)
+            if best is not None:
+                best_of[_region_key(region)] = best
             for m in matches:
                 if m.eligible and m.table in auto:
                     candidates.append((m.score, -order, region, m))
     candidates.sort(key=lambda c: (c[0], c[1]), reverse=True)
     for score, _, region, m in candidates:
-        if m.table in done or _region_key(region) in used:
+        if _region_key(region) in used:
+            continue
+        best = best_of[_region_key(region)]
+        if best.table in done:
+            # The region is first of all a table already read: the same table on another sheet
+            # ("Affaires 2026" after "Affaires 2025") is appended to it, else it is left aside (and
+            # reported), never read as some lesser match.
+            first = next((r, mm) for r, mm in out if mm.table == best.table)
+            if best.table not in pinned and same_table(region, best, *first):
+                out.append((region, best))
+                used.add(_region_key(region))
+                used_sheets.add(region.sheet.name)
+            continue
+        if m.table in done:
             continue
         out.append((region, m))
         used.add(_region_key(region))
@@ -276,8 +349,9 @@ def _assign(sheets: dict[str, RawSheet], plan: _Plan, wanted: set[str], cfg: Con
     return out
 
 
-def _mapped_region(sheets: dict[str, RawSheet], plan: _Plan, tname: str, spec: TableMapping, cfg: Config) -> Region | None:
-    sheet_name, excel_table = plan.mapped.get(tname, (None, None))
+def _mapped_region(sheets: dict[str, RawSheet], pin: tuple[str | None, str | None], tname: str, spec: TableMapping,
+                   cfg: Config) -> Region | None:
+    sheet_name, excel_table = pin
     if sheet_name is None:
         # No sheet given: the best region for this table anywhere, then the header row/columns apply.
         best: tuple[int, Region] | None = None
@@ -334,11 +408,23 @@ def _forced_columns(region: Region, tname: str, spec: TableMapping, cfg: Config)
 
 # -- reporting the layout ---------------------------------------------------------------------------
 
+def _report_table_layout(report: QualityReport, t: _Table) -> None:
+    """``table_found`` once per table (every range, every row), then each sheet's columns; a sheet
+    appended to the first one says so (``sheet_appended``)."""
+    first = t.parts[0]
+    report.add(Issue(first.region.name, first.region.header_row + 1, None, None, "mapped", "table_found",
+                     {"table": t.table, "range": t.ref, "rows": len(t.frame)}, t.table))
+    for k, b in enumerate(t.parts):
+        if k:
+            r = b.region
+            report.add(Issue(r.name, r.header_row + 1, None, None, "info", "sheet_appended",
+                             {"table": t.table, "range": r.ref, "rows": len(b.frame), "first": first.region.ref}, t.table))
+        _report_layout(report, b)
+
+
 def _report_layout(report: QualityReport, b: Built) -> None:
     r, m = b.region, b.match
     row = r.header_row + 1
-    report.add(Issue(r.name, row, None, None, "mapped", "table_found",
-                     {"table": m.table, "range": r.ref, "rows": len(b.frame)}, m.table))
     for fld, col in sorted(m.columns.items(), key=lambda kv: kv[1]):
         header = r.header(col)
         report.add(Issue(r.name, row, header, None, "mapped", "column_mapped", {"table": m.table, "field": fld, "column": header}, m.table, fld))
@@ -361,29 +447,46 @@ def _says_thousands(header: str) -> bool:
     return "k" in words or "keur" in words or "milliers" in words or "thousands" in words or "k€" in header.lower()
 
 
-# -- after reading: splits, status, names, duplicates -------------------------------------------------
+# -- after reading: duplicates across sheets, splits, status, names, duplicates --------------------------
 
-def _post_process(built: dict[str, Built], cfg: Config, report: QualityReport) -> tuple[dict[str, pd.DataFrame], dict[str, np.ndarray]]:
+def _post_process(built: dict[str, _Table], cfg: Config, report: QualityReport) -> tuple[dict[str, pd.DataFrame], dict[str, np.ndarray]]:
+    for t in list(built):
+        if len(built[t].parts) > 1 and t in ID_FIELDS:
+            built[t] = _drop_cross_sheet_duplicates(built[t], ID_FIELDS[t], report)
     frames = {t: b.frame for t, b in built.items()}
     rows = {t: b.rows for t, b in built.items()}
+    sheet_of = {t: np.array([p.region.name for p in b.parts], dtype=object)[b.part] for t, b in built.items()}
+    headers = {t: {p.region.name: p.headers for p in b.parts} for t, b in built.items()}
 
-    def issuer(b: Built) -> Callable[..., None]:
-        def issue(row, column, value, action, code, fld=None, **params):
-            report.add(Issue(b.region.name, row, column, value, action, code, params, b.table, fld))
-
-        return issue
+    def header(t: str, pos: int | None, fld: str | None) -> tuple[str, str | None]:
+        """Sheet and header of a frame row (the first sheet when the row is unknown)."""
+        src = t if t in built else "deals"
+        sheets = sheet_of.get(t)
+        sheet = str(sheets[pos]) if pos is not None and sheets is not None and pos < len(sheets) else built[src].parts[0].region.name
+        return sheet, headers[src].get(sheet, {}).get(fld) if fld else None
 
     if "deals" in built:
-        b = built["deals"]
-        deals, splits, split_rows = split_deals(frames["deals"], rows["deals"], issuer(b), b.headers.get("rep"))
+        d = built["deals"]
+
+        def split_issue(pos, column, value, action, code, fld=None, **params):  # rows passed as positions
+            sheet, head = header("deals", pos, fld)
+            report.add(Issue(sheet, int(d.rows[pos]), head or column, value, action, code, params, "deals", fld))
+
+        deals, splits, split_pos = split_deals(frames["deals"], np.arange(len(d.frame)), split_issue,
+                                               d.parts[0].headers.get("rep"))
         frames["deals"] = deals
         if len(splits):
+            split_rows, split_sheets = d.rows[split_pos], sheet_of["deals"][split_pos]
             if "splits" in frames:
                 frames["splits"] = pd.concat([frames["splits"], splits], ignore_index=True)
                 rows["splits"] = np.concatenate([rows["splits"], split_rows])
+                sheet_of["splits"] = np.concatenate([sheet_of["splits"], split_sheets])
+                for sheet in set(split_sheets) - set(headers["splits"]):
+                    headers["splits"][sheet] = headers["deals"][sheet]
             else:
                 frames["splits"] = splits
                 rows["splits"] = split_rows
+                sheet_of["splits"] = split_sheets
         if "stage" in deals.columns:
             status, unknown = stage_status(deals["stage"], cfg)
             deals = deals.copy()
@@ -394,17 +497,17 @@ def _post_process(built: dict[str, Built], cfg: Config, report: QualityReport) -
                 first_pos = words.groupby(words, sort=False).head(1)
                 counts = words.value_counts()
                 for pos, word in first_pos.items():
-                    report.add(Issue(b.region.name, int(rows["deals"][pos]), b.headers.get("stage"), word, "info",
+                    sheet, head = header("deals", pos, "stage")
+                    report.add(Issue(sheet, int(rows["deals"][pos]), head, word, "info",
                                      "unknown_stage", {"count": int(counts[word])}, "deals", "stage"))
 
     def name_report(t: str, f: str, spelling: str, display: str, count: int) -> None:
-        b = built.get(t) or built.get("deals")
         col = frames[t][f]
         pos = int(np.flatnonzero((col == spelling).to_numpy())[0])
         r = rows.get(t)
         row = int(r[pos]) if r is not None and pos < len(r) else None
-        header = built[t].headers.get(f) if t in built else (built["deals"].headers.get("rep") if "deals" in built else None)
-        report.add(Issue(b.region.name, row, header, spelling, "converted", "name_folded",
+        sheet, head = header(t, pos if row is not None else None, f if t in built else "rep")
+        report.add(Issue(sheet, row, head, spelling, "converted", "name_folded",
                          {"name": display, "count": count}, t, f))
 
     frames = fold_names(frames, name_report)
@@ -413,9 +516,38 @@ def _post_process(built: dict[str, Built], cfg: Config, report: QualityReport) -
             ids = frames[t][f]
             dup = ids.notna() & ids.duplicated(keep=False)
             if dup.any():
-                b = built[t]
                 for value, group in ids[dup].groupby(ids[dup], sort=False):
-                    r = rows[t][group.index.to_numpy()]
-                    report.add(Issue(b.region.name, int(r[0]), b.headers.get(f), value, "info", "duplicate_id",
+                    pos = group.index.to_numpy()
+                    r = rows[t][pos]
+                    sheet, head = header(t, int(pos[0]), f)
+                    report.add(Issue(sheet, int(r[0]), head, value, "info", "duplicate_id",
                                      {"count": len(r), "rows": ", ".join(str(int(x)) for x in r[:10])}, t, f))
     return frames, rows
+
+
+def _drop_cross_sheet_duplicates(t: _Table, f: str, report: QualityReport) -> _Table:
+    """An id met in several sheets of the same table is the same record copied from one sheet to the
+    next (last year's open deals carried into this year's sheet): only the rows of the LAST sheet
+    holding it (workbook order) are kept; each dropped row is a warning (``ignored``,
+    ``duplicate_across_sheets``). Duplicates within one sheet are left to ``duplicate_id``."""
+    if f not in t.frame.columns:
+        return t
+    ids = t.frame[f]
+    present = ids.notna().to_numpy()
+    last = pd.Series(t.part).groupby(ids.to_numpy(), dropna=True).transform("max")  # NaN where no id
+    drop = present & (t.part < last.to_numpy(dtype=float, na_value=-1))
+    if not drop.any():
+        return t
+    kept_sheet = np.array([p.region.name for p in t.parts], dtype=object)
+    positions = np.flatnonzero(drop)
+    for pos in positions[:MAX_CELL_ISSUES]:
+        p = t.parts[int(t.part[pos])]
+        report.add(Issue(p.region.name, int(t.rows[pos]), p.headers.get(f), ids.iloc[pos], "ignored",
+                         "duplicate_across_sheets", {"table": t.table, "kept": kept_sheet[int(last.iloc[pos])]}, t.table, f))
+    if len(positions) > MAX_CELL_ISSUES:
+        pos = positions[MAX_CELL_ISSUES]
+        p = t.parts[int(t.part[pos])]
+        report.add(Issue(p.region.name, int(t.rows[pos]), p.headers.get(f), None, "ignored",
+                         "duplicate_across_sheets_more", {"table": t.table, "count": len(positions) - MAX_CELL_ISSUES},
+                         t.table, f))
+    return t.keep(~drop)

@@ -90,10 +90,11 @@ def test_header_row_found_below_titles_notes_and_blank_rows(tmp_path):
     assert ds.tables["deals"]["deal_id"].tolist() == ["1"]
 
 
-def test_a_table_is_read_once_and_the_other_sheet_reported(tmp_path):
+def test_the_same_table_on_two_sheets_is_read_from_both(tmp_path):
+    # more in test_multi_sheet.py; without ids, no row is taken for a copy of another
     rows = [["Client", "Commercial", "Montant", "Étape"], ["A", "Alice", 1, "Gagné"]]
     path = write_xlsx(tmp_path / "w.xlsx", {"Affaires 2025": rows, "Affaires 2026": rows + [["B", "Bruno", 2, "Perdu"]]})
     ds = read_workbook(path)
-    assert len(ds.tables["deals"]) in (1, 2)
-    dup = issues(ds, "duplicate_source")
-    assert len(dup) == 1 and dup[0].params["table"] == "deals"
+    assert ds.tables["deals"]["account"].tolist() == ["A", "A", "B"]
+    assert not issues(ds, "duplicate_source")
+    assert [i.sheet for i in issues(ds, "sheet_appended")] == ["Affaires 2026"]
