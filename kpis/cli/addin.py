@@ -1,6 +1,6 @@
 """``kpis addin build`` and ``kpis addin install``: the ribbon add-in for desktop Excel.
 
-``build`` writes ``addin/kpis.xlam`` from the sources in ``addin/`` (any system, no Excel).
+``build`` writes ``kpis/xl/kpis.xlam`` from the sources in ``addin/`` (any system, no Excel).
 ``install`` sets it up where Excel exists (Windows, macOS): the xlwings add-in, the kpis add-in in
 Excel's start-up folder, and the Python interpreter xlwings must use (this one, where kpis is
 installed). Elsewhere it explains what to do instead (xlwings Lite in Excel on the web).
@@ -39,7 +39,7 @@ def _lang(lang: str | None) -> str:
 
 @addin_app.command("build")
 def build_cmd(
-    output: Optional[Path] = typer.Option(None, "--output", "-o", help="Output file (default: addin/kpis.xlam)."),
+    output: Optional[Path] = typer.Option(None, "--output", "-o", help="Output file (default: kpis/xl/kpis.xlam)."),
     source: Optional[Path] = typer.Option(None, "--source", help="Sources folder (default: addin/)."),
     check: bool = typer.Option(False, "--check", help="Only check that the output is up to date with the sources (exit 1 if not)."),
     lang: Optional[str] = typer.Option(None, "--lang", "-l", help="fr or en."),
@@ -62,13 +62,10 @@ def build_cmd(
 
 
 def find_addin_file() -> Path | None:
-    """The add-in to install: a checkout's ``addin/kpis.xlam``, else one shipped in the package."""
+    """The add-in to install: ``kpis/xl/kpis.xlam``, shipped in the package (built from ``addin/``)."""
     from ..xl.build import DEFAULT_OUTPUT
 
-    for candidate in (DEFAULT_OUTPUT, Path(__file__).resolve().parents[1] / "xl" / "kpis.xlam"):
-        if candidate.is_file():
-            return candidate
-    return None
+    return DEFAULT_OUTPUT if DEFAULT_OUTPUT.is_file() else None
 
 
 def install_plan(addin: Path, platform: str = sys.platform, python: str = sys.executable) -> list[tuple[str, list[str] | None]]:
@@ -114,7 +111,7 @@ def configure_xlwings(platform: str = sys.platform, python: str = sys.executable
 
 @addin_app.command("install")
 def install_cmd(
-    file: Optional[Path] = typer.Option(None, "--file", "-f", help="The .xlam to install (default: addin/kpis.xlam)."),
+    file: Optional[Path] = typer.Option(None, "--file", "-f", help="The .xlam to install (default: kpis/xl/kpis.xlam)."),
     dry_run: bool = typer.Option(False, "--dry-run", help="Show the steps without running them."),
     lang: Optional[str] = typer.Option(None, "--lang", "-l", help="fr or en."),
 ) -> None:
@@ -126,7 +123,7 @@ def install_cmd(
         raise typer.Exit(EXIT_USAGE)
     addin = file or find_addin_file()
     if addin is None or not Path(addin).is_file():
-        typer.secho(message("addin_missing", lg, path=addin or "addin/kpis.xlam"), err=True, fg="red")
+        typer.secho(message("addin_missing", lg, path=addin or "kpis/xl/kpis.xlam"), err=True, fg="red")
         raise typer.Exit(EXIT_USAGE)
     steps = install_plan(Path(addin).resolve(), sys.platform if supported else "win32")
     for code, command in steps:

@@ -1,4 +1,4 @@
-"""Build ``addin/kpis.xlam`` on any system, from the sources in ``addin/``: no Excel needed.
+"""Build ``kpis/xl/kpis.xlam`` on any system, from the sources in ``addin/``: no Excel needed.
 
 The package is an Office Open XML add-in (``[Content_Types].xml`` declares the workbook part as
 ``application/vnd.ms-excel.addin.macroEnabled.main+xml``) holding:
@@ -31,7 +31,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 ADDIN_DIR = Path(__file__).resolve().parents[2] / "addin"
-DEFAULT_OUTPUT = ADDIN_DIR / "kpis.xlam"
+# Shipped inside the package (package data), so `kpis addin install` finds it after a plain pip install.
+DEFAULT_OUTPUT = Path(__file__).resolve().parent / "kpis.xlam"
 
 CUSTOMUI_NS = "http://schemas.microsoft.com/office/2009/07/customui"
 SOURCE_NS = "urn:kpis:ribbon"
@@ -334,7 +335,7 @@ def write_package(parts: dict[str, bytes], out: Path) -> Path:
 
 
 def build_addin(out: Path | None = None, source_dir: Path | None = None) -> Path:
-    """Build the add-in from ``source_dir`` (default ``addin/``) into ``out`` (default ``addin/kpis.xlam``)."""
+    """Build the add-in from ``source_dir`` (default ``addin/``) into ``out`` (default ``kpis/xl/kpis.xlam``)."""
     return write_package(build_parts(source_dir), Path(out) if out else DEFAULT_OUTPUT)
 
 

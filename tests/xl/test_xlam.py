@@ -141,10 +141,10 @@ def test_build_is_deterministic(xlam, tmp_path):
 
 
 def test_committed_addin_is_up_to_date():
-    """addin/kpis.xlam is committed so users can download it; it must match its sources."""
+    """kpis/xl/kpis.xlam is committed so users can download it; it must match its sources."""
     committed = build.DEFAULT_OUTPUT
-    assert committed.is_file(), "run `kpis addin build` and commit addin/kpis.xlam"
-    assert build.is_up_to_date(committed), "addin/kpis.xlam is stale: run `kpis addin build`"
+    assert committed.is_file(), "run `kpis addin build` and commit kpis/xl/kpis.xlam"
+    assert build.is_up_to_date(committed), "kpis/xl/kpis.xlam is stale: run `kpis addin build`"
 
 
 def test_bad_sources_are_refused(tmp_path):
