@@ -115,6 +115,16 @@ def describe(key: str) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
     return deco
 
 
+def kpi_table_args(f: Callable[..., Any]) -> Callable[..., Any]:
+    """The arguments KPI and its shortcuts share: the ranges with headers (``table``, ``table2``,
+    ``table3``, read as 2-D), the period, and the breakdown dimension and key. xlwings keys its
+    argument settings by name, so applying them together is the same as stacking six ``@arg``."""
+    for name, opts in (("table", {"ndim": 2}), ("period", {}), ("by", {}), ("key", {}),
+                       ("table2", {"ndim": 2}), ("table3", {"ndim": 2})):
+        f = arg(name, doc=_t(f"a.{name}"), **opts)(f)
+    return f
+
+
 def guarded(f: Callable[..., Any]) -> Callable[..., Any]:
     """Never let an exception reach Excel: XlError -> its error value, anything else -> #VALUE!."""
 
@@ -285,12 +295,7 @@ def _kpi_value(kpi, table, period, by, key, table2, table3, *, fixed_id: str | N
 # and VBA does not tell a parameter KPI from the function KPI.
 @func
 @arg("kpi_id", doc=_t("a.kpi"))
-@arg("table", ndim=2, doc=_t("a.table"))
-@arg("period", doc=_t("a.period"))
-@arg("by", doc=_t("a.by"))
-@arg("key", doc=_t("a.key"))
-@arg("table2", ndim=2, doc=_t("a.table2"))
-@arg("table3", ndim=2, doc=_t("a.table3"))
+@kpi_table_args
 @describe("kpi")
 @guarded
 def kpi(kpi_id, table, period=None, by=None, key=None, table2=None, table3=None):
@@ -347,12 +352,7 @@ def _plain(v: Any) -> Any:
 
 @func
 @arg("kpi_id", doc=_t("a.kpi"))
-@arg("table", ndim=2, doc=_t("a.table"))
-@arg("period", doc=_t("a.period"))
-@arg("by", doc=_t("a.by"))
-@arg("key", doc=_t("a.key"))
-@arg("table2", ndim=2, doc=_t("a.table2"))
-@arg("table3", ndim=2, doc=_t("a.table3"))
+@kpi_table_args
 @arg("lang", doc=_t("a.lang"))
 @describe("kpi_explain")
 @guarded
@@ -483,12 +483,7 @@ def _nps_of_scores(values: list[Any]) -> float:
 
 
 @func
-@arg("table", ndim=2, doc=_t("a.table"))
-@arg("period", doc=_t("a.period"))
-@arg("by", doc=_t("a.by"))
-@arg("key", doc=_t("a.key"))
-@arg("table2", ndim=2, doc=_t("a.table2"))
-@arg("table3", ndim=2, doc=_t("a.table3"))
+@kpi_table_args
 @describe("win_rate")
 @guarded
 def win_rate(table, period=None, by=None, key=None, table2=None, table3=None):
@@ -496,12 +491,7 @@ def win_rate(table, period=None, by=None, key=None, table2=None, table3=None):
 
 
 @func
-@arg("table", ndim=2, doc=_t("a.table"))
-@arg("period", doc=_t("a.period"))
-@arg("by", doc=_t("a.by"))
-@arg("key", doc=_t("a.key"))
-@arg("table2", ndim=2, doc=_t("a.table2"))
-@arg("table3", ndim=2, doc=_t("a.table3"))
+@kpi_table_args
 @describe("churn_rate")
 @guarded
 def churn_rate(table, period=None, by=None, key=None, table2=None, table3=None):
@@ -509,12 +499,7 @@ def churn_rate(table, period=None, by=None, key=None, table2=None, table3=None):
 
 
 @func
-@arg("table", ndim=2, doc=_t("a.table"))
-@arg("period", doc=_t("a.period"))
-@arg("by", doc=_t("a.by"))
-@arg("key", doc=_t("a.key"))
-@arg("table2", ndim=2, doc=_t("a.table2"))
-@arg("table3", ndim=2, doc=_t("a.table3"))
+@kpi_table_args
 @describe("clv")
 @guarded
 def clv(table, period=None, by=None, key=None, table2=None, table3=None):
@@ -522,12 +507,7 @@ def clv(table, period=None, by=None, key=None, table2=None, table3=None):
 
 
 @func
-@arg("table", ndim=2, doc=_t("a.table"))
-@arg("period", doc=_t("a.period"))
-@arg("by", doc=_t("a.by"))
-@arg("key", doc=_t("a.key"))
-@arg("table2", ndim=2, doc=_t("a.table2"))
-@arg("table3", ndim=2, doc=_t("a.table3"))
+@kpi_table_args
 @describe("cac")
 @guarded
 def cac(table, period=None, by=None, key=None, table2=None, table3=None):
