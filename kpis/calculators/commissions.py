@@ -40,7 +40,6 @@ one, and balances are carried in cents -- every figure shown adds up exactly.
 
 from __future__ import annotations
 
-import json
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 from typing import Any
@@ -52,6 +51,7 @@ from ..config import Config
 from ..credit import credit_lines, employed_fraction, prorated_quotas
 from ..dataset import Dataset
 from ..i18n import message
+from ..jsonout import dumps
 from ..periods import Period, _add_months
 from . import labels as _labels  # noqa: F401  (registers messages)
 from .errors import CalculatorError
@@ -143,7 +143,7 @@ class Statements:
         }
 
     def to_json(self, lang: str = "en", indent: int | None = 2) -> str:
-        return json.dumps(self.to_dict(lang), ensure_ascii=False, indent=indent, default=_json_default)
+        return dumps(self.to_dict(lang), indent=indent)
 
     def summary(self) -> pd.DataFrame:
         """One row per rep: the statement's figures (no lines)."""
@@ -443,10 +443,3 @@ def _records(df: pd.DataFrame) -> list[dict[str, Any]]:
                 r[k] = v.item()
     return recs
 
-
-def _json_default(o: Any) -> Any:
-    if isinstance(o, (pd.Timestamp, date)):
-        return o.isoformat()[:10]
-    if isinstance(o, np.generic):
-        return o.item()
-    raise TypeError(type(o).__name__)

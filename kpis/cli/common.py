@@ -6,7 +6,6 @@ errors) become one readable line on stderr and exit code 2.
 
 from __future__ import annotations
 
-import json
 import sys
 from pathlib import Path
 from typing import Any, Callable, TypeVar
@@ -15,6 +14,7 @@ import typer
 
 from ..config import Config, ConfigError, load_config
 from ..i18n import normalise_lang
+from ..jsonout import dumps
 from ..periods import Period, custom, parse_period
 
 EXIT_OK, EXIT_DATA, EXIT_USAGE = 0, 1, 2
@@ -79,22 +79,7 @@ def resolve_period(period: str | None, start: str | None, end: str | None, cfg: 
 
 
 def emit_json(data: Any) -> None:
-    sys.stdout.write(json.dumps(data, ensure_ascii=False, indent=2, default=_json_default) + "\n")
-
-
-def _json_default(o: Any) -> Any:
-    import datetime as dt
-
-    import numpy as np
-    import pandas as pd
-
-    if isinstance(o, (pd.Timestamp, dt.date, dt.datetime)):
-        return o.isoformat()[:10] if isinstance(o, dt.date) and not isinstance(o, dt.datetime) or (isinstance(o, pd.Timestamp) and o == o.normalize()) else o.isoformat()
-    if isinstance(o, np.generic):
-        return o.item()
-    if o is pd.NA or o is pd.NaT:
-        return None
-    raise TypeError(f"not JSON serialisable: {type(o).__name__}")
+    sys.stdout.write(dumps(data) + "\n")
 
 
 def check_format(fmt: str | None, allowed: tuple[str, ...] = ("table", "json")) -> str:
