@@ -182,7 +182,7 @@ def _apply(cfg: Config, data: dict[str, Any], text: str) -> None:
     known = set(_SCALARS) | set(_WORD_SECTIONS) | set(_DICT_SECTIONS) | {"mapping", "stage_probability", "targets"}
     for key, value in data.items():
         if key not in known:
-            close = _closest(key, known)
+            close = closest(key, known)
             raise err(f"unknown key{f' (did you mean {close!r}?)' if close else ''} / clé inconnue", key)
         if key in _SCALARS:
             typ, desc = _SCALARS[key]
@@ -218,7 +218,7 @@ def _apply(cfg: Config, data: dict[str, Any], text: str) -> None:
 
             for kpi_id, target in value.items():
                 if REGISTRY and kpi_id not in REGISTRY:
-                    close = _closest(kpi_id, set(REGISTRY))
+                    close = closest(kpi_id, set(REGISTRY))
                     raise err(f"unknown KPI{f' (did you mean {close!r}?)' if close else ''}", key, kpi_id)
                 if not isinstance(target, (int, float)) or isinstance(target, bool):
                     raise err(f"expected a number, got {target!r}", key, kpi_id)
@@ -246,7 +246,7 @@ def _apply_mapping(cfg: Config, value: Any, err) -> None:
         raise err("expected [mapping.TABLE] sections", "mapping")
     for tname, spec in value.items():
         if tname not in TABLES:
-            close = _closest(tname, set(TABLES))
+            close = closest(tname, set(TABLES))
             raise err(f"unknown table{f' (did you mean {close!r}?)' if close else ''}", "mapping", tname)
         if isinstance(spec, str):
             spec = {"sheet": spec}
@@ -279,7 +279,7 @@ def _apply_mapping(cfg: Config, value: Any, err) -> None:
         fields = set(TABLES[tname].field_names)
         for f, header in cols.items():
             if f not in fields:
-                close = _closest(f, fields)
+                close = closest(f, fields)
                 raise err(f"unknown field of {tname}{f' (did you mean {close!r}?)' if close else ''}", "mapping", tname, "columns", f)
             if not isinstance(header, str):
                 raise err("expected the header text", "mapping", tname, "columns", f)
@@ -296,7 +296,7 @@ def _as_fraction(v: Any) -> float | None:
     return f if 0 <= f <= 1 else None
 
 
-def _closest(word: str, choices: set[str]) -> str | None:
+def closest(word: str, choices: set[str]) -> str | None:
     import difflib
 
     m = difflib.get_close_matches(word, sorted(choices), n=1, cutoff=0.75)

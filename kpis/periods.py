@@ -85,10 +85,10 @@ class Period:
         if self.grain in ("month", "quarter", "year") or (
             self.start.day == 1 and (self.end + timedelta(days=1)).day == 1
         ):
-            start = _add_months(self.start, n)
-            end = _add_months(self.end + timedelta(days=1), n) - timedelta(days=1)
+            start = add_months(self.start, n)
+            end = add_months(self.end + timedelta(days=1), n) - timedelta(days=1)
             return Period(start, end, self.grain)
-        return Period(_add_months(self.start, n), _add_months(self.end, n), self.grain)
+        return Period(add_months(self.start, n), add_months(self.end, n), self.grain)
 
     def previous(self) -> "Period":
         """The period just before, of the same length (a custom range: the same number of days)."""
@@ -107,7 +107,7 @@ class Period:
     def trailing(self, months: int) -> "Period":
         """The ``months`` whole months ending with this period's last month (e.g. trailing 12)."""
         end_month = date(self.end.year, self.end.month, 1)
-        start = _add_months(end_month, -(months - 1))
+        start = add_months(end_month, -(months - 1))
         return Period(start, _month_end(end_month), "custom")
 
     def month_periods(self) -> list["Period"]:
@@ -117,7 +117,7 @@ class Period:
         while cur <= self.end:
             end = _month_end(cur)
             out.append(Period(max(cur, self.start), min(end, self.end), "month" if cur >= self.start and end <= self.end else "custom"))
-            cur = _add_months(cur, 1)
+            cur = add_months(cur, 1)
         return out
 
     def _span_months(self) -> int:
@@ -132,13 +132,13 @@ def month(year: int, mon: int) -> Period:
 def quarter(year: int, q: int, fiscal_start_month: int = 1) -> Period:
     """Quarter ``q`` (1-4) of calendar year ``year`` (fiscal_start_month=1) or of fiscal year ``year``."""
     start = _fiscal_year_start(year, fiscal_start_month)
-    start = _add_months(start, 3 * (q - 1))
-    return Period(start, _add_months(start, 3) - timedelta(days=1), "quarter")
+    start = add_months(start, 3 * (q - 1))
+    return Period(start, add_months(start, 3) - timedelta(days=1), "quarter")
 
 
 def year(year_: int, fiscal_start_month: int = 1) -> Period:
     start = _fiscal_year_start(year_, fiscal_start_month)
-    return Period(start, _add_months(start, 12) - timedelta(days=1), "year")
+    return Period(start, add_months(start, 12) - timedelta(days=1), "year")
 
 
 _MONTH_RE = re.compile(r"^\s*(\d{4})[-/.](\d{1,2})\s*$")
@@ -189,7 +189,7 @@ def last_n(period: Period, n: int) -> list[Period]:
 
 
 # -- helpers -----------------------------------------------------------------------------------
-def _add_months(d: date, n: int) -> date:
+def add_months(d: date, n: int) -> date:
     m = d.month - 1 + n
     y = d.year + m // 12
     m = m % 12 + 1

@@ -52,7 +52,7 @@ from ..credit import credit_lines, employed_fraction, prorated_quotas
 from ..dataset import Dataset
 from ..i18n import message
 from ..jsonout import dumps
-from ..periods import Period, _add_months
+from ..periods import Period, add_months, month
 from . import labels as _labels  # noqa: F401  (registers messages)
 from .errors import CalculatorError
 from .plans import Plan, load_plans, plan_of, unknown_plans
@@ -206,11 +206,10 @@ def commission_statements(ds: Dataset, period: Period, config: Config, *, plans:
 def plan_period(d: date, grain: str, fiscal_start: int = 1) -> Period:
     """The plan period (calendar month, or fiscal quarter) containing ``d``."""
     if grain == "month":
-        start = date(d.year, d.month, 1)
-        return Period(start, _add_months(start, 1) - timedelta(days=1), "month")
+        return month(d.year, d.month)
     offset = (d.month - fiscal_start) % 3
-    start = _add_months(date(d.year, d.month, 1), -offset)
-    return Period(start, _add_months(start, 3) - timedelta(days=1), "quarter")
+    start = add_months(date(d.year, d.month, 1), -offset)
+    return Period(start, add_months(start, 3) - timedelta(days=1), "quarter")
 
 
 def _final_period(plan: Plan, asked: Period, config: Config) -> tuple[Period, list[Note]]:

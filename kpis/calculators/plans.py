@@ -19,7 +19,7 @@ from typing import Any, Literal, Mapping
 import numpy as np
 import pandas as pd
 
-from ..config import Config, ConfigError, _closest
+from ..config import Config, ConfigError, closest
 from ..schema import DEAL_TYPES
 from .tiers import MODES, Mode, bands
 
@@ -119,7 +119,7 @@ def parse_plan(name: str, raw: Any, config: Config) -> Plan:
         raise err("expected a [plans.NAME] table")
     for key in raw:
         if key not in PLAN_KEYS:
-            close = _closest(key, set(PLAN_KEYS))
+            close = closest(key, set(PLAN_KEYS))
             raise err(f"unknown key{f' (did you mean {close!r}?)' if close else ''} / clé inconnue", key)
     if "rates" not in raw:
         raise err("missing key: rates = [[attainment from, rate], ...] / clé manquante", "rates")
@@ -262,7 +262,7 @@ def _spiffs(value: Any, err) -> tuple[Spiff, ...]:
                 nums[k] = float(v)
                 continue
             if k not in SPIFF_FIELDS:
-                close = _closest(k, set(SPIFF_FIELDS) | set(_SPIFF_NUMERIC))
+                close = closest(k, set(SPIFF_FIELDS) | set(_SPIFF_NUMERIC))
                 raise err(
                     f"{where} ({name}): match: unknown field {k!r}{f' (did you mean {close!r}?)' if close else ''}; "
                     f"expected {', '.join(SPIFF_FIELDS + _SPIFF_NUMERIC)}",

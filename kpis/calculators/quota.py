@@ -46,7 +46,6 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass, field
-from datetime import timedelta
 from typing import Any, Literal, Sequence
 
 import numpy as np
@@ -55,7 +54,7 @@ import pandas as pd
 from ..config import Config
 from ..credit import credit_lines, employed_fraction, prorated_quotas
 from ..dataset import Dataset
-from ..periods import Period, _add_months
+from ..periods import Period, month
 from .errors import CalculatorError
 
 Method = Literal["equal", "history", "growth"]
@@ -105,8 +104,7 @@ class QuotaPlan:
 
 def months_before(period: Period, n: int) -> Period:
     """The ``n`` whole calendar months just before the month ``period`` starts in."""
-    first = period.start.replace(day=1)
-    return Period(_add_months(first, -n), first - timedelta(days=1), "custom")
+    return month(period.start.year, period.start.month).previous().trailing(n)
 
 
 def plan_quotas(
@@ -178,8 +176,7 @@ def plan_quotas(
 
 
 def _month_days(m: Period) -> int:
-    first = m.start.replace(day=1)
-    return (_add_months(first, 1) - first).days
+    return month(m.start.year, m.start.month).days
 
 
 def _quota_reps(ds: Dataset, period: Period, history: Period) -> list[str]:

@@ -15,7 +15,7 @@ from datetime import timedelta
 import numpy as np
 import pandas as pd
 
-from ..periods import Period, _add_months
+from ..periods import Period, add_months
 from .model import Expr, Filter, Window
 from .words import matches_any, stage_probabilities
 
@@ -147,7 +147,7 @@ def trailing_year(col: str) -> Window:
     """``col`` in the 12 months ending P.end: (P.end − 12 months, P.end]."""
 
     def fn(df: pd.DataFrame, p: Period, ev) -> pd.Series:
-        start = pd.Timestamp(_add_months(p.end, -12) + timedelta(days=1))
+        start = pd.Timestamp(add_months(p.end, -12) + timedelta(days=1))
         return _b((df[col] >= start) & (df[col] < p.end_exclusive_ts))
 
     return Window(f"12m({col})", (col,), fn)
