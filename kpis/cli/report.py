@@ -18,6 +18,7 @@ from ..i18n import message
 from .common import (
     EXIT_OK,
     ConfigOpt,
+    ForceOpt,
     FromOpt,
     LangOpt,
     PeriodOpt,
@@ -31,7 +32,6 @@ from .common import (
 
 OutputOpt = typer.Option(None, "--output", "-o", help="Report file (default: out/rapport_PERIOD.xlsx, or out/report_PERIOD.xlsx in English). / Fichier du rapport.")
 TemplateOpt = typer.Option(None, "--template", "-t", help="Template workbook (default: \\[report] template of the configuration, else the built-in one). / Modèle.")
-ForceOpt = typer.Option(False, "--force", help="Replace existing output files. / Remplacer les fichiers existants.")
 PerRepOpt = typer.Option(None, "--per-rep", help="Also write one workbook per rep (their own numbers only) into this folder. / Une fiche par commercial dans ce dossier.")
 
 
@@ -84,7 +84,7 @@ def report_cmd(
         explicit = None
         try:
             if output is not None:
-                explicit = check_output(output, lang=lg, source=workbook, template=tpl, force=force)
+                explicit = check_output(output, lang=lg, source=workbook, template=tpl, config=cfg.path, force=force)
         except OutputError as e:
             raise UserError(str(e)) from None
 
@@ -93,7 +93,8 @@ def report_cmd(
                 ds = read_workbook(workbook, cfg)
             p = resolve_period(period, start, end, cfg, default=lambda: default_period(ds))
             try:
-                out = explicit or check_output(default_output(p, lg), lang=lg, source=workbook, template=tpl, force=force)
+                out = explicit or check_output(default_output(p, lg), lang=lg, source=workbook, template=tpl, config=cfg.path,
+                                                force=force)
                 pairs = rep_outputs({"period": {"code": p.label}, "reps": []}, per_rep, lang=lg) if per_rep else []  # a folder?
             except OutputError as e:
                 raise UserError(str(e)) from None
