@@ -8,14 +8,15 @@ from __future__ import annotations
 
 import sys
 from pathlib import Path
-from typing import Any, Callable, TypeVar
+from typing import TYPE_CHECKING, Any, Callable, TypeVar
 
 import typer
 
-from ..config import Config, ConfigError, load_config
 from ..i18n import normalise_lang
-from ..jsonout import dumps
-from ..periods import Period, custom, parse_period
+
+if TYPE_CHECKING:  # the modules themselves are imported when a verb runs: `kpis --help` stays quick
+    from ..config import Config
+    from ..periods import Period
 
 EXIT_OK, EXIT_DATA, EXIT_USAGE = 0, 1, 2
 
@@ -51,6 +52,7 @@ T = TypeVar("T")
 
 def run(fn: Callable[[], T]) -> T:
     """Run a verb body, turning user-facing errors into a message and an exit code."""
+    from ..config import ConfigError
     from ..reader import ReadError  # late: keeps `kpis --help` fast
 
     try:
@@ -63,6 +65,7 @@ def run(fn: Callable[[], T]) -> T:
 def load_cfg(config: Path | None, workbook: Path | None, lang: str | None) -> Config:
     """``kpis.toml`` (``--config``, else beside the workbook), then the workbook's configuration sheet
     on top, key by key (:mod:`kpis.config_sheet`), then ``--lang``."""
+    from ..config import load_config
     from ..config_sheet import apply_workbook_sheet
 
     cfg = apply_workbook_sheet(load_config(config, workbook=workbook), workbook)
@@ -73,6 +76,8 @@ def load_cfg(config: Path | None, workbook: Path | None, lang: str | None) -> Co
 
 def resolve_period(period: str | None, start: str | None, end: str | None, cfg: Config, default: Callable[[], Period] | None = None) -> Period:
     """The period a verb works on: --period, or --from/--to, or the default given by the verb."""
+    from ..periods import custom, parse_period
+
     try:
         if start or end:
             if not (start and end):
@@ -88,6 +93,8 @@ def resolve_period(period: str | None, start: str | None, end: str | None, cfg: 
 
 
 def emit_json(data: Any) -> None:
+    from ..jsonout import dumps  # late: pandas is not needed to start the command
+
     sys.stdout.write(dumps(data) + "\n")
 
 
