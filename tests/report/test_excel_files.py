@@ -112,3 +112,13 @@ def test_a_freeze_moved_by_the_rows_above_is_rebuilt_not_appended(lang, tmp_path
 def test_excel_rules_hold_on_every_written_file(written):
     found = {label: [str(f) for f in check_package(path)] for label, path in written.items()}
     assert found == {label: [] for label in written}
+
+
+@pytest.mark.shared
+def test_every_written_file_is_schema_valid(written):
+    from tests.helpers.shared import shared_path
+    from tests.ooxml.validate import validate_package
+
+    folder = shared_path("ooxml-schemas")
+    found = {label: [str(f) for f in validate_package(path, folder)[0]] for label, path in written.items()}
+    assert found == {label: [] for label in written}
