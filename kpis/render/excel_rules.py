@@ -222,7 +222,7 @@ def sheet_name_findings(names: list[str], part: str) -> list[Finding]:
     return out
 
 
-_SHEET_REF = re.compile(r"(?:'((?:[^']|'')+)'|([^\s'!=,()+\-*/&^:;<>\"{}]+))!")
+_SHEET_REF = re.compile(r"(?:'((?:[^']|'')+)'|([^\s'!=,()+\-*/&^;<>\"{}]+))!")
 _STRING = re.compile(r'"(?:[^"]|"")*"')
 
 
