@@ -45,14 +45,14 @@ R_OFFICE_DOC = "/officeDocument"
 R_NS = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
 
 MESSAGES = {
-    "sheet_name_length": {"en": "sheet name '{name}' has {n} characters (Excel allows 1 to 31)",
-                          "fr": "le nom de feuille '{name}' a {n} caractères (Excel en accepte de 1 à 31)"},
-    "sheet_name_chars": {"en": "sheet name '{name}' contains {chars} (not allowed by Excel: [ ] : * ? / \\)",
-                         "fr": "le nom de feuille '{name}' contient {chars} (refusé par Excel : [ ] : * ? / \\)"},
-    "sheet_name_quote": {"en": "sheet name '{name}' starts or ends with an apostrophe",
-                         "fr": "le nom de feuille '{name}' commence ou finit par une apostrophe"},
-    "sheet_name_duplicate": {"en": "two sheets are named '{name}' (Excel ignores case)",
-                             "fr": "deux feuilles s'appellent '{name}' (Excel ignore la casse)"},
+    "sheet_name_length": {"en": "sheet name '{name}' has {n} characters (Excel allows 1 to 31) ({part})",
+                          "fr": "le nom de feuille '{name}' a {n} caractères (Excel en accepte de 1 à 31) ({part})"},
+    "sheet_name_chars": {"en": "sheet name '{name}' contains {chars} (not allowed by Excel: [ ] : * ? / \\) ({part})",
+                         "fr": "le nom de feuille '{name}' contient {chars} (refusé par Excel : [ ] : * ? / \\) ({part})"},
+    "sheet_name_quote": {"en": "sheet name '{name}' starts or ends with an apostrophe ({part})",
+                         "fr": "le nom de feuille '{name}' commence ou finit par une apostrophe ({part})"},
+    "sheet_name_duplicate": {"en": "two sheets are named '{name}' (Excel ignores case) ({part})",
+                             "fr": "deux feuilles s'appellent '{name}' (Excel ignore la casse) ({part})"},
     "table_name_duplicate": {"en": "table name '{name}' is used twice ({part})",
                              "fr": "le nom de tableau '{name}' est utilisé deux fois ({part})"},
     "table_name_invalid": {"en": "table name '{name}' is not a valid Excel name ({part})",

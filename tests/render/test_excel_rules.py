@@ -230,4 +230,31 @@ def test_finding_messages_exist_in_both_languages():
     from kpis.render.excel_rules import MESSAGES
 
     assert all(has(f"render.excel_{k}") and set(v) == {"fr", "en"} for k, v in MESSAGES.items())
-    assert not any(re.search(r"[{]part[}]", v["en"]) is None and k.startswith("table") for k, v in MESSAGES.items())
+    assert [k for k, v in MESSAGES.items() if not all(re.search(r"[{]part[}]", t) for t in v.values())] == []  # every one names its part
+
+
+def test_template_check_reports_what_excel_would_repair(tmp_path, capsys):
+    """``kpis template check`` on a restyled template Excel would repair: sheet, cell and part named,
+    in French and English -- even when openpyxl cannot load the file (a sheet name with ``?``)."""
+    from kpis.cli import main
+    from kpis.render import check_template
+    from kpis.report import default_template
+
+    tpl = default_template("report", "fr")
+    data = edit(tpl.read_bytes(), "xl/worksheets/sheet2.xml", '<selection pane="bottomRight"',
+                '<selection pane="bottomRight" activeCell="A1" sqref="A1" /><selection pane="bottomRight"')
+    path = tmp_path / "mine.xlsx"
+    path.write_bytes(data)
+    capsys.readouterr()
+    assert main(["template", "check", str(path), "--lang", "fr"]) == 1
+    out = capsys.readouterr().out
+    assert "Indicateurs: l'affichage de la feuille a 2 sélections pour le volet bottomRight (une au plus) (xl/worksheets/sheet2.xml)" in out
+    ((problem),) = check_template(path)
+    assert problem.format("en") == ("Indicateurs: the sheet view has 2 selections for pane bottomRight (at most one) "
+                                    "(xl/worksheets/sheet2.xml)")
+    unreadable = tmp_path / "unreadable.xlsx"
+    unreadable.write_bytes(edit(data, "xl/workbook.xml", 'name="Indicateurs"', 'name="Indicateurs?"'))
+    found = [p.format("fr") for p in check_template(unreadable)]
+    assert "Indicateurs?: le nom de feuille 'Indicateurs?' contient ? (refusé par Excel : [ ] : * ? / \\) (xl/workbook.xml)" in found
+    assert any(f.startswith("Indicateurs?: l'affichage") for f in found)
+    assert main(["template", "check", str(tpl), "--lang", "fr"]) == 0
