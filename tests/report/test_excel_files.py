@@ -1,7 +1,8 @@
 """Every workbook ``kpis report`` and ``kpis commissions`` write opens in Excel without a repair prompt.
 
 The outputs of both example workbooks (French and English) are written once per session: the
-monthly reports, every rep's own workbook, the commission statements. Checked part by part:
+monthly reports, every rep's own workbook, the commission statements, and the report rendered into
+the add-in's sheet contents then saved by :func:`kpis.xl.xlsx.write_contents`. Checked part by part:
 
 - their sheet views (the regression of issue 15: a template sheet frozen again got five
   ``<selection>`` elements, two panes repeated, which Excel "repairs");
@@ -28,8 +29,11 @@ LANGS = ("fr", "en")
 
 @pytest.fixture(scope="session")
 def written(fr, en, tmp_path_factory) -> dict[str, Path]:
-    """Label -> path of every file written from the examples: reports, per-rep files, statements."""
+    """Label -> path of every file written from the examples: reports, per-rep files, statements, and
+    the report's sheets as the add-in lays them out (:func:`kpis.xl.templates.render_contents`)."""
     from kpis.calculators import commission_statements
+    from kpis.xl.templates import render_contents
+    from kpis.xl.xlsx import write_contents
 
     out: dict[str, Path] = {}
     folder = tmp_path_factory.mktemp("written")
@@ -42,6 +46,9 @@ def written(fr, en, tmp_path_factory) -> dict[str, Path]:
         ctx = build_statements_context(ex.ds, st, PERIOD, ex.config, generated_at=GENERATED)
         report = render_report(default_template("statements", ex.lang), ctx, lang=ex.lang)
         out[f"statements_{ex.lang}"] = report.save(folder / f"statements_{ex.lang}.xlsx")
+        # the add-in's report sheets rendered from the same template, saved by kpis.xl.xlsx
+        contents = render_contents(ex.template, ex.ctx, ex.lang)
+        out[f"addin_report_{ex.lang}"] = write_contents(contents, folder / f"addin_report_{ex.lang}.xlsx")
     return out
 
 
