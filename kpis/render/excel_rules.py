@@ -31,6 +31,7 @@ import os
 import posixpath
 import re
 import zipfile
+import zlib
 from dataclasses import dataclass, field
 from typing import Any, Iterable
 from xml.etree import ElementTree as ET
@@ -266,6 +267,23 @@ def _rid(el: ET.Element) -> str | None:
     return None
 
 
+def _index(text: str | None, default: int = -1) -> int:
+    """A non-negative integer attribute; ``default`` when absent, -1 when it is not one (``"²"``, ``"x"``)."""
+    if text is None:
+        return default
+    text = text.strip()
+    return int(text) if re.fullmatch(r"[0-9]{1,12}", text) else -1
+
+
+def _number(text: str | None) -> float:
+    """A split position (``xSplit``/``ySplit``, a double): 0 when absent or not a number."""
+    try:
+        value = float(text) if text else 0.0
+    except ValueError:
+        return 0.0
+    return value if value == value and abs(value) != float("inf") else 0.0
+
+
 def _decode_x(text: str) -> str:
     """``_x000a_`` escapes (how table column names and strings carry control characters) decoded."""
     return re.sub(r"_x([0-9A-Fa-f]{4})_", lambda m: chr(int(m.group(1), 16)), text)
@@ -288,7 +306,7 @@ class Package:
             return None
         try:
             return ET.fromstring(self.zip.read(part))
-        except ET.ParseError as e:
+        except (ET.ParseError, zipfile.BadZipFile, zlib.error, EOFError, NotImplementedError) as e:
             self.findings.append(Finding(part, "", "", "part_unreadable", {"error": str(e)}))
             return None
 
@@ -385,7 +403,7 @@ def _cell_text(c: ET.Element, strings: list[str]) -> str | None:
     if v is None or v.text is None:
         return None
     if t == "s":
-        i = int(v.text) if v.text.strip().isdigit() else -1
+        i = _index(v.text)
         return strings[i] if 0 <= i < len(strings) else None
     return v.text
 
@@ -402,17 +420,17 @@ def _check_sheet(pkg: Package, part: str, sheet: str, strings: list[str], n_xfs:
     bad_strings: dict[int, list[str]] = {}
     data = _child(root, "sheetData")
     for row in (_children(data, "row") if data is not None else []):
-        rs = row.get("s")
-        if n_xfs is not None and rs is not None and rs.isdigit() and int(rs) >= n_xfs and row.get("customFormat") in ("1", "true"):
-            bad_styles.setdefault(int(rs), []).append(f"{row.get('r', '')}:{row.get('r', '')}")
+        rs = _index(row.get("s"))
+        if n_xfs is not None and rs >= n_xfs and row.get("customFormat") in ("1", "true"):
+            bad_styles.setdefault(rs, []).append(f"{row.get('r', '')}:{row.get('r', '')}")
         for c in _children(row, "c"):
             ref = c.get("r", "")
-            s = c.get("s")
-            if n_xfs is not None and s is not None and s.isdigit() and int(s) >= n_xfs:
-                bad_styles.setdefault(int(s), []).append(ref)
+            s = _index(c.get("s"), 0)
+            if n_xfs is not None and (s < 0 or s >= n_xfs):
+                bad_styles.setdefault(s, []).append(ref)
             if c.get("t") == "s":
                 v = _child(c, "v")
-                i = int(v.text) if v is not None and v.text and v.text.strip().isdigit() else -1
+                i = _index(v.text if v is not None else None)
                 if not 0 <= i < len(strings):
                     bad_strings.setdefault(i, []).append(ref)
             rc = parse_cell(ref)
@@ -422,9 +440,9 @@ def _check_sheet(pkg: Package, part: str, sheet: str, strings: list[str], n_xfs:
                     texts[rc] = text
     cols = _child(root, "cols")
     for col in (_children(cols, "col") if cols is not None else []):
-        s = col.get("style")
-        if n_xfs is not None and s is not None and s.isdigit() and int(s) >= n_xfs:
-            bad_styles.setdefault(int(s), []).append(f"col {col.get('min')}-{col.get('max')}")
+        s = _index(col.get("style"), 0)
+        if n_xfs is not None and (s < 0 or s >= n_xfs):
+            bad_styles.setdefault(s, []).append(f"col {col.get('min')}-{col.get('max')}")
     for index, refs in list(bad_styles.items())[:FINDINGS_PER_KIND]:
         add(Finding(part, sheet, refs[0], "style_index", {"index": index, "n": len(refs), "count": n_xfs}))
     for index, refs in list(bad_strings.items())[:FINDINGS_PER_KIND]:
@@ -451,7 +469,7 @@ def _check_sheet(pkg: Package, part: str, sheet: str, strings: list[str], n_xfs:
         tc = _child(troot, "tableColumns")
         t = _Table(name=troot.get("name", ""), display=troot.get("displayName", ""), id=troot.get("id", ""),
                    ref=troot.get("ref", ""), area=parse_range(troot.get("ref", "")), part=tpart, sheet=sheet,
-                   header_rows=int(troot.get("headerRowCount", "1") or 1),
+                   header_rows=_index(troot.get("headerRowCount"), 1),
                    columns=[_decode_x(c.get("name", "")) for c in (_children(tc, "tableColumn") if tc is not None else [])])
         tables.append(t)
         _check_table(pkg, t, texts, merged)
@@ -498,8 +516,7 @@ def _check_views(pkg: Package, root: ET.Element, part: str, sheet: str) -> None:
         pane = _child(view, "pane")
         panes = {"topLeft"}
         if pane is not None:
-            x = float(pane.get("xSplit", "0") or 0)
-            y = float(pane.get("ySplit", "0") or 0)
+            x, y = _number(pane.get("xSplit")), _number(pane.get("ySplit"))
             if x:
                 panes.add("topRight")
             if y:
@@ -561,7 +578,7 @@ def _check_conditional(pkg: Package, root: ET.Element, part: str, sheet: str, n_
             add(Finding(part, sheet, bad, "cf_sqref", {"ref": bad or sqref}))
         for rule in _children(cf, "cfRule"):
             dxf = rule.get("dxfId")
-            if dxf is not None and n_dxfs is not None and (not dxf.isdigit() or int(dxf) >= n_dxfs):
+            if dxf is not None and n_dxfs is not None and not 0 <= _index(dxf) < n_dxfs:
                 add(Finding(part, sheet, sqref, "cf_dxf", {"ref": sqref, "index": dxf, "n": n_dxfs}))
 
 
@@ -594,7 +611,7 @@ def _check_names(pkg: Package, wb: ET.Element, part: str, sheets: list[str], tab
     for dn in (_children(dns, "definedName") if dns is not None else []):
         name = dn.get("name", "")
         scope = dn.get("localSheetId")
-        where = sheets[int(scope)] if scope is not None and scope.isdigit() and int(scope) < len(sheets) else ""
+        where = sheets[_index(scope)] if scope is not None and 0 <= _index(scope) < len(sheets) else ""
         if not valid_name(name):
             add(Finding(part, where, "", "name_invalid", {"name": name}))
         if scope is not None and not where:

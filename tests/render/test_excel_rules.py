@@ -202,6 +202,18 @@ def test_not_well_formed_part_is_a_finding_not_a_crash(base):
     assert [c[0] for c in codes(data)] == ["part_unreadable"]
 
 
+PARTS = [SHEET1, TABLE1, WORKBOOK, "xl/styles.xml", "xl/worksheets/_rels/sheet1.xml.rels", "xl/_rels/workbook.xml.rels"]
+
+
+@given(st.sampled_from(PARTS), st.integers(0, 10_000), st.text(min_size=1, max_size=12))
+def test_a_hostile_part_gives_findings_never_a_traceback(base, part, at, junk):
+    """Any text spliced into any part: the check answers with findings (or none), never raises."""
+    text = zipfile.ZipFile(io.BytesIO(base)).read(part).decode()
+    at %= len(text)
+    data = edit(base, part, text, text[:at] + junk + text[at:])
+    assert all(f.format("fr") and f.format("en") for f in check_package(data))
+
+
 @pytest.mark.parametrize("name, ok", [
     ("Total", True), ("_x", True), ("\\x", True), ("Coût_moyen", True), ("a.b?c", True), ("_xlnm.Print_Titles", True),
     ("A1", False), ("XFD1048576", False), ("R1C1", False), ("R", False), ("c", False), ("r2", False), ("1a", False),
