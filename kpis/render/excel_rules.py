@@ -33,6 +33,7 @@ import re
 import zipfile
 import zlib
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any, Iterable
 from xml.etree import ElementTree as ET
 
@@ -367,7 +368,7 @@ class _Table:
 
 def check_package(source: bytes | str | os.PathLike) -> list[Finding]:
     """Every problem Excel would repair in the package ``source`` (bytes or a path)."""
-    data = source if isinstance(source, bytes) else open(source, "rb").read()
+    data = source if isinstance(source, bytes) else Path(source).read_bytes()
     pkg = Package(data)
     root_rels = pkg.rels("")
     wb_part = next((t for typ, t in root_rels.values() if typ == "officeDocument"), None)
