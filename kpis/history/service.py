@@ -58,18 +58,21 @@ def record_dataset(ds: Dataset, path: Path, as_of: dt.date | None, *, lang: str,
     return guard(lambda: store.record(path, deals, day, source=source, lang=lang), path, lang)
 
 
-def auto_snapshot(ds: Dataset, cfg: Config, workbook: Path, *, enabled: bool = True, lang: str = "fr") -> tuple[store.Recorded | None, str | None]:
+def auto_snapshot(ds: Dataset, cfg: Config, workbook: Path, *, enabled: bool = True,
+                  lang: str = "fr") -> tuple[store.Recorded | None, Path | None, str | None]:
     """The report's and the add-in's automatic snapshot of the data date. Never fails the caller:
-    returns ``(recorded, None)``, ``(None, None)`` when turned off, or ``(None, message)``."""
+    returns ``(recorded, path, None)``, ``(None, None, None)`` when turned off (``enabled`` false or
+    ``[history] snapshot = false``) or there is nothing to record, or ``(None, path, message)``."""
     from .settings import history_file
 
+    path = None
     try:
         if not enabled or not history_settings(cfg).snapshot or ds.get("deals") is None or data_date(ds) is None:
-            return None, None
+            return None, None, None
         path = store.check_path(history_file(cfg, workbook), [workbook, cfg.path], lang)
-        return record_dataset(ds, path, None, lang=lang, source=Path(workbook).name), None
+        return record_dataset(ds, path, None, lang=lang, source=Path(workbook).name), path, None
     except Exception as e:  # a report must not be lost for its history; the message says why
-        return None, message("snapshot_failed", lang, error=e)
+        return None, path, message("snapshot_failed", lang, error=e)
 
 
 def states(path: Path, *, until: dt.date | None = None, lang: str = "en") -> list[tuple[dt.date, pd.DataFrame]]:
@@ -164,9 +167,11 @@ def team_keys(ds: Dataset, classified: pd.DataFrame) -> pd.Series | None:
     return classified["rep"].map(rep_team)
 
 
-def workbook_alerts(ds: Dataset, cfg: Config, path: Path, as_of: dt.date, *, lang: str) -> Alerts:
+def workbook_alerts(ds: Dataset, cfg: Config, path: Path | None, as_of: dt.date, *, lang: str) -> Alerts:
+    """The deals to watch of the workbook on ``as_of``, with the history of ``path`` up to that date
+    (none when the file does not exist yet: overdue, stale and no_amount need no history)."""
     s = history_settings(cfg)
     current = store.frame_of(ds.get("deals")) if ds.get("deals") is not None else store.frame_of(pd.DataFrame())
-    hist = states(path, until=as_of, lang=lang) if path.is_file() else []
+    hist = states(path, until=as_of, lang=lang) if path is not None and path.is_file() else []
     return deals_to_watch(current, as_of, activities=ds.get("activities"), states=hist, stale_days=s.stale_days,
                           pushed_min=s.pushed_min, stuck_factor=s.stuck_factor)
