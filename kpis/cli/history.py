@@ -61,13 +61,19 @@ def _history_path(cfg, workbook: Path, history: Path | None) -> Path:
     return _guarded(lambda: check_path(history_file(cfg, workbook, history), [workbook, cfg.path], cfg.lang))
 
 
-def _guarded(fn):
+def _guarded(fn, lang: str = "en"):
+    """Run a history call; a history problem (or a locked, unreadable, unwritable file) becomes one
+    readable line and exit code 2."""
+    import sqlite3
+
     from ..history.store import HistoryError
 
     try:
         return fn()
     except HistoryError as e:
         raise UserError(str(e), e.code) from None
+    except (sqlite3.Error, OSError) as e:
+        raise UserError(message("history_cannot_open", lang, path="", error=e)) from None
 
 
 def _read(workbook: Path, cfg):

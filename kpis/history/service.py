@@ -146,8 +146,10 @@ def period_movement(ds: Dataset, workbook_date: dt.date | None, path: Path, peri
         candidates.sort(key=lambda c: c[0])
     if candidates:
         b_date, b, src = candidates[-1]
-    else:
+    elif wdate > a_date:
         b_date, b, src = wdate, current, "workbook"
+    else:  # the workbook is older than the start state: nothing to compare it with
+        raise HistoryError(message("movement_no_end", lang, a=a_date.isoformat(), date=wdate.isoformat()))
     c = classify(a, b)
     series = [df for d, df in hist if d <= b_date]
     if src == "workbook":

@@ -118,8 +118,13 @@ def check_path(history: str | os.PathLike, inputs: Iterable[str | os.PathLike | 
 def _connect(path: Path, lang: str, *, create: bool) -> sqlite3.Connection:
     if not create and not path.is_file():
         raise HistoryError(message("history_missing", lang, path=path))
-    if create:
-        path.parent.mkdir(parents=True, exist_ok=True)
+    if path.is_dir():
+        raise HistoryError(message("history_not_sqlite", lang, path=path))
+    try:
+        if create:
+            path.parent.mkdir(parents=True, exist_ok=True)
+    except OSError as e:
+        raise HistoryError(message("history_cannot_open", lang, path=path, error=e.strerror or e)) from None
     try:
         con = sqlite3.connect(path, isolation_level=None, timeout=10)  # autocommit; we BEGIN ourselves
         con.execute("PRAGMA foreign_keys = ON")
