@@ -29,12 +29,13 @@ WATCH_BY_REP = ("team", "rep", "deals", "amount", "overdue", "stale", "pushed", 
 
 
 def history_context(ds: Dataset, period: Period, cfg: Config, *, lang: str, as_of: dt.date | None = None,
-                    path: Path | None = None) -> dict[str, Any]:
-    """``{"history": {...}, "watch": {...}}`` for the report of ``period``."""
+                    path: Path | None = None, beside_dataset: bool = True) -> dict[str, Any]:
+    """``{"history": {...}, "watch": {...}}`` for the report of ``period``. The history file is
+    ``path``, else (``beside_dataset``) the one beside the workbook the dataset was read from."""
     from ..history.service import data_date
     from ..history.settings import history_file
 
-    if path is None and ds.path is not None:
+    if path is None and beside_dataset and ds.path is not None and Path(ds.path).is_file():
         try:
             path = history_file(cfg, Path(ds.path))
         except Exception:  # a [history] mistake is reported by the verbs; the report still renders

@@ -71,6 +71,19 @@ def _snapshot_note(book: Any, ds: Any, cfg: Any, lang: str) -> str:
     return " " + message("xl_snapshot_done", lang, date=rec.snapshot.as_of.isoformat()) if rec else ""
 
 
+def _write_history(book: Any, ds: Any, cfg: Any, period: Any, lang: str) -> None:
+    """The pipeline movement and deals-to-watch sheet (:mod:`kpis.xl.history_sheet`)."""
+    from ..history.settings import history_file
+    from .history_sheet import NAMES, ROLE, history_content
+
+    path = workbook_path(book)
+    try:
+        hist = history_file(cfg, path) if path is not None else None
+    except Exception:  # a [history] mistake: the sheet says there is no history
+        hist = None
+    write_content(ensure_sheet(book, ROLE, lang, name=NAMES[lang]), history_content(ds, period, cfg, lang, path=hist))
+
+
 def _quality_note(ds: Any, lang: str) -> str:
     skipped = ds.quality.rows_skipped
     return message("xl_note_skipped", lang, count=skipped) if skipped else ""
@@ -111,8 +124,9 @@ def refresh_kpis(book: Any) -> str:
     for role in REFRESH_ROLES:
         sheet = _write(book, role, contents[role], lang)
         first = first or sheet
+    _write_history(book, ds, cfg, period, lang)
     first.activate()
-    return message("xl_done_refresh", lang, period=period.label, count=len(REFRESH_ROLES)) + _quality_note(ds, lang) + snapshot
+    return message("xl_done_refresh", lang, period=period.label, count=len(REFRESH_ROLES) + 1) + _quality_note(ds, lang) + snapshot
 
 
 def validate_data(book: Any) -> str:
