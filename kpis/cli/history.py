@@ -228,7 +228,7 @@ def _print_movement(pm, groups, lg: str, currency: str) -> None:
 
     con = console(max(110, terminal_width()))
     title = message("movement_title", lg, period=pm.period.label, a=pm.a_date.isoformat(), b=pm.b_date.isoformat())
-    t = Table(title=title)
+    t = Table(title=title, min_width=min(len(title) + 4, 100))
     t.add_column(message("movement_h_flow", lg))
     t.add_column(message("movement_h_amount", lg), justify="right")
     t.add_column(message("movement_h_deals", lg), justify="right")
@@ -250,7 +250,7 @@ def _print_movement(pm, groups, lg: str, currency: str) -> None:
         con.print(bt)
     pushed = pm.pushes[pm.pushes > 0].sort_values(ascending=False, kind="stable")
     if len(pushed):
-        pt = Table(title=message("movement_pushes_title", lg))
+        pt = Table(title=message("movement_pushes_title", lg), min_width=60)
         for code in ("alerts_h_deal", "alerts_h_rep", "alerts_h_account", "movement_h_pushes"):
             pt.add_column(message(code, lg))
         c = pm.classified
