@@ -55,6 +55,7 @@ def record_dataset(ds: Dataset, path: Path, as_of: dt.date | None, *, lang: str,
     day = as_of or data_date(ds)
     if day is None:
         raise HistoryError(message("history_no_date", lang))
+    current_frame(ds, lang)  # refuses deals without ids rather than record an empty state
     return guard(lambda: store.record(path, deals, day, source=source, lang=lang), path, lang)
 
 
@@ -84,6 +85,18 @@ def states(path: Path, *, until: dt.date | None = None, lang: str = "en") -> lis
         if until is None or d <= until:
             out.append((d, g.drop(columns=["as_of"]).reset_index(drop=True)))
     return out
+
+
+def current_frame(ds: Dataset, lang: str) -> pd.DataFrame:
+    """The workbook's deals in the store's shape. Deals that have rows but no id at all cannot be
+    followed from one date to another: refused (an empty state would read as "everything removed")."""
+    deals = ds.get("deals")
+    if deals is None:
+        return store.frame_of(pd.DataFrame())
+    frame = store.frame_of(deals)
+    if frame.empty and len(deals):
+        raise HistoryError(message("history_no_ids", lang, n=len(deals)))
+    return frame
 
 
 @dataclass
@@ -138,7 +151,7 @@ def period_movement(ds: Dataset, workbook_date: dt.date | None, path: Path, peri
     if not before:
         raise HistoryError(message("movement_no_start", lang, date=day_before.isoformat(), path=path))
     a_date, a = before[-1]
-    current = store.frame_of(ds.get("deals")) if ds.get("deals") is not None else store.frame_of(pd.DataFrame())
+    current = current_frame(ds, lang)
     wdate = workbook_date or dt.date.today()
     candidates = [(d, df, "snapshot") for d, df in hist if a_date < d <= period.end]
     if a_date < wdate <= period.end:
@@ -173,7 +186,7 @@ def workbook_alerts(ds: Dataset, cfg: Config, path: Path | None, as_of: dt.date,
     """The deals to watch of the workbook on ``as_of``, with the history of ``path`` up to that date
     (none when the file does not exist yet: overdue, stale and no_amount need no history)."""
     s = history_settings(cfg)
-    current = store.frame_of(ds.get("deals")) if ds.get("deals") is not None else store.frame_of(pd.DataFrame())
+    current = current_frame(ds, lang)
     hist = states(path, until=as_of, lang=lang) if path is not None and path.is_file() else []
     return deals_to_watch(current, as_of, activities=ds.get("activities"), states=hist, stale_days=s.stale_days,
                           pushed_min=s.pushed_min, stuck_factor=s.stuck_factor)

@@ -113,3 +113,11 @@ def test_history_config_section(files, tmp_path):
     (tmp_path / "kpis.toml").write_text('[history]\nstale_dayz = 7\n')
     code, _, err = cli("snapshot", str(oct_))
     assert code == 2 and "stale_days" in err and ":2" in err
+
+
+def test_deals_without_ids_are_refused_not_recorded_empty(tmp_path):
+    wb = tmp_path / "noid.csv"
+    wb.write_text("Account,Rep,Stage,Amount\nAcme,Alice,Proposal,100\n")
+    code, _, err = cli("snapshot", str(wb), "--as-of", "2026-10-01", "-l", "en")
+    assert code == 2 and "id" in err
+    assert not (tmp_path / "noid.kpis-history.sqlite").exists()
