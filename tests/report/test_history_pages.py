@@ -28,6 +28,7 @@ def _canonical(snapshot: pd.DataFrame) -> pd.DataFrame:
 
 def test_context_flows_and_waterfall_parts(tmp_path):
     wb = tmp_path / "suivi.xlsx"
+    wb.write_bytes(b"")  # the history is looked for beside a workbook that exists
     store.record(store.default_path(wb), _canonical(A), dt.date(2026, 9, 30))
     ds = Dataset.from_frames(deals=_canonical(B))
     ds.path = wb
@@ -101,3 +102,19 @@ def test_report_records_a_snapshot_unless_told_not_to(tmp_path, monkeypatch):
     (tmp_path / "kpis.toml").unlink()
     assert main(["report", "suivi.xlsx", "--period", "2026-10", "-o", "r3.xlsx"]) == 0
     assert [s.as_of for s in store.list_snapshots(hist)] == [dt.date(2026, 11, 15)]
+
+
+def test_flows_by_team_add_up(tmp_path):
+    wb = tmp_path / "suivi.xlsx"
+    wb.write_bytes(b"")
+    store.record(store.default_path(wb), _canonical(A), dt.date(2026, 9, 30))
+    team = pd.DataFrame({"rep": ["Alice", "Bruno"], "team": ["Nord", "Sud"]})
+    ds = Dataset.from_frames(deals=_canonical(B), team=team)
+    ds.path = wb
+    h = history_context(ds, parse_period("2026-10"), config("fr"), lang="fr", as_of=dt.date(2026, 10, 31))["history"]
+    assert h["has_teams"]
+    by_team = h["by_team"].set_index("key")
+    assert list(by_team.index) == ["Nord", "Sud"]
+    # Nord = Alice's deals: start D1 1000 + D2 2000 + D5 500 + D7 1500 + D9 1200 + D13 400 = 6 600
+    assert by_team.loc["Nord", "start"] == 6600
+    assert by_team["end"].sum() == 16250 and by_team["won"].sum() == 6400
