@@ -16,7 +16,6 @@ from types import SimpleNamespace
 from typing import Any
 
 from openpyxl.chart import BarChart, Reference
-from openpyxl.chart.label import DataLabelList
 from openpyxl.chart.shapes import GraphicalProperties
 from openpyxl.drawing.line import LineProperties
 from openpyxl.styles import Alignment, Font
@@ -179,9 +178,11 @@ def movement_sheet(ws, lang: str, b) -> None:
 
 
 def watch_sheet(ws, lang: str, b) -> None:
+    """Counts per team and rep, then the deals, in the same columns: one column per reason (a dot on
+    each deal that has it), then the deal's account, stage and expected close date."""
     w, h = b.W[lang], HW[lang]
     ws.title = h["watch"]
-    last = 9
+    last = 12
     b.title(ws, h["watch_title"], w["source_line"], last)
     b.put(ws, "A3", h["legend"], b.SMALL, alignment=Alignment(wrap_text=True, vertical="top"))
     ws.merge_cells(start_row=3, start_column=1, end_row=3, end_column=last)
@@ -192,17 +193,19 @@ def watch_sheet(ws, lang: str, b) -> None:
     ws.merge_cells(start_row=5, start_column=1, end_row=5, end_column=last)
     ws.row_dimensions[5].height = 24
     b.put(ws, "A6", "{% endif %}")
-    b.section(ws, 7, h["by_rep"], last)
     reasons = ["overdue", "stale", "pushed", "stuck", "no_amount"]
+    b.section(ws, 7, h["by_rep"], last)
     labels = [h["team"], h["rep"], h["deals"], h["amount"], *[h[k] for k in reasons]]
     kinds = ["text", "text", "count", "money"] + ["count"] * 5
     cols = ["team", "rep", "deals", "amount", *reasons]
     b.table(ws, 8, labels, "{{ watch.by_rep | columns(%s) | noheader }}" % cols, kinds, lang,
             b.sums(["A", None, "C", "D", "E", "F", "G", "H", "I"], 9, h["total"]))
     b.section(ws, 12, h["all_deals"] + " ({{ watch.count }})", last)
-    labels = [h["team"], h["rep"], h["deal"], h["account"], h["amount"], h["stage"], h["expected"], h["reasons"]]
-    kinds = ["text", "text", "text", "text", "money", "text", "date", "text"]
-    cols = ["team", "rep", "deal_id", "account", "amount", "stage", "expected_close_date", "reasons"]
+    labels = [h["team"], h["rep"], h["deal"], h["amount"], *[h[k] for k in reasons], h["account"], h["stage"], h["expected"]]
+    kinds = ["text", "text", "text", "money"] + ["int"] * 5 + ["text", "text", "date"]
+    cols = ["team", "rep", "deal_id", "amount", *[f"is_{k}" for k in reasons], "account", "stage", "expected_close_date"]
     b.table(ws, 13, labels, "{{ watch.deals | columns(%s) | noheader }}" % cols, kinds, lang)
-    b.widths(ws, {"A": 14, "B": 18, "C": 10, "D": 26, "E": 12, "F": 15, "G": 13, "H": 30})
+    for c in range(5, 10):  # the reason dots, centred and red
+        ws.cell(14, c).font = Font(name="Calibri", size=10, bold=True, color="C00000")
+    b.widths(ws, {"A": 12, "B": 17, "C": 10, "D": 13, **{b.col(c): 10 for c in range(5, 10)}, "J": 30, "K": 14, "L": 12})
     b.page(ws, lang, title_rows="13:13", freeze="A14")

@@ -24,7 +24,9 @@ from .labels import long_date
 
 FLOWS = ("start", "created", "reopened", "increased", "decreased", "won", "lost", "removed", "end")
 BY_COLUMNS = ("key",) + FLOWS + ("inflow", "won_out", "lost_out", "other_out")
-WATCH_COLUMNS = ("team", "rep", "deal_id", "account", "amount", "stage", "expected_close_date", "reasons")
+WATCH_COLUMNS = ("team", "rep", "deal_id", "account", "amount", "stage", "expected_close_date", "reasons",
+                 "is_overdue", "is_stale", "is_pushed", "is_stuck", "is_no_amount")
+DOT = "●"
 WATCH_BY_REP = ("team", "rep", "deals", "amount", "overdue", "stale", "pushed", "stuck", "no_amount")
 
 
@@ -163,6 +165,7 @@ def watch_part(ds: Dataset, cfg: Config, path: Path | None, day: dt.date, lang: 
         "team": rows["team"], "rep": rows["rep"], "deal_id": rows["deal_id"], "account": rows["account"],
         "amount": rows["amount"], "stage": rows["stage"], "expected_close_date": rows["expected_close_date"],
         "reasons": rows["reasons_text"],
+        **{f"is_{r}": rows["reasons"].map(lambda rs, r=r: DOT if r in rs else "") for r in REASONS},
     }, columns=list(WATCH_COLUMNS))
     deals = deals.sort_values(["team", "rep"], kind="stable", na_position="last", key=lambda s: s.astype(str).str.casefold()
                               if s.dtype == object else s).reset_index(drop=True)
