@@ -53,9 +53,9 @@ def _team_of(ds: Dataset) -> pd.Series:
     return team.dropna(subset=["rep"]).drop_duplicates("rep", keep="last").set_index("rep")["team"]
 
 
-def _empty_movement(note: str) -> dict[str, Any]:
-    return {"available": False, "note": note, "a_text": "", "b_text": "", "flows": flows_frame(None, "fr"),
-            "slipped_count": 0, "slipped_amount": 0.0, "by_team": by_frame({}, "fr"), "by_rep": by_frame({}, "fr"),
+def _empty_movement(note: str, lang: str) -> dict[str, Any]:
+    return {"available": False, "note": note, "a_text": "", "b_text": "", "flows": flows_frame(None, lang),
+            "slipped_count": 0, "slipped_amount": 0.0, "by_team": by_frame({}, lang), "by_rep": by_frame({}, lang),
             "has_teams": False, "pushes": pd.DataFrame(columns=["deal_id", "rep", "account", "amount", "pushes"])}
 
 
@@ -63,13 +63,13 @@ def movement_part(ds: Dataset, period: Period, cfg: Config, path: Path | None, d
     from ..history.service import HistoryError, period_movement
 
     if ds.get("deals") is None:
-        return _empty_movement(message("history_no_deals", lang, name=ds.path.name if ds.path else ""))
+        return _empty_movement(message("history_no_deals", lang, name=Path(ds.path).name if ds.path else ""), lang)
     if path is None or not Path(path).is_file():
-        return _empty_movement(message("report_history_none", lang))
+        return _empty_movement(message("report_history_none", lang), lang)
     try:
         pm = period_movement(ds, day, Path(path), period, lang=lang)
     except HistoryError as e:
-        return _empty_movement(str(e))
+        return _empty_movement(str(e), lang)
     c = pm.classified
     teams = _team_of(ds)
     by_rep = pm.by(c["rep"])

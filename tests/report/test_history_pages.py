@@ -55,7 +55,7 @@ def test_no_history_says_how_to_get_one(tmp_path):
     ds.path = tmp_path / "suivi.xlsx"
     h = history_context(ds, parse_period("2026-10"), config("en"), lang="en", as_of=dt.date(2026, 10, 31))["history"]
     assert not h["available"] and "kpis snapshot --as-of" in h["note"]
-    assert len(h["flows"]) == 9
+    assert h["flows"]["label"].tolist()[0] == "Starting pipeline" and len(h["flows"]) == 9
 
 
 def test_pages_rendered(fr, tmp_path):
