@@ -66,7 +66,9 @@ def stage_times(states: Sequence[tuple[dt.date, pd.DataFrame]]) -> pd.DataFrame:
         f["day"] = pd.Timestamp(day)
         frames.append(f)
     if not frames:
-        return pd.DataFrame(columns=["deal_id", "stage", "entered", "left", "censored"])
+        return pd.DataFrame({"deal_id": pd.Series(dtype=object), "stage": pd.Series(dtype=object),
+                             "entered": pd.Series(dtype="datetime64[ns]"), "left": pd.Series(dtype="datetime64[ns]"),
+                             "censored": pd.Series(dtype=bool)})
     first_day = min(f["day"].iloc[0] for f in frames)
     s = pd.concat(frames, ignore_index=True).sort_values(["deal_id", "day"], kind="stable")
     new_run = s["deal_id"].ne(s["deal_id"].shift()) | s["stage"].ne(s["stage"].shift())
@@ -87,7 +89,7 @@ def median_stage_days(stays: pd.DataFrame) -> pd.Series:
     """Median days of the finished, uncensored stays per stage key (stages with fewer than
     :data:`MIN_STAYS` such stays are left out: too few to judge)."""
     done = stays[stays["left"].notna() & ~stays["censored"].astype(bool)]
-    days = (done["left"] - done["entered"]).dt.days
+    days = (pd.to_datetime(done["left"]) - pd.to_datetime(done["entered"])).dt.days
     g = days.groupby(done["stage"])
     n = g.size()
     return g.median()[n >= MIN_STAYS]
@@ -141,7 +143,7 @@ def deals_to_watch(deals: pd.DataFrame, as_of: dt.date, *, activities: pd.DataFr
     medians = median_stage_days(stays)
     cur = stays[stays["left"].isna()].drop_duplicates("deal_id", keep="last").set_index("deal_id")
     cur = cur.reindex(d.index)
-    in_stage = (now - cur["entered"]).dt.days
+    in_stage = (now - pd.to_datetime(cur["entered"])).dt.days
     limit = cur["stage"].map(medians) * stuck_factor
     reasons["stuck"] = limit.notna() & in_stage.notna() & (in_stage > limit)
     if medians.empty:

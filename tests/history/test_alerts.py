@@ -85,3 +85,31 @@ def test_stays_that_began_before_the_history_are_not_measured():
     b = snap(*[(f"X{i}", "open", 1, None, "A", "Négociation") for i in range(5)])
     # no created date and first seen at the first snapshot: entry date unknown -> censored, no median
     assert median_stage_days(stage_times([(d1, a), (d2, b)])).empty
+
+
+# -- properties on random histories ----------------------------------------------------------------
+from hypothesis import given, settings  # noqa: E402
+from hypothesis import strategies as st  # noqa: E402
+
+from kpis.history.movement import push_counts  # noqa: E402
+
+DEAL = st.tuples(st.sampled_from(["open", "won", "lost"]), st.one_of(st.none(), st.integers(0, 5000)),
+                 st.one_of(st.none(), st.dates(dt.date(2026, 1, 1), dt.date(2027, 6, 30)).map(str)),
+                 st.sampled_from(["Alice", "Bruno"]), st.sampled_from(["Qualification", "Proposition", "Négociation"]))
+STATE = st.dictionaries(st.sampled_from([f"D{i}" for i in range(12)]), DEAL, max_size=12)
+
+
+@settings(max_examples=60, deadline=None)
+@given(st.lists(STATE, min_size=1, max_size=5))
+def test_listed_deals_are_open_with_reasons_and_pushes_are_bounded(history):
+    frames = [snap(*[(k, *v) for k, v in s.items()]) for s in history]
+    days = [dt.date(2026, 6, 30) + dt.timedelta(days=30 * i) for i in range(len(frames))]
+    states = list(zip(days[:-1], frames[:-1]))
+    now = frames[-1]
+    al = deals_to_watch(now, days[-1], states=states, pushed_min=2)
+    open_now = set(now.loc[now["status"].eq("open"), "deal_id"])
+    for r in al.to_json():
+        assert r["deal_id"] in open_now and r["reasons"]
+        assert set(r["reasons"]) <= {"overdue", "stale", "pushed", "stuck", "no_amount"}
+    pushes = push_counts(frames)
+    assert (pushes <= len(frames) - 1).all() and (pushes >= 1).all()
