@@ -130,6 +130,8 @@ def deals_to_watch(deals: pd.DataFrame, as_of: dt.date, *, activities: pd.DataFr
         ref = pd.concat([last_touch, created.where(created <= now)], axis=1).max(axis=1)
         reasons["stale"] = ref.isna() | ((now - ref).dt.days >= stale_days)
         last_touch = ref
+    elif activities is None or activities.empty:
+        unchecked["stale"] = "alerts_no_activities"
     else:
         unchecked["stale"] = "alerts_no_activity_link"
 

@@ -84,6 +84,7 @@ register(
         "alerts_h_expected": {"fr": "Signature prévue", "en": "Expected close"},
         "alerts_h_reasons": {"fr": "Motifs", "en": "Reasons"},
         "alerts_no_expected": {"fr": "« en retard » non vérifié : pas de date de signature prévue", "en": "\"overdue\" not checked: no expected close date"},
+        "alerts_no_activities": {"fr": "« sans activité » non vérifié : pas de table des activités", "en": "\"stale\" not checked: no activities table"},
         "alerts_no_activity_link": {"fr": "« sans activité » non vérifié : les activités ne portent pas de numéro d'affaire",
                                     "en": "\"stale\" not checked: the activities carry no deal id"},
         "alerts_no_stage_history": {"fr": "« bloquée » non vérifié : pas assez d'historique des étapes (au moins {n} passages terminés par étape ; enregistrez des instantanés réguliers)",
