@@ -73,6 +73,8 @@ class Config:
     scoring: dict[str, Any] = field(default_factory=dict)
     # Report
     report: dict[str, Any] = field(default_factory=dict)
+    # Pipeline history ([history]: validated by kpis.history.settings)
+    history: dict[str, Any] = field(default_factory=dict)
     # Where it came from (for messages)
     path: Path | None = None
     source_text: str = ""
@@ -127,7 +129,7 @@ _WORD_SECTION_KEYS = {
     "responses": ("positive", "negative", "empty"),
     "deal_types": ("new", "upsell", "cross_sell", "renewal"),
 }
-_DICT_SECTIONS = ("plans", "scoring", "report")
+_DICT_SECTIONS = ("plans", "scoring", "report", "history")
 _TABLE_MAPPING_KEYS = {"sheet", "sheets", "header_row", "columns", "ignore"}
 
 
@@ -223,7 +225,7 @@ def _apply(cfg: Config, data: dict[str, Any], text: str) -> None:
                 if not isinstance(target, (int, float)) or isinstance(target, bool):
                     raise err(f"expected a number, got {target!r}", key, kpi_id)
                 cfg.targets[kpi_id] = float(target)
-        else:  # plans, scoring, report: validated by their owners
+        else:  # plans, scoring, report, history: validated by their owners
             if not isinstance(value, dict):
                 raise err("expected a table", key)
             setattr(cfg, key, value)

@@ -945,6 +945,7 @@ def build_report(path: Path, lang: str) -> None:
         ws = wb.active if i == 0 else wb.create_sheet()
         build(ws, lang)
     summary_charts(wb, lang)
+    _sibling("pages_history").add_pages(wb, lang, globals())  # pipeline movement, deals to watch
     _fixed(wb)
     wb.save(path)
 
@@ -962,6 +963,16 @@ def build_statements(path: Path, lang: str) -> None:
     rep_sheet(wb.create_sheet(), lang, with_kpis=False)
     _fixed(wb)
     wb.save(path)
+
+
+def _sibling(name: str):
+    """A page module beside this script (``templates/NAME.py``), loaded by path."""
+    import importlib.util
+
+    spec = importlib.util.spec_from_file_location(f"kpis_templates_{name}", Path(__file__).with_name(f"{name}.py"))
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
 
 
 BUILDERS = {"report": build_report, "rep": build_rep, "statements": build_statements}

@@ -32,6 +32,7 @@ from .common import (
 
 OutputOpt = typer.Option(None, "--output", "-o", help="Report file (default: out/rapport_PERIOD.xlsx, or out/report_PERIOD.xlsx in English). / Fichier du rapport.")
 TemplateOpt = typer.Option(None, "--template", "-t", help="Template workbook (default: \\[report] template of the configuration, else the built-in one). / Modèle.")
+NoSnapshotOpt = typer.Option(False, "--no-snapshot", help="Don't record the deals' state in the pipeline history (see also [history] snapshot). / Ne pas enregistrer l'état des affaires dans l'historique.")
 PerRepOpt = typer.Option(None, "--per-rep", help="Also write one workbook per rep (their own numbers only) into this folder. / Une fiche par commercial dans ce dossier.")
 
 
@@ -50,6 +51,7 @@ def report_cmd(
     config: Optional[Path] = ConfigOpt,
     force: bool = ForceOpt,
     per_rep: Optional[Path] = PerRepOpt,
+    no_snapshot: bool = NoSnapshotOpt,
 ) -> None:
     """The monthly report: KPI cards, leaderboard, pipeline, activities, funnel, customers,
     acquisition, 13-month trends, commissions, one sheet per rep, data quality."""
@@ -91,6 +93,7 @@ def report_cmd(
         with _progress() as step:
             with step(message("report_step_read", lg, name=Path(workbook).name)):
                 ds = read_workbook(workbook, cfg)
+            snapshot = _snapshot(ds, cfg, workbook, not no_snapshot, lg)  # before the context: its movement uses it
             p = resolve_period(period, start, end, cfg, default=lambda: default_period(ds))
             try:
                 out = explicit or check_output(default_output(p, lg), lang=lg, source=workbook, template=tpl, config=cfg.path,
@@ -111,6 +114,8 @@ def report_cmd(
                 save(report, out)
                 written = _render(write_per_rep, rep_tpl, ctx, lg, pairs) if pairs else []
         typer.echo(message("report_written", lg, path=out))
+        if snapshot:
+            typer.secho(snapshot, err=True, fg="yellow" if snapshot.startswith("!") else None)
         if per_rep is not None:
             typer.echo(message("report_rep_written", lg, n=len(written), path=per_rep))
         if ds.quality.rows_skipped:
@@ -118,6 +123,20 @@ def report_cmd(
         return EXIT_OK
 
     raise typer.Exit(run(body))
+
+
+def _snapshot(ds, cfg, workbook: Path, enabled: bool, lang: str) -> str | None:
+    """Record the deals' state of the data date in the pipeline history (``docs/history.md``); the
+    line to show, or None when turned off. A failure never stops the report (it is said)."""
+    from ..history.service import auto_snapshot
+
+    rec, path, problem = auto_snapshot(ds, cfg, Path(workbook), enabled=enabled, lang=lang)
+    if problem:
+        return "! " + problem
+    if rec is None:
+        return None
+    code = "snapshot_replaced" if rec.replaced else "snapshot_recorded"
+    return message(code, lang, date=rec.snapshot.as_of.isoformat(), n=rec.snapshot.deals, path=path)
 
 
 def _render(fn, template, ctx, lang, *args):

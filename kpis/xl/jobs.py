@@ -56,6 +56,34 @@ def _write(book: Any, role: str, content: SheetContent, lang: str) -> Any:
     return sheet
 
 
+def _snapshot_note(book: Any, ds: Any, cfg: Any, lang: str) -> str:
+    """Record the deals' state of the data date in the pipeline history beside the workbook
+    (``docs/history.md``; off with ``[history] snapshot = false``; none without a file on disk).
+    The words to add to the job's message ('' when nothing was recorded)."""
+    path = workbook_path(book)
+    if path is None:
+        return ""
+    from ..history.service import auto_snapshot
+
+    rec, _, problem = auto_snapshot(ds, cfg, path, lang=lang)
+    if problem:
+        return " " + problem
+    return " " + message("xl_snapshot_done", lang, date=rec.snapshot.as_of.isoformat()) if rec else ""
+
+
+def _write_history(book: Any, ds: Any, cfg: Any, period: Any, lang: str) -> None:
+    """The pipeline movement and deals-to-watch sheet (:mod:`kpis.xl.history_sheet`)."""
+    from ..history.settings import history_file
+    from .history_sheet import NAMES, ROLE, history_content
+
+    path = workbook_path(book)
+    try:
+        hist = history_file(cfg, path) if path is not None else None
+    except Exception:  # a [history] mistake: the sheet says there is no history
+        hist = None
+    write_content(ensure_sheet(book, ROLE, lang, name=NAMES[lang]), history_content(ds, period, cfg, lang, path=hist))
+
+
 def _quality_note(ds: Any, lang: str) -> str:
     skipped = ds.quality.rows_skipped
     return message("xl_note_skipped", lang, count=skipped) if skipped else ""
@@ -75,6 +103,7 @@ def refresh_kpis(book: Any) -> str:
     s, cfg, lang = _context(book)
     ds = _read(book, cfg)
     period = _period(s, ds, cfg)
+    snapshot = _snapshot_note(book, ds, cfg, lang)
     template = sheets_template(lang)
     if template is not None:
         from ..report.context import build_context
@@ -88,15 +117,16 @@ def refresh_kpis(book: Any) -> str:
             first = first or sheet
         if first is not None:
             first.activate()
-        return message("xl_done_refresh", lang, period=period.label, count=len(contents)) + _quality_note(ds, lang)
+        return message("xl_done_refresh", lang, period=period.label, count=len(contents)) + _quality_note(ds, lang) + snapshot
     results = compute(ds, period, config=cfg, by=("rep",))
     contents = refresh_contents(results, ds, lang, cfg.currency)
     first = None
     for role in REFRESH_ROLES:
         sheet = _write(book, role, contents[role], lang)
         first = first or sheet
+    _write_history(book, ds, cfg, period, lang)
     first.activate()
-    return message("xl_done_refresh", lang, period=period.label, count=len(REFRESH_ROLES)) + _quality_note(ds, lang)
+    return message("xl_done_refresh", lang, period=period.label, count=len(REFRESH_ROLES) + 1) + _quality_note(ds, lang) + snapshot
 
 
 def validate_data(book: Any) -> str:

@@ -66,15 +66,17 @@ def test_every_script_is_registered():
 def test_refresh_adds_only_its_own_sheets(refreshed):
     book, acts, n_user = refreshed
     added = [a["args"][1] for a in acts if a["func"] == "addSheet"]
-    assert added == ["KPI - Synthèse", "KPI - Commerciaux", "KPI - Pipeline", "KPI - Entonnoir", "KPI - Clients", "KPI - Qualité"]
+    assert added == ["KPI - Synthèse", "KPI - Commerciaux", "KPI - Pipeline", "KPI - Entonnoir", "KPI - Clients", "KPI - Qualité",
+                     "KPI - Suivi pipeline"]
     # Nothing is ever done to a sheet of the user (positions 0 .. n_user-1).
     touched = {a["sheet_position"] for a in acts if a.get("sheet_position") is not None}
     assert touched and min(touched) >= n_user
     assert not [a for a in acts if a["func"] in ("sheetDelete", "setSheetName", "rangeDelete")]
     # Each added sheet carries its marker name, scoped to it.
     names = [(a["args"][0], a["sheet_position"]) for a in acts if a["func"] == "namesAdd"]
-    assert [n for n, _ in names] == ["kpis_summary", "kpis_reps", "kpis_pipeline", "kpis_funnel", "kpis_customers", "kpis_quality"]
-    assert [p for _, p in names] == list(range(n_user, n_user + 6))
+    assert [n for n, _ in names] == ["kpis_summary", "kpis_reps", "kpis_pipeline", "kpis_funnel", "kpis_customers", "kpis_quality",
+                                     "kpis_history"]
+    assert [p for _, p in names] == list(range(n_user, n_user + 7))
     assert _alerts(acts) and _alerts(acts)[0][3] == "info"
 
 
@@ -159,8 +161,8 @@ def test_second_refresh_replaces_in_the_same_session(example_json):
     second = actions(book)[first:]
     counts = Counter(a["func"] for a in second)
     assert counts["addSheet"] == 0 and counts["namesAdd"] == 0
-    assert counts["sheetClear"] == 6 and counts["setValues"] == 6
-    assert len(book.sheets) == len(example_json["sheets"]) + 6
+    assert counts["sheetClear"] == 7 and counts["setValues"] == 7
+    assert len(book.sheets) == len(example_json["sheets"]) + 7
 
 
 def test_second_refresh_replaces_after_excel_applied_the_first(example_json):
@@ -168,13 +170,13 @@ def test_second_refresh_replaces_after_excel_applied_the_first(example_json):
     book = new_book(example_json)
     run_script(S, "refresh_kpis", book)
     after = apply_actions(example_json, actions(book))
-    assert len(after["sheets"]) == len(example_json["sheets"]) + 6
+    assert len(after["sheets"]) == len(example_json["sheets"]) + 7
     again = new_book(after)
     run_script(S, "refresh_kpis", again)
     acts = actions(again)
     assert not [a for a in acts if a["func"] == "addSheet"]
     cleared = sorted(a["sheet_position"] for a in acts if a["func"] == "sheetClear")
-    assert cleared == list(range(len(example_json["sheets"]), len(example_json["sheets"]) + 6))
+    assert cleared == list(range(len(example_json["sheets"]), len(example_json["sheets"]) + 7))
     # The values read back are the user's only: same KPIs as the first time.
     assert [a["values"] for a in acts if a["func"] == "setValues"] == [a["values"] for a in actions(book) if a["func"] == "setValues"]
 

@@ -1,0 +1,291 @@
+"""The pipeline history: dated snapshots of the deals, kept in an SQLite file beside the workbook.
+
+A tracking workbook only holds today's state; comparing two states (pipeline movement, slippage,
+time in stage) needs the states of earlier dates. :func:`record` stores the deals of a workbook as
+they are on a date; :func:`load` gives them back as a DataFrame; :func:`list_snapshots` lists the
+dates. The file is ``<workbook stem>.kpis-history.sqlite`` in the workbook's folder unless given.
+
+Safety: each snapshot is written in **one transaction** (``BEGIN IMMEDIATE`` … ``COMMIT``): a run
+killed half-way leaves the file exactly as it was before (SQLite's journal rolls the partial write
+back at the next open). Re-recording a date replaces that date's snapshot in the same transaction.
+The schema carries a version (``PRAGMA user_version``); a file written by a newer kpis is refused
+rather than misread. Amounts are stored as integer cents so sums of flows are exact.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import math
+import os
+import sqlite3
+from contextlib import closing
+from dataclasses import dataclass
+from decimal import ROUND_HALF_UP, Decimal
+from pathlib import Path
+from typing import Iterable
+
+import pandas as pd
+
+from ..i18n import message
+from . import messages  # noqa: F401  (registers the texts)
+
+SCHEMA_VERSION = 1
+SUFFIX = ".kpis-history.sqlite"
+
+#: The deal fields a snapshot keeps (canonical names of :mod:`kpis.schema`, plus the derived status
+#: and an optional forecast category when the reader provides one).
+FIELDS: tuple[str, ...] = ("deal_id", "account", "rep", "stage", "status", "amount", "created_date",
+                           "expected_close_date", "close_date", "forecast_category")
+DATE_FIELDS = ("created_date", "expected_close_date", "close_date")
+TEXT_FIELDS = ("account", "rep", "stage", "status", "forecast_category")
+
+_SCHEMA = """
+CREATE TABLE IF NOT EXISTS snapshots (
+    as_of        TEXT PRIMARY KEY,          -- YYYY-MM-DD: the date the deals were in this state
+    recorded_at  TEXT NOT NULL,             -- when kpis wrote it (UTC, ISO)
+    source       TEXT,                      -- the workbook's file name
+    deals        INTEGER NOT NULL
+);
+CREATE TABLE IF NOT EXISTS deals (
+    as_of               TEXT NOT NULL REFERENCES snapshots(as_of) ON DELETE CASCADE,
+    deal_id             TEXT NOT NULL,
+    account             TEXT,
+    rep                 TEXT,
+    stage               TEXT,
+    status              TEXT,
+    amount_cents        INTEGER,            -- amount x 100, rounded; NULL when the cell was empty
+    created_date        TEXT,
+    expected_close_date TEXT,
+    close_date          TEXT,
+    forecast_category   TEXT,
+    PRIMARY KEY (as_of, deal_id)
+);
+"""
+
+
+class HistoryError(Exception):
+    """A history file that cannot be used (not SQLite, newer schema, same file as an input)."""
+
+    def __init__(self, message: str, code: int = 2):
+        super().__init__(message)
+        self.code = code
+
+
+@dataclass(frozen=True)
+class Snapshot:
+    as_of: dt.date
+    recorded_at: str
+    source: str | None
+    deals: int
+
+
+@dataclass(frozen=True)
+class Recorded:
+    """What :func:`record` did: the snapshot, whether it replaced one, and the rows it left out."""
+
+    snapshot: Snapshot
+    replaced: bool
+    without_id: int
+    duplicates: int
+
+
+def default_path(workbook: str | os.PathLike) -> Path:
+    """``suivi.xlsx`` -> ``suivi.kpis-history.sqlite`` in the same folder."""
+    w = Path(workbook)
+    return w.with_name(w.stem + SUFFIX)
+
+
+def check_path(history: str | os.PathLike, inputs: Iterable[str | os.PathLike | None], lang: str = "en") -> Path:
+    """Refuse a history file that is one of the inputs (the workbook, the configuration, a template):
+    writing SQLite pages into the user's workbook would destroy it."""
+    h = Path(history)
+    for i in inputs:
+        if i is None:
+            continue
+        p = Path(i)
+        same = False
+        try:
+            same = h.exists() and p.exists() and os.path.samefile(h, p)
+        except OSError:
+            pass
+        if same or h.resolve() == p.resolve():
+            raise HistoryError(message("history_is_input", lang, path=h))
+    if h.suffix.lower() in (".xlsx", ".xlsm", ".xls", ".csv", ".toml", ".xlam"):
+        raise HistoryError(message("history_bad_suffix", lang, path=h))
+    return h
+
+
+def _connect(path: Path, lang: str, *, create: bool) -> sqlite3.Connection:
+    if not create and not path.is_file():
+        raise HistoryError(message("history_missing", lang, path=path))
+    if path.is_dir():
+        raise HistoryError(message("history_not_sqlite", lang, path=path))
+    try:
+        if create:
+            path.parent.mkdir(parents=True, exist_ok=True)
+    except OSError as e:
+        raise HistoryError(message("history_cannot_open", lang, path=path, error=e.strerror or e)) from None
+    try:
+        con = sqlite3.connect(path, isolation_level=None, timeout=10)  # autocommit; we BEGIN ourselves
+        con.execute("PRAGMA foreign_keys = ON")
+        version = con.execute("PRAGMA user_version").fetchone()[0]
+        tables = {r[0] for r in con.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
+    except sqlite3.DatabaseError:
+        raise HistoryError(message("history_not_sqlite", lang, path=path)) from None
+    if version > SCHEMA_VERSION:
+        con.close()
+        raise HistoryError(message("history_newer", lang, path=path, version=version, supported=SCHEMA_VERSION))
+    if tables and not {"snapshots", "deals"} <= tables:
+        con.close()
+        raise HistoryError(message("history_not_ours", lang, path=path))
+    if not tables and create:
+        # One script, one transaction: the tables and the version appear together or not at all.
+        con.executescript(f"BEGIN IMMEDIATE;{_SCHEMA}PRAGMA user_version = {SCHEMA_VERSION};COMMIT;")
+    return con
+
+
+def _iso(v) -> str | None:
+    if v is None or (not isinstance(v, str) and pd.isna(v)):
+        return None
+    return pd.Timestamp(v).date().isoformat()
+
+
+def _text(v) -> str | None:
+    if v is None or (not isinstance(v, str) and pd.isna(v)):
+        return None
+    return str(v)
+
+
+def to_cents(v) -> int | None:
+    """An amount as integer cents (``1234.565`` -> ``123457``); None for a missing or non-finite one."""
+    if v is None or isinstance(v, str):
+        return None
+    try:
+        f = float(v)
+    except (TypeError, ValueError):
+        return None
+    if not math.isfinite(f):
+        return None
+    # From the shortest decimal that reads back as f (what the cell showed), half away from zero:
+    # 1234.565 -> 123457, where round(f * 100) would give 123456 (f * 100 = 123456.4999...).
+    return int((Decimal(repr(f)) * 100).quantize(Decimal(1), rounding=ROUND_HALF_UP))
+
+
+def snapshot_rows(deals: pd.DataFrame) -> tuple[list[tuple], int, int]:
+    """The rows to store for a deals table: one per deal id (the first row of an id wins), without
+    the rows that have no id (they cannot be followed from one date to the next).
+    Returns ``(rows, rows without id, duplicate rows left out)``."""
+    if deals is None or "deal_id" not in deals.columns:
+        return [], 0 if deals is None else len(deals), 0
+    cols = {f: deals[f] if f in deals.columns else pd.Series([None] * len(deals), index=deals.index, dtype=object)
+            for f in FIELDS}
+    ids = cols["deal_id"].map(_text)
+    has_id = ids.map(lambda s: isinstance(s, str) and bool(s.strip()))
+    without_id = int((~has_id).sum())
+    first = has_id & ~ids.where(has_id).duplicated(keep="first")
+    duplicates = int(has_id.sum() - first.sum())
+    rows = []
+    for pos in first.to_numpy().nonzero()[0]:
+        rows.append((
+            ids.iloc[pos].strip(),
+            *(_text(cols[f].iloc[pos]) for f in ("account", "rep", "stage", "status")),
+            to_cents(cols["amount"].iloc[pos]),
+            *(_iso(cols[f].iloc[pos]) for f in DATE_FIELDS),
+            _text(cols["forecast_category"].iloc[pos]),
+        ))
+    return rows, without_id, duplicates
+
+
+def record(path: str | os.PathLike, deals: pd.DataFrame, as_of: dt.date, *, source: str | None = None,
+           lang: str = "en", now: dt.datetime | None = None) -> Recorded:
+    """Store ``deals`` as their state on ``as_of``, replacing a snapshot of the same date.
+
+    All in one transaction: either the whole snapshot is in the file, or the file is unchanged."""
+    p = Path(path)
+    rows, without_id, duplicates = snapshot_rows(deals)
+    day = as_of.isoformat()
+    stamp = (now or dt.datetime.now(dt.timezone.utc)).replace(microsecond=0).isoformat()
+    with closing(_connect(p, lang, create=True)) as con:
+        con.execute("BEGIN IMMEDIATE")
+        try:
+            replaced = con.execute("SELECT 1 FROM snapshots WHERE as_of = ?", (day,)).fetchone() is not None
+            con.execute("DELETE FROM deals WHERE as_of = ?", (day,))
+            con.execute("DELETE FROM snapshots WHERE as_of = ?", (day,))
+            con.execute("INSERT INTO snapshots (as_of, recorded_at, source, deals) VALUES (?, ?, ?, ?)",
+                        (day, stamp, source, len(rows)))
+            con.executemany(
+                "INSERT INTO deals (as_of, deal_id, account, rep, stage, status, amount_cents, created_date, "
+                "expected_close_date, close_date, forecast_category) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                [(day, *r) for r in rows])
+            con.execute("COMMIT")
+        except BaseException:
+            if con.in_transaction:
+                con.execute("ROLLBACK")
+            raise
+    return Recorded(Snapshot(as_of, stamp, source, len(rows)), replaced, without_id, duplicates)
+
+
+def list_snapshots(path: str | os.PathLike, lang: str = "en") -> list[Snapshot]:
+    """The snapshots of a history file, oldest first (an absent file has none)."""
+    p = Path(path)
+    if not p.is_file():
+        return []
+    with closing(_connect(p, lang, create=False)) as con:
+        cur = con.execute("SELECT as_of, recorded_at, source, deals FROM snapshots ORDER BY as_of")
+        return [Snapshot(dt.date.fromisoformat(a), r, s, n) for a, r, s, n in cur.fetchall()]
+
+
+def load(path: str | os.PathLike, as_of: dt.date | None = None, lang: str = "en") -> pd.DataFrame:
+    """The deals of one snapshot (``as_of``) or of all of them (None), with an ``as_of`` column.
+
+    Columns: ``as_of`` and :data:`FIELDS`; dates as ``datetime64``; ``amount_cents`` as nullable
+    ``Int64`` (exact) and ``amount`` as float (cents / 100) for display."""
+    p = Path(path)
+    cols = ["as_of", "deal_id", "account", "rep", "stage", "status", "amount_cents", "created_date",
+            "expected_close_date", "close_date", "forecast_category"]
+    if not p.is_file():
+        return from_records([], cols)
+    with closing(_connect(p, lang, create=False)) as con:
+        sql = f"SELECT {', '.join(cols)} FROM deals"
+        args: tuple = ()
+        if as_of is not None:
+            sql += " WHERE as_of = ?"
+            args = (as_of.isoformat(),)
+        rows = con.execute(sql + " ORDER BY as_of, deal_id", args).fetchall()
+    return from_records(rows, cols)
+
+
+def from_records(rows: list[tuple], cols: list[str]) -> pd.DataFrame:
+    df = pd.DataFrame.from_records(rows, columns=cols)
+    for c in ("as_of",) + DATE_FIELDS:
+        df[c] = pd.to_datetime(df[c], errors="coerce")
+    df["amount_cents"] = pd.array(df["amount_cents"].tolist(), dtype="Int64")
+    df["amount"] = df["amount_cents"].astype("Float64").astype(float) / 100
+    return df
+
+
+def frame_of(deals: pd.DataFrame) -> pd.DataFrame:
+    """The workbook's current deals in the shape :func:`load` returns (for comparing with snapshots)."""
+    rows, _, _ = snapshot_rows(deals)
+    cols = ["deal_id", "account", "rep", "stage", "status", "amount_cents", "created_date",
+            "expected_close_date", "close_date", "forecast_category"]
+    df = from_records([(None, *r) for r in rows], ["as_of"] + cols)
+    return df.drop(columns=["as_of"])
+
+
+def delete(path: str | os.PathLike, as_of: dt.date, lang: str = "en") -> bool:
+    """Delete one snapshot (one transaction). True when there was one."""
+    p = Path(path)
+    if not p.is_file():
+        return False
+    with closing(_connect(p, lang, create=False)) as con:
+        con.execute("BEGIN IMMEDIATE")
+        try:
+            n = con.execute("DELETE FROM snapshots WHERE as_of = ?", (as_of.isoformat(),)).rowcount
+            con.execute("DELETE FROM deals WHERE as_of = ?", (as_of.isoformat(),))
+            con.execute("COMMIT")
+        except BaseException:
+            if con.in_transaction:
+                con.execute("ROLLBACK")
+            raise
+    return n > 0

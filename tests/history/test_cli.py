@@ -1,0 +1,123 @@
+"""``kpis snapshot``, ``history``, ``movement`` and ``alerts`` from the command line, on CSV exports of
+a deals table at two dates (the way a user keeps dated copies of the file)."""
+
+from __future__ import annotations
+
+import contextlib
+import hashlib
+import io
+import json
+from pathlib import Path
+
+import pytest
+
+from kpis.cli import main
+
+HEAD = "Deal ID,Account,Rep,Stage,Amount,Created date,Expected close date,Close date\n"
+SEPT = HEAD + """\
+D1,Acme,Alice,Proposal,1000,2026-09-01,2026-10-15,
+D2,Beta,Bruno,Negotiation,2000,2026-09-02,2026-10-10,
+D3,Gamma,Alice,Won,500,2026-08-01,,2026-09-20
+D5,Epsilon,Alice,Proposal,300,2026-09-03,2026-10-01,
+"""
+OCT = HEAD + """\
+D1,Acme,Alice,Proposal,1200.10,2026-09-01,2026-11-15,
+D2,Beta,Bruno,Won,2000,2026-09-02,,2026-10-20
+D4,Delta,Bruno,Proposal,,2026-10-05,2026-10-12,
+"""
+
+
+def cli(*args: str) -> tuple[int, str, str]:
+    out, err = io.StringIO(), io.StringIO()
+    with contextlib.redirect_stdout(out), contextlib.redirect_stderr(err):
+        code = main(list(args))
+    return code, out.getvalue(), err.getvalue()
+
+
+@pytest.fixture()
+def files(tmp_path: Path):
+    sept, oct_ = tmp_path / "suivi_2026-09.csv", tmp_path / "suivi.csv"
+    sept.write_text(SEPT)
+    oct_.write_text(OCT)
+    return sept, oct_, tmp_path / "suivi.kpis-history.sqlite"
+
+
+def sha(p: Path) -> str:
+    return hashlib.sha256(p.read_bytes()).hexdigest()
+
+
+def test_snapshot_history_movement(files):
+    sept, oct_, hist = files
+    before = sha(oct_), sha(sept)
+    code, out, _ = cli("snapshot", str(sept), "--as-of", "2026-09-30", "--history", str(hist), "-l", "en")
+    assert code == 0 and "2026-09-30" in out and "4 deals" in out
+    code, out, _ = cli("snapshot", str(oct_), "-l", "en")  # default file beside the workbook, data date
+    assert code == 0 and "2026-10-20" in out and hist.is_file()
+    code, out, _ = cli("history", str(oct_), "-f", "json")
+    assert [s["as_of"] for s in json.loads(out)["snapshots"]] == ["2026-09-30", "2026-10-20"]
+    code, out, err = cli("movement", str(oct_), "--period", "2026-10", "-f", "json", "--by", "rep")
+    assert code == 0, err
+    m = json.loads(out)
+    # start: D1 1000 + D2 2000 + D5 300 = 3300; created D4 (no amount) 0; increased D1 +200.10;
+    # won D2 2000; removed D5 300; end D1 1200.10 + D4 0 = 1200.10
+    assert m["flows"] == {"start": 3300, "created": 0, "reopened": 0, "increased": 200.1, "decreased": 0,
+                          "won": 2000, "lost": 0, "removed": 300, "end": 1200.1}
+    assert m["counts"]["end"] == 2 and m["slipped"] == {"count": 1, "amount": 1200.1}
+    assert m["b"] == {"date": "2026-10-20", "source": "workbook", "after_period": False}
+    assert m["pushes"] == [{"deal_id": "D1", "rep": "Alice", "account": "Acme", "pushes": 1}]
+    assert m["by_rep"]["Bruno"]["flows"]["won"] == 2000
+    code, out, _ = cli("movement", str(oct_), "--period", "2026-10", "-l", "fr")
+    assert code == 0 and "Pipeline de début" in out
+    assert (sha(oct_), sha(sept)) == before
+
+
+def test_alerts(files):
+    sept, oct_, hist = files
+    cli("snapshot", str(sept), "--as-of", "2026-09-30")
+    code, out, err = cli("alerts", str(oct_), "--as-of", "2026-10-20", "-f", "json", "-l", "en")
+    assert code == 0
+    # D4: expected 10-12 < 10-20 and no amount; D1 not overdue (11-15), pushed once only
+    assert json.loads(out) == [{"deal_id": "D4", "rep": "Bruno", "account": "Delta", "amount": None,
+                                "reasons": ["overdue", "no_amount"]}]
+    assert "stale" in err  # said, not silently skipped
+    code, out, _ = cli("alerts", str(oct_), "--as-of", "2026-10-20", "-l", "fr")
+    assert code == 0 and "en retard" in out and "sans montant" in out
+
+
+def test_refusals(files):
+    sept, oct_, hist = files
+    code, _, err = cli("snapshot", str(oct_), "--history", str(oct_))
+    assert code == 2 and "historique" in err
+    assert oct_.read_text() == OCT
+    code, _, err = cli("snapshot", str(oct_), "--as-of", "30/09/2026", "-l", "en")
+    assert code == 2 and "YYYY-MM-DD" in err
+    code, _, err = cli("movement", str(oct_), "--period", "2026-10", "-l", "en")
+    assert code == 2 and "no history" in err
+    cli("snapshot", str(oct_))
+    code, _, err = cli("movement", str(oct_), "--period", "2026-10", "-l", "en")
+    assert code == 2 and "no snapshot on or before 2026-09-30" in err
+    code, _, err = cli("movement", str(oct_), "--period", "2026-10", "--by", "product", "-l", "en")
+    assert code == 2 and "--by" in err
+    code, out, _ = cli("history", str(oct_), "--delete", "2026-10-20", "-l", "en")
+    assert code == 0 and "deleted" in out
+    code, _, err = cli("history", str(oct_), "--delete", "2026-10-20", "-l", "en")
+    assert code == 2
+
+
+def test_history_config_section(files, tmp_path):
+    sept, oct_, hist = files
+    (tmp_path / "kpis.toml").write_text('[history]\nfile = "h/pipe.sqlite"\nstale_days = 7\n')
+    code, _, err = cli("snapshot", str(oct_))
+    assert code == 0, err
+    assert (tmp_path / "h" / "pipe.sqlite").is_file()
+    (tmp_path / "kpis.toml").write_text('[history]\nstale_dayz = 7\n')
+    code, _, err = cli("snapshot", str(oct_))
+    assert code == 2 and "stale_days" in err and ":2" in err
+
+
+def test_deals_without_ids_are_refused_not_recorded_empty(tmp_path):
+    wb = tmp_path / "noid.csv"
+    wb.write_text("Account,Rep,Stage,Amount\nAcme,Alice,Proposal,100\n")
+    code, _, err = cli("snapshot", str(wb), "--as-of", "2026-10-01", "-l", "en")
+    assert code == 2 and "id" in err
+    assert not (tmp_path / "noid.kpis-history.sqlite").exists()

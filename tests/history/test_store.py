@@ -1,0 +1,117 @@
+"""The history store: round trip, replacement, refusals, and a killed run leaving the file as it was."""
+
+from __future__ import annotations
+
+import datetime as dt
+import sqlite3
+import subprocess
+import sys
+import textwrap
+
+import pandas as pd
+import pytest
+
+from kpis.history import store
+from kpis.history.store import HistoryError
+
+D1 = dt.date(2026, 9, 30)
+D2 = dt.date(2026, 10, 31)
+
+
+def deals(n: int = 3, amount: float = 1234.565) -> pd.DataFrame:
+    return pd.DataFrame({
+        "deal_id": [str(1000 + i) for i in range(n)],
+        "account": [f"Client {i}" for i in range(n)],
+        "rep": ["Alice"] * n,
+        "stage": ["Proposition"] * n,
+        "status": ["open"] * n,
+        "amount": [amount + i for i in range(n)],
+        "created_date": pd.to_datetime(["2026-09-01"] * n),
+        "expected_close_date": pd.to_datetime(["2026-11-15"] * n),
+        "close_date": pd.NaT,
+    })
+
+
+def test_round_trip_and_replace(tmp_path):
+    path = tmp_path / "suivi.kpis-history.sqlite"
+    rec = store.record(path, deals(), D1, source="suivi.xlsx")
+    assert (rec.snapshot.deals, rec.replaced) == (3, False)
+    store.record(path, deals(2, 10.0), D2)
+    again = store.record(path, deals(1, 99.99), D2)  # same date: replaces
+    assert again.replaced
+    assert [(s.as_of, s.deals) for s in store.list_snapshots(path)] == [(D1, 3), (D2, 1)]
+    one = store.load(path, D1)
+    # 1234.565 is stored as 123457 cents (rounded once, then exact)
+    assert one["amount_cents"].tolist() == [123457, 123557, 123657]
+    assert one["expected_close_date"].iloc[0] == pd.Timestamp("2026-11-15")
+    assert one["forecast_category"].isna().all()
+    assert store.load(path, D2)["amount"].tolist() == [99.99]
+    assert store.delete(path, D1) and not store.delete(path, D1)
+    assert [s.as_of for s in store.list_snapshots(path)] == [D2]
+
+
+def test_rows_without_id_and_duplicates_are_counted():
+    d = deals(4)
+    d.loc[1, "deal_id"] = None
+    d.loc[3, "deal_id"] = d.loc[0, "deal_id"]
+    rows, without_id, dup = store.snapshot_rows(d)
+    assert (len(rows), without_id, dup) == (2, 1, 1)
+
+
+def test_default_path_and_refusals(tmp_path):
+    wb = tmp_path / "suivi.xlsx"
+    wb.write_bytes(b"PK")
+    assert store.default_path(wb) == tmp_path / "suivi.kpis-history.sqlite"
+    with pytest.raises(HistoryError):
+        store.check_path(wb, [wb])
+    with pytest.raises(HistoryError):
+        store.check_path(tmp_path / "." / "suivi.xlsx", [wb])
+    with pytest.raises(HistoryError):
+        store.check_path(tmp_path / "other.xlsx", [wb])  # a workbook name: refused too
+    not_db = tmp_path / "notes.sqlite"
+    not_db.write_text("hello " * 200)
+    with pytest.raises(HistoryError, match="SQLite"):
+        store.record(not_db, deals(), D1)
+    assert not_db.read_text() == "hello " * 200
+
+
+def test_newer_schema_and_foreign_database_refused(tmp_path):
+    newer = tmp_path / "newer.sqlite"
+    store.record(newer, deals(), D1)
+    with sqlite3.connect(newer) as con:
+        con.execute(f"PRAGMA user_version = {store.SCHEMA_VERSION + 1}")
+    with pytest.raises(HistoryError, match="kpis"):
+        store.list_snapshots(newer)
+    other = tmp_path / "other.sqlite"
+    with sqlite3.connect(other) as con:
+        con.execute("CREATE TABLE t (x)")
+    with pytest.raises(HistoryError):
+        store.record(other, deals(), D1)
+
+
+def test_killed_run_leaves_the_file_as_before(tmp_path):
+    path = tmp_path / "h.sqlite"
+    store.record(path, deals(3), D1)
+    before = store.load(path)
+    # A child process records a big snapshot of the same date and is killed (SIGKILL) right after
+    # inserting the rows, before COMMIT.
+    script = textwrap.dedent(f"""
+        import datetime as dt, os, signal, sqlite3
+        import pandas as pd
+        from kpis.history import store
+        real = sqlite3.connect
+        class Dying(sqlite3.Connection):
+            def executemany(self, *a, **k):
+                super().executemany(*a, **k)
+                os.kill(os.getpid(), signal.SIGKILL)
+        sqlite3.connect = lambda *a, **k: real(*a, factory=Dying, **k)
+        d = pd.DataFrame({{"deal_id": [str(i) for i in range(20000)], "status": "won", "amount": 1.0}})
+        store.record({str(path)!r}, d, dt.date(2026, 9, 30))
+    """)
+    proc = subprocess.run([sys.executable, "-c", script], capture_output=True)
+    assert proc.returncode == -9, proc.stderr.decode()
+    assert [(s.as_of, s.deals) for s in store.list_snapshots(path)] == [(D1, 3)]
+    pd.testing.assert_frame_equal(store.load(path), before)
+    # and the file is usable again
+    store.record(path, deals(5), D2)
+    assert len(store.load(path, D2)) == 5
