@@ -19,6 +19,7 @@ from ..i18n import format_money, message
 from .common import (
     EXIT_OK,
     ConfigOpt,
+    FormatOpt,
     LangOpt,
     PeriodOpt,
     UserError,
@@ -34,7 +35,6 @@ from .common import (
 
 HistoryOpt = typer.Option(None, "--history", help="History file (default: <workbook>.kpis-history.sqlite beside the workbook). / Fichier d'historique.")
 AsOfOpt = typer.Option(None, "--as-of", help="Date YYYY-MM-DD (default: the data date of the workbook). / Date (par défaut : date des données).")
-FormatOpt = typer.Option("table", "--format", "-f", help="table or json.")
 
 
 def register(app: typer.Typer) -> None:

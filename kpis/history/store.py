@@ -27,6 +27,7 @@ from typing import Iterable
 import pandas as pd
 
 from ..i18n import message
+from ..outputs import same_file
 from . import messages  # noqa: F401  (registers the texts)
 
 SCHEMA_VERSION = 1
@@ -102,13 +103,7 @@ def check_path(history: str | os.PathLike, inputs: Iterable[str | os.PathLike | 
     for i in inputs:
         if i is None:
             continue
-        p = Path(i)
-        same = False
-        try:
-            same = h.exists() and p.exists() and os.path.samefile(h, p)
-        except OSError:
-            pass
-        if same or h.resolve() == p.resolve():
+        if same_file(h, i):
             raise HistoryError(message("history_is_input", lang, path=h))
     if h.suffix.lower() in (".xlsx", ".xlsm", ".xls", ".csv", ".toml", ".xlam"):
         raise HistoryError(message("history_bad_suffix", lang, path=h))
