@@ -132,10 +132,6 @@ MESSAGES = {
         "fr": "le fichier ne contient aucune donnée (toutes ses feuilles sont vides)",
         "en": "the file holds no data (every sheet is empty)",
     },
-    "no_tables_error": {
-        "fr": "{path} : {reason}",
-        "en": "{path}: {reason}",
-    },
     "duplicate_header": {
         "fr": "en-tête « {column} » en double (colonnes {letters}) : seule la colonne {used} est lue",
         "en": "header \"{column}\" appears twice (columns {letters}): only column {used} is read",
@@ -295,5 +291,10 @@ for _kind, (_fr, _en) in KIND_WORDS.items():
         "fr": f"texte converti en {_fr} : {{count}} cellule(s) (ex. « {{value}} »)",
         "en": f"text converted to {_en}: {{count}} cell(s) (e.g. \"{{value}}\")",
     }
+
+# The same, as the error that stops a verb (exit code 2): with the file's name.
+for _code in ("no_tables", "empty_workbook"):
+    MESSAGES[f"file_{_code}"] = {lang: "{path} : " + text if lang == "fr" else "{path}: " + text
+                                 for lang, text in MESSAGES[_code].items()}
 
 register(MESSAGES)

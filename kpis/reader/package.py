@@ -107,9 +107,9 @@ def check_zip(z: zipfile.ZipFile) -> None:
         size, packed = info.file_size, max(info.compress_size, 1)
         total += size
         if size > MAX_PART_BYTES or (size > RATIO_FLOOR and size / packed > MAX_RATIO):
-            raise PackageProblem("zip_bomb", detail=f"{info.filename}: {_mb(size)} from {_mb(packed)}")
+            raise PackageProblem("zip_bomb", detail=f"{info.filename}: {_mb(packed)} → {_mb(size)}")
     if total > MAX_TOTAL_BYTES:
-        raise PackageProblem("zip_bomb", detail=f"{_mb(total)} in all")
+        raise PackageProblem("zip_bomb", detail=f"Σ {_mb(total)}")
 
 
 def _mb(n: int) -> str:
@@ -127,7 +127,7 @@ def _stream(z: zipfile.ZipFile, name: str, limit: int):
                     return
                 seen += len(block)
                 if seen > limit:
-                    raise PackageProblem("zip_bomb", detail=f"{name}: more than {_mb(limit)}")
+                    raise PackageProblem("zip_bomb", detail=f"{name} > {_mb(limit)}")
                 yield block
     except PackageProblem:
         raise
@@ -202,7 +202,7 @@ def sheet_parts(z: zipfile.ZipFile, workbook: str) -> dict[str, str]:
 # -- 3. the census -----------------------------------------------------------------------------------------
 
 _WIDE = re.compile(rb'r="([A-Z]{2,3})(\d{1,7})"')
-_TALL = re.compile(rb'r="([A-Z])(\d{6,7})"')
+_TALL = re.compile(rb'r="[A-Z](\d{6,7})"')
 _ROW_TAG = re.compile(rb"<(?:\w+:)?row\b[^>]*?\br=\"(\d{1,7})\"")
 _ERROR_CELL = re.compile(rb"<(?:\w+:)?c\b([^>]*?\bt=\"e\"[^>]*?)(?:/>|>(.*?)</(?:\w+:)?c>)", re.DOTALL)
 _REF = re.compile(rb'\br="([A-Z]{1,3})(\d{1,7})"')
@@ -266,12 +266,12 @@ def census_sheet(z: zipfile.ZipFile, part: str, external: bool) -> SheetCensus:
                 prefix = m[1] or b""
         wide = _WIDE.findall(chunk)
         if wide:
-            for letters in set(w[0] for w in wide):
-                c.max_col = max(c.max_col, col_index(letters) + 1)
-            c.max_row = max(c.max_row, max(int(w[1]) for w in wide))
+            letters, digits = zip(*set(wide))  # distinct (column, row) pairs, compared without int()
+            c.max_col = max(c.max_col, col_index(max(set(letters), key=_by_length)) + 1)
+            c.max_row = max(c.max_row, int(max(set(digits), key=_by_length)))
         tall = _TALL.findall(chunk)
         if tall:
-            c.max_row = max(c.max_row, max(int(t[1]) for t in tall))
+            c.max_row = max(c.max_row, int(max(set(tall), key=_by_length)))
             c.max_col = max(c.max_col, 26)
         if not narrow and b'r="' in chunk and (b"<c " in chunk or b":c " in chunk):
             narrow = True
@@ -297,6 +297,11 @@ def census_sheet(z: zipfile.ZipFile, part: str, external: bool) -> SheetCensus:
     return c
 
 
+def _by_length(b: bytes) -> tuple[int, bytes]:
+    """Order of numbers written in digits, or of column letters: by length, then by text."""
+    return len(b), b
+
+
 def _errors(chunk: bytes, c: SheetCensus) -> None:
     for m in _ERROR_CELL.finditer(chunk):
         pos = _ref(m[1])
@@ -309,6 +314,7 @@ def _errors(chunk: bytes, c: SheetCensus) -> None:
 def _formulas(chunk: bytes, c: SheetCensus, prefix: bytes, external: bool) -> None:
     """Formula cells: without a cached value (``no_value``), or pointing to another workbook."""
     f_open, c_open, c_close = b"<" + prefix + b"f", b"<" + prefix + b"c", b"</" + prefix + b"c>"
+    v_open, v_close = b"<" + prefix + b"v", b"</" + prefix + b"v>"
     pos = chunk.find(f_open)
     while pos >= 0:
         nxt = chunk[pos + len(f_open): pos + len(f_open) + 1]
@@ -328,15 +334,33 @@ def _formulas(chunk: bytes, c: SheetCensus, prefix: bytes, external: bool) -> No
         if where is not None:
             t = _TYPE.search(head)
             typ = t[1] if t else b"n"
-            v = _VALUE.search(cell)
-            has_value = (v is not None and (v[1].strip() != b"" or typ in (b"str", b"inlineStr"))) or b"<is>" in cell
-            f = _FORMULA.search(cell)
-            text = html.unescape((f[1] or b"").decode("utf-8", "replace")) if f else ""
-            if not has_value and len(c.no_value) < MAX_LISTED:
-                c.no_value[where] = "=" + text if text else "=…"
-            if external and _EXTERNAL.search(text.encode()) and len(c.external) < MAX_LISTED:
-                c.external.append(where)
+            has_value = _has_value(cell, v_open, v_close, typ) or b"<is>" in cell or b":is>" in cell
+            if not has_value or external:
+                f = _FORMULA.search(cell, pos - start)
+                text = html.unescape((f[1] or b"").decode("utf-8", "replace")) if f else ""
+                if not has_value and len(c.no_value) < MAX_LISTED:
+                    c.no_value[where] = "=" + text if text else "=…"
+                if external and _EXTERNAL.search(text.encode()) and len(c.external) < MAX_LISTED:
+                    c.external.append(where)
         pos = chunk.find(f_open, end)
+
+
+def _has_value(cell: bytes, v_open: bytes, v_close: bytes, typ: bytes) -> bool:
+    """Whether a formula cell holds a cached value: a non-blank ``<v>``, or an empty one for a text
+    result (``t="str"``: a formula returning ""). Plain finds: values can be megabytes long."""
+    at = cell.find(v_open)
+    while at >= 0 and cell[at + len(v_open): at + len(v_open) + 1] not in (b">", b" ", b"/"):
+        at = cell.find(v_open, at + 1)
+    if at < 0:
+        return False
+    gt = cell.find(b">", at)
+    if gt < 0:
+        return False
+    if cell[gt - 1: gt] == b"/":
+        return typ in (b"str", b"inlineStr")
+    end = cell.find(v_close, gt)
+    content = cell[gt + 1: end if end >= 0 else len(cell)]
+    return bool(content[:64].strip()) or len(content) > 64 or typ in (b"str", b"inlineStr")
 
 
 def _exact_extent(z: zipfile.ZipFile, c: SheetCensus) -> None:
@@ -407,7 +431,7 @@ def census(z: zipfile.ZipFile) -> PackageCensus:
         for block in _stream(z, name, limit):  # inflate and count: a lying size is caught here
             total += len(block)
             if total > MAX_TOTAL_BYTES:
-                raise PackageProblem("zip_bomb", detail=f"more than {_mb(MAX_TOTAL_BYTES)} in all")
+                raise PackageProblem("zip_bomb", detail=f"> {_mb(MAX_TOTAL_BYTES)}")
     return out
 
 

@@ -9,8 +9,11 @@ from __future__ import annotations
 
 import csv
 import io
+import os
 import re
+import sys
 import zipfile
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -125,14 +128,25 @@ class Source:
             except (zipfile.BadZipFile, OSError, ValueError, EOFError) as e:
                 raise ReadError("damaged_zip", self.lang, path=str(self.path), detail=_short(e)) from None
             self._note_links()
+        def open_with(load_tables: bool):
+            if handle is not None:
+                handle.seek(0)
+                return pc.CalamineWorkbook.from_filelike(handle, load_tables=load_tables)
+            if native:
+                return pc.CalamineWorkbook.from_path(str(self.path), load_tables=load_tables)
+            with open(self.path, "rb") as f:  # the extension lies: the library picks the format from the content
+                return pc.CalamineWorkbook.from_filelike(f, load_tables=load_tables)
+
         load_tables = self.format == "xlsx"
-        if handle is not None:
-            self._wb = self._library(lambda: pc.CalamineWorkbook.from_filelike(handle, load_tables=load_tables))
-        elif native:
-            self._wb = self._library(lambda: pc.CalamineWorkbook.from_path(str(self.path), load_tables=load_tables))
-        else:  # the extension lies: the library then picks the format from the content
-            with open(self.path, "rb") as f:
-                self._wb = self._library(lambda: pc.CalamineWorkbook.from_filelike(f, load_tables=load_tables))
+        try:
+            self._wb = self._library(lambda: open_with(load_tables))
+        except ReadError as e:
+            if not load_tables or e.reason == "encrypted_file":
+                raise
+            # Excel tables are a bonus: their reading fails on some odd packages (it panics on a
+            # workbook part at the zip's root); the sheets may still be readable without them.
+            self._wb = self._library(lambda: open_with(False))
+            load_tables = False
         if not load_tables:
             return
         try:
@@ -160,7 +174,8 @@ class Source:
         where = f"{self.path}!{sheet}" if sheet else str(self.path)
         fr, en = KIND_NAMES.get(self.format, (self.format, self.format))
         try:
-            return call()
+            with _quiet_stderr():
+                return call()
         except pc.PasswordError:
             raise ReadError("encrypted_file", self.lang, path=str(self.path)) from None
         except MemoryError:
@@ -249,6 +264,27 @@ def _looks_delimited(path: Path, encoding: str) -> bool:
     except csv.Error:
         return False
     return any(len(r) >= 2 for r in rows)
+
+
+@contextmanager
+def _quiet_stderr():
+    """The library's Rust panics print their own text (and a backtrace) straight to file descriptor 2
+    before becoming an exception: the user gets our message instead, so fd 2 is muted meanwhile."""
+    try:
+        saved = os.dup(2)
+    except OSError:  # no stderr at all (a GUI host): nothing to mute
+        yield
+        return
+    try:
+        with open(os.devnull, "wb") as null:
+            sys.stderr.flush()
+            os.dup2(null.fileno(), 2)
+            try:
+                yield
+            finally:
+                os.dup2(saved, 2)
+    finally:
+        os.close(saved)
 
 
 def _reraise_fatal(e: BaseException) -> None:
