@@ -20,6 +20,7 @@ from typing import Any
 
 from ..i18n import normalise_lang
 from ..quality import Issue
+from .binary_extent import check_xls, check_xlsb
 from .cells import CellFlag
 from .csvtext import decode, split_rows
 from .errors import ReadError
@@ -121,6 +122,8 @@ class Source:
             try:
                 with zipfile.ZipFile(self.path) as z:
                     self._census = census(z)
+                    if self.format == "xlsb":
+                        check_xlsb(z)
                     if self._census.needs_repair:
                         handle = repaired_package(z, self._census)
             except PackageProblem as p:
@@ -128,6 +131,12 @@ class Source:
             except (zipfile.BadZipFile, OSError, ValueError, EOFError) as e:
                 raise ReadError("damaged_zip", self.lang, path=str(self.path), detail=_short(e)) from None
             self._note_links()
+        elif self.format == "xls":
+            try:
+                check_xls(self.path)
+            except PackageProblem as p:
+                raise ReadError(p.reason, self.lang, path=str(self.path), **p.params) from None
+
         def open_with(load_tables: bool):
             if handle is not None:
                 handle.seek(0)

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import hashlib
 import os
+import struct
 import zipfile
 from pathlib import Path
 
@@ -353,3 +354,40 @@ def test_xls_and_ods_are_read_and_a_renamed_one_is_named(tmp_path, fmt):
     assert (".xls" if fmt == "xls" else ".ods") in note.reason("en")
     check(renamed, 0, "en réalité", "is really")
     assert os.path.exists(converted)
+
+
+@pytest.mark.libreoffice
+def test_stray_cell_in_an_xls_is_refused_before_allocating(tmp_path):
+    """IV65536 in a 10-row .xls: 16 million cells (1.3 GB) if handed over; refused with the extent."""
+    from tests.helpers.libreoffice import convert
+
+    base = base_workbook(tmp_path / "base.xlsx")
+    stray = patch_part(base, tmp_path / "loin.xlsx", SHEET1, lambda x: add_row(x, 65536, '<c r="IV65536"><v>1</v></c>'))
+    xls = convert(stray, "xls", tmp_path / "out")
+    check(xls, 2, "IV65536", "IV65536")
+
+
+def _biff12(rtype: int, body: bytes) -> bytes:
+    """One BIFF12 record: type and size as 7-bit varints, then the body."""
+    head = bytes([rtype]) if rtype < 128 else bytes([(rtype & 0x7F) | 0x80, rtype >> 7])
+    size, out = len(body), b""
+    while True:
+        b = size & 0x7F
+        size >>= 7
+        out += bytes([b | (0x80 if size else 0)])
+        if not size:
+            return head + out + body
+
+
+def test_xlsb_extent_walker_finds_the_farthest_cell():
+    from kpis.reader.binary_extent import _biff12_extent
+
+    def row(r: int) -> bytes:
+        return _biff12(0, struct.pack("<I", r) + b"\0" * 13)
+
+    def num(c: int) -> bytes:  # BrtCellReal: column, style, value
+        return _biff12(5, struct.pack("<II", c, 0) + struct.pack("<d", 1.0))
+
+    data = _biff12(0x93, b"\0" * 200) + row(0) + num(0) + num(3) + row(9) + num(2) + _biff12(1, struct.pack("<II", 99, 0))
+    assert _biff12_extent(data) == (9, 3)  # the blank cell (type 1) in column 99 holds no value
+    assert _biff12_extent(data + row(1048575) + num(16383)) == (1048575, 16383)
