@@ -264,7 +264,11 @@ def test_duplicated_headers_are_reported(tmp_path):
     check(path, 0, "en double", "appears twice")
 
 
-def test_external_links_are_read_by_cached_value_and_reported(tmp_path):
+@pytest.mark.parametrize("link,code,fr,en", [
+    ("<externalBook/>", "external_links", "liens ne sont pas suivis", "links are not followed"),
+    ('<ddeLink ddeService="Excel" ddeTopic="C:\\Ventes\\autre.xls"/>', "dde_links", "liaisons DDE", "DDE links"),
+])
+def test_external_links_are_read_by_cached_value_and_reported(tmp_path, link, code, fr, en):
     base = base_workbook(tmp_path / "base.xlsx")
     path = tmp_path / "lien.xlsx"
     with zipfile.ZipFile(base) as zin, zipfile.ZipFile(path, "w") as zout:
@@ -274,7 +278,7 @@ def test_external_links_are_read_by_cached_value_and_reported(tmp_path):
                 data = set_cell(data.decode(), "D2", '<c r="D2"><f>[1]Feuil1!A1</f><v>777</v></c>').encode()
             zout.writestr(info.filename, data)
         zout.writestr("xl/externalLinks/externalLink1.xml",
-                      '<externalLink xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main"><externalBook/></externalLink>')
+                      f'<externalLink xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main">{link}</externalLink>')
         zout.writestr("xl/externalLinks/_rels/externalLink1.xml.rels",
                       '<Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships">'
                       '<Relationship Id="rId1" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/'
@@ -282,8 +286,8 @@ def test_external_links_are_read_by_cached_value_and_reported(tmp_path):
     ds = read_workbook(path)
     assert ds.tables["deals"]["amount"].iloc[0] == 777
     codes = {i.code for i in ds.quality}
-    assert {"external_links", "external_formulas"} <= codes
-    check(path, 0, "liens ne sont pas suivis", "links are not followed")
+    assert {code, "external_formulas"} <= codes
+    check(path, 0, fr, en)
 
 
 # -- more files --------------------------------------------------------------------------------------------
