@@ -1,16 +1,18 @@
-"""The area each sheet of a binary workbook (.xls, .xlsb) will take, before the reader library
+"""The area each sheet of a .xls, .xlsb or .ods workbook will take, before the reader library
 builds it: one stray value in IV65536 of a 10-row .xls sheet costs 16 million cells (1.3 GB).
 
 The cell records are walked without decoding their values: BIFF8 records (``.xls``, in the OLE
 ``Workbook`` stream: row and column in the first four bytes of each cell record) and BIFF12 records
-(``.xlsb`` sheet parts: ``BrtRowHdr`` gives the row, each cell record starts with its column). Blank
-cells are skipped (they hold no value). A sheet whose rectangle would exceed
+(``.xlsb`` sheet parts: ``BrtRowHdr`` gives the row, each cell record starts with its column), and
+the rows and cells of an ``.ods``'s ``content.xml`` with their repeat counts. Blank cells are skipped
+(they hold no value). A sheet whose rectangle would exceed
 :data:`~kpis.reader.package.MAX_AREA` cells is refused with ``sheet_too_large`` (these formats are
 not rewritten to leave the stray cells out, unlike .xlsx).
 """
 
 from __future__ import annotations
 
+import re
 import struct
 import zipfile
 from pathlib import Path
@@ -125,3 +127,45 @@ def _refuse_if_too_big(max_row: int, max_col: int, where: str) -> None:
     if cells > MAX_AREA:
         raise PackageProblem("sheet_too_large", cells=f"{cells:,}".replace(",", " "),
                              ref=f"{where}: A1:{col_letters(min(max_col, 16383))}{max_row + 1}", part=where)
+
+
+# -- OpenDocument (.ods): content.xml, rows and cells with their "repeated" counts -------------------
+
+_ODS_TABLE = re.compile(rb'<table:table[\s>][^>]*?(?:table:name="([^"]*)")?[^>]*>')
+_ODS_ROW = re.compile(rb"<table:table-row\b([^>]*?)(?:/>|>(.*?)</table:table-row>)", re.DOTALL)
+_ODS_CELL = re.compile(rb"<table:(?:covered-)?table-cell\b([^>]*?)(?:/>|>(.*?)</table:(?:covered-)?table-cell>)", re.DOTALL)
+_ROWS_REPEATED = re.compile(rb'number-rows-repeated="(\d+)"')
+_COLS_REPEATED = re.compile(rb'number-columns-repeated="(\d+)"')
+
+
+def check_ods(z: zipfile.ZipFile) -> None:
+    """Raise PackageProblem when a table of the .ods would take more than MAX_AREA cells: rows and
+    cells repeated N times count N times when they hold a value (that is how the library builds them)."""
+    if "content.xml" not in z.NameToInfo:
+        return
+    xml = b"".join(_stream(z, "content.xml", MAX_PART_BYTES))
+    name, row, max_row, max_col = b"", 0, 0, 0
+    for m in re.finditer(rb"<table:table[\s>]|<table:table-row\b", xml):
+        if m[0].startswith(b"<table:table-row"):
+            r = _ODS_ROW.match(xml, m.start())
+            if r is None:
+                continue
+            rep = _ROWS_REPEATED.search(r[1])
+            repeat = int(rep[1]) if rep else 1
+            inner = r[2] or b""
+            if b"value-type" in inner or b"<text:" in inner:
+                col = 0
+                for c in _ODS_CELL.finditer(inner):
+                    crep = _COLS_REPEATED.search(c[1])
+                    n = int(crep[1]) if crep else 1
+                    if b"value-type" in c[1] or (c[2] and b"<text:" in c[2]):
+                        max_col = max(max_col, col + n)
+                    col += n
+                max_row = row + repeat
+            row += repeat
+        else:
+            _refuse_if_too_big(max_row - 1, max_col - 1, name.decode("utf-8", "replace") or "?")
+            t = _ODS_TABLE.match(xml, m.start())
+            name = (t[1] or b"") if t else b""
+            row = max_row = max_col = 0
+    _refuse_if_too_big(max_row - 1, max_col - 1, name.decode("utf-8", "replace") or "?")

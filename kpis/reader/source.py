@@ -20,7 +20,7 @@ from typing import Any
 
 from ..i18n import normalise_lang
 from ..quality import Issue
-from .binary_extent import check_xls, check_xlsb
+from .binary_extent import check_ods, check_xls, check_xlsb
 from .cells import CellFlag
 from .csvtext import decode, split_rows
 from .errors import ReadError
@@ -124,6 +124,8 @@ class Source:
                     self._census = census(z)
                     if self.format == "xlsb":
                         check_xlsb(z)
+                    elif self.format == "ods":
+                        check_ods(z)
                     if self._census.needs_repair:
                         handle = repaired_package(z, self._census)
             except PackageProblem as p:

@@ -361,14 +361,15 @@ def test_xls_and_ods_are_read_and_a_renamed_one_is_named(tmp_path, fmt):
 
 
 @pytest.mark.libreoffice
-def test_stray_cell_in_an_xls_is_refused_before_allocating(tmp_path):
+@pytest.mark.parametrize("fmt,ref,row", [("xls", "IV65536", 65536), ("ods", "Z1048576", 1048576)])
+def test_stray_cell_in_an_xls_or_ods_is_refused_before_allocating(tmp_path, fmt, ref, row):
     """IV65536 in a 10-row .xls: 16 million cells (1.3 GB) if handed over; refused with the extent."""
     from tests.helpers.libreoffice import convert
 
     base = base_workbook(tmp_path / "base.xlsx")
-    stray = patch_part(base, tmp_path / "loin.xlsx", SHEET1, lambda x: add_row(x, 65536, '<c r="IV65536"><v>1</v></c>'))
-    xls = convert(stray, "xls", tmp_path / "out")
-    check(xls, 2, "IV65536", "IV65536")
+    stray = patch_part(base, tmp_path / "loin.xlsx", SHEET1, lambda x: add_row(x, row, f'<c r="{ref}"><v>1</v></c>'))
+    converted = convert(stray, fmt, tmp_path / "out")
+    check(converted, 2, ref, ref)
 
 
 def _biff12(rtype: int, body: bytes) -> bytes:
