@@ -1,14 +1,17 @@
 """Raw grids from a file: one :class:`RawSheet` per worksheet (or one for a CSV export).
 
 A grid is a list of rows starting at cell A1, so ``grid[i][j]`` is Excel row ``i + 1``, column
-``j + 1``; empty cells are ``""``. Excel files are read with python-calamine (cached values of
-formulas, read-only, the file is never written); sheets are loaded only when asked for.
+``j + 1``; empty cells are ``""``; an Excel error value or a formula without a saved result is a
+:class:`~kpis.reader.cells.CellFlag`. Workbooks (.xlsx, .xlsm, .xlsb, .xls, .ods) are read with
+python-calamine (cached values of formulas, read-only, the file is never written) after
+:mod:`.package` / :mod:`.binary_extent` have bounded their cost; CSV exports through
+:mod:`.csvtext`. The kind of file comes from its content (:mod:`.filekind`). Sheets are loaded only
+when asked for.
 """
 
 from __future__ import annotations
 
 import csv
-import io
 import os
 import re
 import sys

@@ -17,7 +17,7 @@ import pytest
 from typer.testing import CliRunner
 
 from kpis.cli import app
-from kpis.reader import ReadError, read_workbook
+from kpis.reader import read_workbook
 from kpis.reader import package
 
 from .hostile import (SHEET1, add_row, base_workbook, deals_rows, error_cell, lying_sizes, ole_file, patch_part,
