@@ -439,13 +439,14 @@ def census(z: zipfile.ZipFile) -> PackageCensus:
 
 def repaired_package(z: zipfile.ZipFile, pc_: PackageCensus) -> IO[bytes]:
     """The package with error cells blanked and stray cells dropped from the sheets that need it, in
-    memory (stored, not compressed), for the reader library. Raises PackageProblem when too big."""
+    memory (deflated quickly: the library copies it whole), for the reader library. Raises
+    PackageProblem when too big."""
     total = sum(i.file_size for i in z.infolist())
     if total > MAX_REPAIR_BYTES:
         raise PackageProblem("sheet_too_large_repair", size=_mb(total))
     fixes = {c.part: c for c in pc_.sheets.values() if c.needs_repair}
     buf = io.BytesIO()
-    with zipfile.ZipFile(buf, "w", zipfile.ZIP_STORED) as out:
+    with zipfile.ZipFile(buf, "w", zipfile.ZIP_DEFLATED, compresslevel=1) as out:
         for info in z.infolist():
             data = b"".join(_stream(z, info.filename, MAX_PART_BYTES))
             c = fixes.get(info.filename)
