@@ -21,7 +21,7 @@ import typer
 from ..i18n import message
 from ..i18n import register as register_messages
 from ..schema import TABLES
-from .common import EXIT_DATA, EXIT_OK, EXIT_USAGE, ConfigOpt, FormatOpt, LangOpt, UserError, WorkbookArg, console, emit_json, load_cfg, run
+from .common import EXIT_DATA, EXIT_OK, ConfigOpt, FormatOpt, LangOpt, UserError, WorkbookArg, console, emit_json, load_cfg, run
 
 # Issues describing the layout (shown in the first part, not in the problems table).
 LAYOUT_CODES = frozenset({"table_found", "column_mapped", "column_unmapped", "wide_layout"})
@@ -105,6 +105,7 @@ def validate_cmd(
 
 def _exit_code(ds) -> int:
     from ..reader import no_table_code
+    from .common import EXIT_USAGE
 
     if no_table_code(ds):
         return EXIT_USAGE
