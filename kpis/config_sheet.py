@@ -114,27 +114,31 @@ def merge_sheet_config(cfg: Config, data: dict[str, Any], locations: dict[str, s
     return out
 
 
-def read_config_sheet(workbook: Path | str) -> tuple[str, list[list[Any]]] | None:
+def read_config_sheet(workbook: Path | str, lang: str = "fr") -> tuple[str, list[list[Any]]] | None:
     """(sheet name, grid) of the workbook's configuration sheet, or None (no such sheet, or a CSV).
 
-    Only that sheet is loaded (python-calamine through the reader's source layer)."""
+    Only that sheet is loaded (python-calamine through the reader's source layer). A file that cannot
+    be read raises the reader's :class:`~kpis.reader.ReadError`, in ``lang``."""
     from .reader.source import EXCEL_SUFFIXES, Source
 
     path = Path(workbook)
     if path.suffix.lower() not in EXCEL_SUFFIXES or not path.is_file():
         return None  # the reader reports a missing or unsupported file in its own words
-    with Source(path) as src:
+    with Source(path, lang) as src:
+        if src.kind != "excel":
+            return None
         name = next((n for n in src.sheet_names if is_config_sheet(n)), None)
         if name is None:
             return None
         return name, src.load(name).grid
 
 
-def apply_workbook_sheet(cfg: Config, workbook: Path | str | None) -> Config:
-    """``cfg`` merged with the configuration sheet of ``workbook`` when it has one."""
+def apply_workbook_sheet(cfg: Config, workbook: Path | str | None, lang: str | None = None) -> Config:
+    """``cfg`` merged with the configuration sheet of ``workbook`` when it has one; a file that cannot
+    be read is said in ``lang`` (the command line's), else the configuration's language."""
     if workbook is None:
         return cfg
-    found = read_config_sheet(workbook)
+    found = read_config_sheet(workbook, lang or cfg.lang)
     if found is None:
         return cfg
     name, grid = found

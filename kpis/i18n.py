@@ -78,8 +78,8 @@ register(
         "missing_input": {"fr": "donnée absente : {what}", "en": "missing input: {what}"},
         "file_not_found": {"fr": "fichier introuvable : {path}", "en": "file not found: {path}"},
         "unsupported_file": {
-            "fr": "format non pris en charge : {path} (attendu : .xlsx, .xlsm ou .csv)",
-            "en": "unsupported file type: {path} (expected .xlsx, .xlsm or .csv)",
+            "fr": "format non pris en charge : {path} (attendu : .xlsx, .xlsm, .xlsb, .xls, .ods ou .csv)",
+            "en": "unsupported file type: {path} (expected .xlsx, .xlsm, .xlsb, .xls, .ods or .csv)",
         },
         "unreadable_file": {
             "fr": "impossible de lire {path} : {error}",

@@ -17,6 +17,9 @@ Severity = Literal["error", "warning", "info"]
 
 # Actions that lose a whole row: `kpis validate` exits non-zero when any is present.
 ROW_LOSING_ACTIONS = frozenset({"skipped"})
+# Problems that make the numbers untrustworthy without losing a row (formulas whose result the file
+# does not hold: read as empty, a revenue of 0 otherwise): errors too, `kpis validate` exits 1.
+ERROR_CODES = frozenset({"formula_no_value", "formulas_no_value"})
 
 
 @dataclass(frozen=True)
@@ -33,7 +36,7 @@ class Issue:
 
     @property
     def severity(self) -> Severity:
-        if self.action in ROW_LOSING_ACTIONS:
+        if self.action in ROW_LOSING_ACTIONS or self.code in ERROR_CODES:
             return "error"
         if self.action in ("info", "mapped"):
             return "info"
@@ -69,7 +72,7 @@ class QualityReport:
 
     @property
     def has_errors(self) -> bool:
-        return self.rows_skipped > 0
+        return self.rows_skipped > 0 or any(i.code in ERROR_CODES for i in self.issues)
 
     def to_frame(self, lang: str = "en") -> pd.DataFrame:
         """One row per issue: sheet, row, column, value, action, severity, code, reason."""

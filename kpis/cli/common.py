@@ -68,7 +68,7 @@ def load_cfg(config: Path | None, workbook: Path | None, lang: str | None) -> Co
     from ..config import load_config
     from ..config_sheet import apply_workbook_sheet
 
-    cfg = apply_workbook_sheet(load_config(config, workbook=workbook), workbook)
+    cfg = apply_workbook_sheet(load_config(config, workbook=workbook), workbook, normalise_lang(lang) if lang else None)
     if lang:
         cfg.lang = normalise_lang(lang)
     return cfg

@@ -4,7 +4,9 @@ Prints which sheet (and range) became which canonical table, which columns went 
 which were not used, which sheets were left aside; then the data-quality report (sheet, Excel row,
 column, value, action, reason) in French or English. ``--format json`` / ``csv`` for machines.
 
-Exit codes: 0 nothing lost; 1 at least one row had to be skipped; 2 file or configuration error.
+Exit codes: 0 nothing lost; 1 at least one row had to be skipped (or a formula without a saved
+result was met); 2 file or configuration error, or no tracking table found in the file (the report
+still says what was looked at).
 """
 
 from __future__ import annotations
@@ -102,6 +104,11 @@ def validate_cmd(
 
 
 def _exit_code(ds) -> int:
+    from ..reader import no_table_code
+    from .common import EXIT_USAGE
+
+    if no_table_code(ds):
+        return EXIT_USAGE
     return EXIT_DATA if ds.quality.has_errors else EXIT_OK
 
 

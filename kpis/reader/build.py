@@ -28,6 +28,7 @@ from ..config import Config
 from ..quality import Issue
 from ..schema import TABLES
 from .categories import CATEGORY_FIELDS, category_words
+from .cells import CellFlag, cell_problem
 from .headers import WIDE_TABLES, TableMatch
 from .locate import Region
 from .targets import months_to_rows
@@ -171,6 +172,11 @@ def factorize(cells: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
 
 
 def _parse(kind: str, uniques: np.ndarray, table: str, fld: str | None, cfg: Config, text_source: bool) -> Parsed:
+    p = _parse_values(kind, uniques, table, fld, cfg, text_source)
+    return _flag_problems(p, uniques)
+
+
+def _parse_values(kind: str, uniques: np.ndarray, table: str, fld: str | None, cfg: Config, text_source: bool) -> Parsed:
     if kind in ("date", "datetime", "month"):
         return parse_dates(uniques, kind, cfg.date_order, text_source)
     if kind in ("money", "number", "rate"):
@@ -184,6 +190,24 @@ def _parse(kind: str, uniques: np.ndarray, table: str, fld: str | None, cfg: Con
         unknown = (mapped.isna() & p.values.notna()).to_numpy()
         p.problem[unknown] = "unknown_category"
         p.values = mapped
+    return p
+
+
+def _flag_problems(p: Parsed, uniques: np.ndarray) -> Parsed:
+    """Excel error values (``#N/A``, also as text in a CSV export) and formulas without a saved
+    result hold no value: left empty and reported as such, whatever the field's kind (a name column
+    never reads "#N/A" as a rep's name)."""
+    hits = [(i, code) for i, u in enumerate(uniques)
+            if (u.__class__ is not str or u[:1] == "#" or u.strip()[:1] == "#") and (code := cell_problem(u))]
+    if not hits:
+        return p
+    values = p.values.copy()
+    for i, code in hits:
+        values.iloc[i] = None if values.dtype == object else (np.datetime64("NaT") if values.dtype.kind == "M" else np.nan)
+        p.problem[i] = code
+        p.note[i] = None
+        p.empty[i] = False
+    p.values = values
     return p
 
 
@@ -206,6 +230,8 @@ def build_table(region: Region, match: TableMatch, cfg: Config) -> Built:
     issues: list[Issue] = []
 
     def issue(row: int | None, column: str | None, value: Any, action: str, code: str, fld: str | None = None, **params: Any) -> None:
+        if isinstance(value, CellFlag):
+            value = value.text  # "#N/A", "=SUM(C2:C9)": plain text in every report format
         issues.append(Issue(sheet, row, column, value, action, code, params, tname, fld))  # type: ignore[arg-type]
 
     # 1-2. columns ----------------------------------------------------------------------------------

@@ -24,6 +24,79 @@ MESSAGES = {
         "en": "{path} is password-protected: save a copy without a password",
     },
     "empty_file": {"fr": "{path} est vide", "en": "{path} is empty"},
+    "not_a_workbook": {
+        "fr": "{path} n'est pas un classeur ni un fichier CSV : c'est {kind_fr} (formats lus : .xlsx, .xlsm, "
+              ".xlsb, .xls, .ods, .csv)",
+        "en": "{path} is not a workbook or a CSV file: it is {kind_en} (formats read: .xlsx, .xlsm, .xlsb, .xls, "
+              ".ods, .csv)",
+    },
+    "damaged_zip": {
+        "fr": "{path} est endommagé (archive incomplète ou corrompue : {detail}) : ouvrez-le dans Excel ou LibreOffice "
+              "pour le réparer, ou reprenez une copie intacte",
+        "en": "{path} is damaged (incomplete or corrupt archive: {detail}): open it in Excel or LibreOffice to repair "
+              "it, or use an intact copy",
+    },
+    "zip_bomb": {
+        "fr": "{path} n'est pas lu : son contenu décompressé serait démesuré ({detail}) ; ce n'est pas un fichier de "
+              "suivi normal (fichier piégé ou endommagé)",
+        "en": "{path} is not read: its content would inflate to an unreasonable size ({detail}); this is not a normal "
+              "tracking file (booby-trapped or damaged)",
+    },
+    "sheet_too_large": {
+        "fr": "{path} n'est pas lu : une feuille couvre {cells} cellules ({ref}), plus que le lecteur n'en accepte ; "
+              "supprimez les lignes et colonnes inutiles ou découpez la feuille",
+        "en": "{path} is not read: a sheet covers {cells} cells ({ref}), more than the reader accepts; delete the "
+              "unused rows and columns or split the sheet",
+    },
+    "sheet_too_large_repair": {
+        "fr": "{path} n'est pas lu : il contient des cellules à écarter (erreurs inconnues, cellules isolées très loin) "
+              "et il est trop gros ({size}) pour être corrigé en mémoire ; ouvrez-le et enregistrez-le dans Excel",
+        "en": "{path} is not read: it holds cells that must be set aside (unknown errors, stray far-away cells) and is "
+              "too big ({size}) to be fixed in memory; open and save it in Excel",
+    },
+    "too_large_to_read": {
+        "fr": "{path} est trop gros pour être lu avec la mémoire disponible",
+        "en": "{path} is too large to read with the memory available",
+    },
+    "library_failure": {
+        "fr": "impossible de lire {path} ({kind_fr}) : le fichier est endommagé ou d'une forme inhabituelle ; ouvrez-le "
+              "dans Excel ou LibreOffice et enregistrez-le en .xlsx (détail : {error})",
+        "en": "cannot read {path} ({kind_en}): the file is damaged or unusually built; open it in Excel or LibreOffice "
+              "and save it as .xlsx (detail: {error})",
+    },
+    "bad_csv": {
+        "fr": "{path} n'est pas un CSV lisible ({error})",
+        "en": "{path} is not a readable CSV file ({error})",
+    },
+    "kind_mismatch": {
+        "fr": "ce fichier {ext} est en réalité {kind_fr} : lu comme tel",
+        "en": "this {ext} file is really {kind_en}: read as such",
+    },
+    "external_links": {
+        "fr": "le classeur est lié à d'autres fichiers ({targets}) : les valeurs sont lues telles qu'enregistrées, les "
+              "liens ne sont pas suivis",
+        "en": "the workbook links to other files ({targets}): values are read as last saved, the links are not followed",
+    },
+    "dde_links": {
+        "fr": "le classeur contient des liaisons DDE ({targets}) : les valeurs sont lues telles qu'enregistrées, les "
+              "liaisons ne sont pas suivies",
+        "en": "the workbook holds DDE links ({targets}): values are read as last saved, the links are not followed",
+    },
+    "external_formulas": {
+        "fr": "{count} formule(s) font référence à un autre classeur ({cells}) : valeur enregistrée lue, lien non suivi",
+        "en": "{count} formula(s) refer to another workbook ({cells}): saved value read, link not followed",
+    },
+    "formulas_no_value": {
+        "fr": "{count} formule(s) sans résultat enregistré ({cells}) : le fichier a été écrit par un programme sans "
+              "calculer les formules ; ouvrez-le et enregistrez-le dans Excel ou LibreOffice pour que les valeurs "
+              "soient calculées",
+        "en": "{count} formula(s) without a saved result ({cells}): the file was written by a program that did not "
+              "compute them; open and save the workbook in Excel or LibreOffice so the values are computed",
+    },
+    "stray_cells": {
+        "fr": "{count} cellule(s) isolée(s) très loin des données ({cells}) ignorée(s) : la feuille est lue sur {range}",
+        "en": "{count} stray cell(s) far from the data ({cells}) ignored: the sheet is read as {range}",
+    },
     # -- layout ----------------------------------------------------------------------------------
     "table_found": {
         "fr": "table {table} lue dans {range} ({rows} lignes)",
@@ -46,8 +119,26 @@ MESSAGES = {
         "en": "no sheet looks like the {table} table",
     },
     "no_tables": {
-        "fr": "aucune table de suivi reconnue dans ce fichier (voir [mapping] dans la configuration)",
-        "en": "no tracking table recognised in this file (see [mapping] in the configuration)",
+        "fr": "aucune table de suivi reconnue dans ce fichier : le lecteur cherche une ligne d'en-têtes comme "
+              "« N° affaire | Client | Commercial | Montant | Étape | Date de signature » (affaires), ou celles des "
+              "activités, prospects, clients, objectifs… ; si vos colonnes portent d'autres noms, indiquez la feuille "
+              "et les colonnes dans [mapping] de kpis.toml (voir docs/configuration.md)",
+        "en": "no tracking table recognised in this file: the reader looks for a header row such as "
+              "\"Deal ID | Account | Sales rep | Amount | Stage | Close date\" (deals), or those of activities, leads, "
+              "customers, targets…; if your columns have other names, give the sheet and columns under [mapping] in "
+              "kpis.toml (see docs/configuration.md)",
+    },
+    "empty_workbook": {
+        "fr": "le fichier ne contient aucune donnée (toutes ses feuilles sont vides)",
+        "en": "the file holds no data (every sheet is empty)",
+    },
+    "duplicate_header": {
+        "fr": "en-tête « {column} » en double (colonnes {letters}) : seule la colonne {used} est lue",
+        "en": "header \"{column}\" appears twice (columns {letters}): only column {used} is read",
+    },
+    "duplicate_header_unused": {
+        "fr": "en-tête « {column} » en double (colonnes {letters}) : aucune n'est utilisée",
+        "en": "header \"{column}\" appears twice (columns {letters}): none is used",
     },
     "wide_layout": {
         "fr": "une colonne par mois : {count} colonnes de mois lues comme {table}.{field}",
@@ -131,6 +222,14 @@ MESSAGES = {
         "en": "value outside the expected range ({low} to {high})",
     },
     "bad_type": {"fr": "type de valeur inattendu", "en": "unexpected kind of value"},
+    "excel_error": {
+        "fr": "valeur d'erreur Excel {value} (la formule a échoué dans Excel)",
+        "en": "Excel error value {value} (the formula failed in Excel)",
+    },
+    "formula_no_value": {
+        "fr": "formule {value} sans résultat enregistré : ouvrez et enregistrez le classeur dans Excel ou LibreOffice",
+        "en": "formula {value} has no saved result: open and save the workbook in Excel or LibreOffice",
+    },
     "serial_dates": {
         "fr": "nombre lu comme une date Excel : {count} cellule(s) (ex. {value})",
         "en": "number read as an Excel date: {count} cell(s) (e.g. {value})",
@@ -192,5 +291,10 @@ for _kind, (_fr, _en) in KIND_WORDS.items():
         "fr": f"texte converti en {_fr} : {{count}} cellule(s) (ex. « {{value}} »)",
         "en": f"text converted to {_en}: {{count}} cell(s) (e.g. \"{{value}}\")",
     }
+
+# The same, as the error that stops a verb (exit code 2): with the file's name.
+for _code in ("no_tables", "empty_workbook"):
+    MESSAGES[f"file_{_code}"] = {lang: "{path} : " + text if lang == "fr" else "{path}: " + text
+                                 for lang, text in MESSAGES[_code].items()}
 
 register(MESSAGES)

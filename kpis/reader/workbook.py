@@ -67,7 +67,7 @@ def read_workbook(
     with _gc_paused():
         with Source(Path(path), cfg.lang) as src:  # closed as soon as the sheets are in memory
             wanted, plan, sheets = _load(src, cfg, tables, progress)
-        dataset = _read_sheets(src.path, sheets, plan, wanted, cfg, tables is not None, progress)
+        dataset = _read_sheets(src.path, sheets, plan, wanted, cfg, tables is not None, progress, src.notes)
         del sheets  # millions of cells: freed before the garbage collector is back, not walked by it
     return dataset
 
@@ -85,7 +85,8 @@ def read_source(
     cfg = config or Config()
     with _gc_paused():
         wanted, plan, sheets = _load(src, cfg, tables, progress)
-        dataset = _read_sheets(Path(src.path), sheets, plan, wanted, cfg, tables is not None, progress)
+        dataset = _read_sheets(Path(src.path), sheets, plan, wanted, cfg, tables is not None, progress,
+                               getattr(src, "notes", []))
         del sheets
     return dataset
 
@@ -115,8 +116,10 @@ def _load(src: Any, cfg: Config, tables: Iterable[str] | None, progress: Callabl
 
 
 def _read_sheets(path: Path, sheets: dict[str, RawSheet], plan: "_Plan", wanted: set[str], cfg: Config,
-                 asked: bool, progress: Callable[[str], None] | None) -> Dataset:
-    report = QualityReport()
+                 asked: bool, progress: Callable[[str], None] | None, notes: Iterable[Issue] = ()) -> Dataset:
+    report = QualityReport(notes)  # the file's own notes (its real kind, links to other files) first
+    for sheet in sheets.values():
+        report.extend(sheet.issues)  # noted while loading: stray cells, formulas without values…
     assigned = _assign(sheets, plan, wanted, cfg, report)
     order = {name: k for k, name in enumerate(sheets)}
     assigned.sort(key=lambda rm: (order[rm[0].sheet.name], rm[0].header_row))  # workbook order within a table
@@ -152,7 +155,8 @@ def _read_sheets(path: Path, sheets: dict[str, RawSheet], plan: "_Plan", wanted:
         for tname in sorted(wanted - set(dataset.tables) - set(built) - lacking_columns):
             report.add(Issue(path.name, None, None, None, "info", "table_not_found", {"table": tname}, tname))
     if not built and not lacking_columns:
-        report.add(Issue(path.name, None, None, None, "ignored", "no_tables", {}))
+        empty = all(not any(v not in ("", None) for row in s.grid for v in row) for s in sheets.values())
+        report.add(Issue(path.name, None, None, None, "ignored", "empty_workbook" if empty else "no_tables", {}))
     dataset.quality = report
     return dataset
 
@@ -436,10 +440,41 @@ def _report_layout(report: QualityReport, b: Built) -> None:
         report.add(Issue(r.name, row, None, None, "mapped", "wide_layout",
                          {"table": m.table, "field": value_field, "count": len(m.months)}, m.table, value_field))
     taken = set(m.columns.values()) | set(m.months)
+    _report_duplicate_headers(report, b, taken)
     for col in sorted(r.headers):
         if col not in taken:
             report.add(Issue(r.name, row, r.header(col), None, "ignored", "column_unmapped",
                               {"table": m.table, "column": r.header(col)}, m.table))
+
+
+def _report_duplicate_headers(report: QualityReport, b: Built, taken: set[int]) -> None:
+    """Two columns under the same header: say which one is read (a wrong guess is worse than a note)."""
+    r, m = b.region, b.match
+    by_text: dict[str, list[int]] = {}
+    for col in sorted(r.headers):
+        text = fold(header_text(r.headers[col]))
+        if text:
+            by_text.setdefault(text, []).append(col)
+    for cols in by_text.values():
+        if len(cols) < 2:
+            continue
+        used = [c for c in cols if c in taken]
+        letters = ", ".join(_letters(c) for c in cols)
+        header = r.header(cols[0])
+        if used:
+            report.add(Issue(r.name, r.header_row + 1, header, None, "ignored", "duplicate_header",
+                             {"column": header, "letters": letters, "used": ", ".join(_letters(c) for c in used)}, m.table))
+        else:
+            report.add(Issue(r.name, r.header_row + 1, header, None, "info", "duplicate_header_unused",
+                             {"column": header, "letters": letters}, m.table))
+
+
+def _letters(col: int) -> str:
+    s, n = "", col + 1
+    while n:
+        n, rem = divmod(n - 1, 26)
+        s = chr(65 + rem) + s
+    return s
 
 
 def _says_thousands(header: str) -> bool:

@@ -53,7 +53,7 @@ def test_big_csv_of_iso_dates(tmp_path):
     assert len(a) == 5000 and a["date"].iloc[13] == ts("2026-02-14") and a["type"].eq("call").all()
 
 
-@pytest.mark.parametrize("name", ["suivi.xls", "suivi.ods", "suivi.txt", "suivi.pdf", "suivi"])
+@pytest.mark.parametrize("name", ["suivi.pdf", "suivi"])
 def test_unsupported_files(tmp_path, name):
     path = tmp_path / name
     path.write_bytes(b"whatever")
@@ -61,6 +61,17 @@ def test_unsupported_files(tmp_path, name):
         read_workbook(path)
     assert e.value.code == 2
     assert "non pris en charge" in e.value.message("fr") and "unsupported" in e.value.message("en")
+
+
+@pytest.mark.parametrize("name", ["suivi.xls", "suivi.ods"])
+def test_text_under_a_workbook_name_is_read_as_csv_and_said(tmp_path, name):
+    """Excel "xls" exports that are really text are common: read, and the real kind named."""
+    path = tmp_path / name
+    path.write_bytes("N° affaire;Client;Commercial;Montant;Étape\n1;A;Alice;10;Gagné\n".encode("cp1252"))
+    ds = read_workbook(path)
+    assert len(ds.tables["deals"]) == 1
+    note = next(i for i in ds.quality if i.code == "kind_mismatch")
+    assert "fichier texte" in note.reason("fr") and "text file" in note.reason("en")
 
 
 def test_missing_file(tmp_path):
@@ -87,8 +98,9 @@ def test_zip_that_is_not_a_workbook(tmp_path):
 
 
 def test_password_protected_workbook_is_named_as_such(tmp_path):
-    path = tmp_path / "secret.xlsx"
-    path.write_bytes(b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\0" * 600)  # an encrypted .xlsx is an OLE container
+    from .hostile import ole_file
+
+    path = ole_file(tmp_path / "secret.xlsx", {"EncryptionInfo": b"\4\0\4\0", "EncryptedPackage": b"\0" * 5000})
     with pytest.raises(ReadError) as e:
         read_workbook(path)
     assert e.value.reason == "encrypted_file" and "mot de passe" in str(e.value)

@@ -94,7 +94,7 @@ def test_unsupported_file_exits_2_with_a_message(tmp_path):
     path.write_bytes(b"x")
     r = invoke(path, "--lang", "fr")
     assert r.exit_code == 2
-    assert "non pris en charge" in r.output and "Traceback" not in r.output
+    assert "n'est pas un classeur" in r.output and "fichier texte" in r.output and "Traceback" not in r.output
 
 
 def test_missing_file_and_config_errors_exit_2(tmp_path, bad_workbook):

@@ -1,0 +1,492 @@
+"""Looking inside an Excel zip package before the reader library does: bounded cost on any file.
+
+python-calamine builds each sheet as one dense rectangle, from A1 to the farthest cell holding a value
+(one stray value in XFD1048576 of a 10-row sheet: 17 billion cells, the process aborts), inflates
+whatever the zip declares (a 2 MB zip bomb: gigabytes), reads Excel error values as empty cells and
+refuses a whole sheet on error codes it does not know (``#SPILL!``). So, before handing it a package:
+
+1. :func:`check_zip`: every part's declared size, the total, and the compression ratio are bounded
+   (``MAX_PART_BYTES``, ``MAX_TOTAL_BYTES``, ``MAX_RATIO``); every part is then inflated as a stream
+   and counted, so a part that inflates to more than it declares is caught too (zipfile stops at the
+   declared size and the CRC check fails).
+2. :func:`census`: while streaming each worksheet's XML, cheap byte searches bound the area the
+   sheet will take (cells in columns AA and beyond, or rows 100000 and beyond, are looked at one by
+   one; the others cannot make the area exceed 26 x 99999), and find error cells (``t="e"``), formulas
+   without a cached value, and formulas pointing to other workbooks (``[1]Sheet!A1``).
+3. A sheet whose area would exceed ``MAX_AREA`` cells is read again cell by cell: the data's extent is
+   the block before the first wide gap of empty columns (``COLUMN_GAP``) and rows (``ROW_GAP``), the
+   cells outside it are dropped from the XML handed to the library and reported. A sheet holding error
+   codes the library does not know gets those cells blanked the same way (they are reported anyway).
+   :func:`repaired_package` writes the repaired package in memory, never on disk.
+
+Everything here reads the file; nothing writes it.
+"""
+
+from __future__ import annotations
+
+import html
+import io
+import posixpath
+import re
+import zipfile
+from dataclasses import dataclass, field
+from typing import IO
+
+from .cells import CALAMINE_ERRORS
+
+MAX_PART_BYTES = 512 * 2**20  # one part, inflated (a worksheet's XML; the library streams it)
+MAX_WHOLE_PART_BYTES = 256 * 2**20  # parts held whole in memory (shared strings, styles, workbook)
+MAX_TOTAL_BYTES = 1536 * 2**20  # all parts, inflated
+MAX_RATIO = 1000  # inflated / compressed, for parts above RATIO_FLOOR (XML compresses ~10-200x)
+RATIO_FLOOR = 16 * 2**20
+MAX_PARTS = 10000
+MAX_AREA = 6_000_000  # cells of one sheet's rectangle handed to the library (~200 MB there)
+MAX_REPAIR_BYTES = 400 * 2**20  # a package is repaired in memory only up to this inflated size
+COLUMN_GAP = 64  # empty columns that separate the data from stray cells
+ROW_GAP = 10000  # empty rows that separate the data from stray cells
+CHUNK = 8 * 2**20
+NARROW_ROWS = 99999  # cells in columns A-Z with rows below 100000 are not looked at one by one
+
+
+class PackageProblem(Exception):
+    """The package cannot be handed to the reader library; ``reason`` and ``params`` make the message."""
+
+    def __init__(self, reason: str, **params: object) -> None:
+        super().__init__(reason)
+        self.reason = reason
+        self.params = params
+
+
+@dataclass
+class SheetCensus:
+    """What the worksheet's XML holds, as far as cost and silent losses go (0-based positions)."""
+
+    part: str
+    max_row: int = 0  # rows and columns of the rectangle (1-based extent; 0: empty)
+    max_col: int = 0
+    errors: dict[tuple[int, int], str] = field(default_factory=dict)  # (row, col) -> "#N/A"
+    no_value: dict[tuple[int, int], str] = field(default_factory=dict)  # (row, col) -> "=A1*2"
+    external: list[tuple[int, int]] = field(default_factory=list)  # formulas pointing to other files
+    dropped: list[tuple[int, int]] = field(default_factory=list)  # stray cells left out (first ones)
+    dropped_count: int = 0
+    kept: tuple[int, int] | None = None  # (rows, cols) kept when stray cells were dropped
+
+    @property
+    def area(self) -> int:
+        return self.max_row * self.max_col
+
+    @property
+    def unknown_errors(self) -> bool:
+        return any(v not in CALAMINE_ERRORS for v in self.errors.values())
+
+    @property
+    def needs_repair(self) -> bool:
+        return self.unknown_errors or self.kept is not None
+
+
+@dataclass
+class PackageCensus:
+    sheets: dict[str, SheetCensus] = field(default_factory=dict)  # sheet name -> census
+    external_links: list[str] = field(default_factory=list)  # targets of the workbook's external links
+    dde: bool = False
+
+    @property
+    def needs_repair(self) -> bool:
+        return any(s.needs_repair for s in self.sheets.values())
+
+
+# -- 1. the zip's sizes --------------------------------------------------------------------------------
+
+def check_zip(z: zipfile.ZipFile) -> None:
+    """Refuse a zip bomb from the declared sizes (see the module docstring); raises PackageProblem."""
+    infos = z.infolist()
+    if len(infos) > MAX_PARTS:
+        raise PackageProblem("zip_bomb", detail=f"{len(infos)} parts")
+    total = 0
+    for info in infos:
+        size, packed = info.file_size, max(info.compress_size, 1)
+        total += size
+        if size > MAX_PART_BYTES or (size > RATIO_FLOOR and size / packed > MAX_RATIO):
+            raise PackageProblem("zip_bomb", detail=f"{info.filename}: {_mb(packed)} → {_mb(size)}")
+    if total > MAX_TOTAL_BYTES:
+        raise PackageProblem("zip_bomb", detail=f"Σ {_mb(total)}")
+
+
+def _mb(n: int) -> str:
+    return f"{n / 2**20:.1f} MB" if n >= 2**20 else f"{n} B"
+
+
+def _stream(z: zipfile.ZipFile, name: str, limit: int):
+    """The part's bytes in chunks; raises PackageProblem beyond ``limit`` or when the zip is damaged."""
+    seen = 0
+    try:
+        with z.open(name) as f:
+            while True:
+                block = f.read(CHUNK)
+                if not block:
+                    return
+                seen += len(block)
+                if seen > limit:
+                    raise PackageProblem("zip_bomb", detail=f"{name} > {_mb(limit)}")
+                yield block
+    except PackageProblem:
+        raise
+    except (zipfile.BadZipFile, EOFError, OSError, ValueError, NotImplementedError, RuntimeError) as e:
+        raise PackageProblem("damaged_zip", detail=f"{name}: {type(e).__name__}") from None
+    except Exception as e:  # zlib.error and the like: a damaged part
+        raise PackageProblem("damaged_zip", detail=f"{name}: {type(e).__name__}") from None
+
+
+# -- 2. where the sheets are -----------------------------------------------------------------------------
+
+_REL_RE = re.compile(rb"<(?:\w+:)?Relationship\b([^>]*)>")
+_ATTR_RE = re.compile(rb"\b([\w:]+)=\"([^\"]*)\"")
+_SHEET_RE = re.compile(rb"<(?:\w+:)?sheet\b([^>]*)>")
+
+
+def _attrs(blob: bytes) -> dict[str, str]:
+    return {k.decode("utf-8", "replace").split(":")[-1] if k != b"r:id" else "rid": html.unescape(v.decode("utf-8", "replace"))
+            for k, v in _ATTR_RE.findall(blob)}
+
+
+def _rels(z: zipfile.ZipFile, part: str) -> dict[str, tuple[str, str]]:
+    """Relationship id -> (type's last word, target part) of ``part`` (``""``: the package)."""
+    folder, base = posixpath.split(part)
+    rels_name = posixpath.join(folder, "_rels", base + ".rels")
+    try:
+        blob = _read_small(z, rels_name)
+    except KeyError:
+        return {}
+    out = {}
+    for m in _REL_RE.findall(blob):
+        a = _attrs(m)
+        target = a.get("Target", "")
+        if a.get("TargetMode", "") == "External":
+            out[a.get("Id", "")] = (a.get("Type", "").rsplit("/", 1)[-1], target)
+            continue
+        path = target.lstrip("/") if target.startswith("/") else posixpath.normpath(posixpath.join(folder, target))
+        out[a.get("Id", "")] = (a.get("Type", "").rsplit("/", 1)[-1], path)
+    return out
+
+
+def _read_small(z: zipfile.ZipFile, name: str) -> bytes:
+    z.getinfo(name)  # KeyError when absent
+    return b"".join(_stream(z, name, MAX_WHOLE_PART_BYTES))
+
+
+def main_part(z: zipfile.ZipFile) -> str | None:
+    """The workbook part named by the package's relationships (``xl/workbook.xml`` usually)."""
+    for typ, target in _rels(z, "").values():
+        if typ == "officeDocument":
+            return target
+    return "xl/workbook.xml" if "xl/workbook.xml" in z.NameToInfo else None
+
+
+def sheet_parts(z: zipfile.ZipFile, workbook: str) -> dict[str, str]:
+    """Sheet name (as in workbook.xml) -> its part, for worksheets whose part is in the package."""
+    try:
+        xml = _read_small(z, workbook)
+    except KeyError:
+        return {}
+    rels = _rels(z, workbook)
+    out = {}
+    for m in _SHEET_RE.findall(xml):
+        a = _attrs(m)
+        rid = a.get("rid") or a.get("id")
+        typ, part = rels.get(rid or "", ("", ""))
+        if typ == "worksheet" and part in z.NameToInfo:
+            out[a.get("name", "")] = part
+    return out
+
+
+# -- 3. the census -----------------------------------------------------------------------------------------
+
+_WIDE = re.compile(rb'r="([A-Z]{2,3})(\d{1,7})"')
+_TALL = re.compile(rb'r="[A-Z](\d{6,7})"')
+_ROW_TAG = re.compile(rb"<(?:\w+:)?row\b[^>]*?\br=\"(\d{1,7})\"")
+_ERROR_CELL = re.compile(rb"<(?:\w+:)?c\b([^>]*?\bt=\"e\"[^>]*?)(?:/>|>(.*?)</(?:\w+:)?c>)", re.DOTALL)
+_REF = re.compile(rb'\br="([A-Z]{1,3})(\d{1,7})"')
+_TYPE = re.compile(rb'\bt="(\w+)"')
+_VALUE = re.compile(rb"<(?:\w+:)?v(?:\s[^>]*)?>(.*?)</(?:\w+:)?v>", re.DOTALL)
+_FORMULA = re.compile(rb"<(?:\w+:)?f\b[^>]*?(?:/>|>(.*?)</(?:\w+:)?f>)", re.DOTALL)
+_EXTERNAL = re.compile(rb"\[\d+\]")
+_ANY_CELL = re.compile(rb"<(?:\w+:)?c\b[^>]*?\br=\"([A-Z]{1,3})(\d{1,7})\"[^>]*?(/?)>")
+_PREFIX = re.compile(rb"<(\w+:)?sheetData\b")
+MAX_LISTED = 100000  # error / no-value cells remembered per sheet (beyond: counted in the report anyway)
+
+
+def col_index(letters: bytes) -> int:
+    """``b"A"`` -> 0, ``b"XFD"`` -> 16383."""
+    n = 0
+    for ch in letters:
+        n = n * 26 + ch - 64
+    return n - 1
+
+
+def col_letters(col: int) -> str:
+    s, n = "", col + 1
+    while n:
+        n, r = divmod(n - 1, 26)
+        s = chr(65 + r) + s
+    return s
+
+
+def _ref(attrs: bytes) -> tuple[int, int] | None:
+    m = _REF.search(attrs)
+    return (int(m[2]) - 1, col_index(m[1])) if m else None
+
+
+def _chunks(z: zipfile.ZipFile, name: str):
+    """The part's XML in pieces cut after a ``</row>`` (a cell never spans two pieces)."""
+    carry = b""
+    for block in _stream(z, name, MAX_PART_BYTES):
+        data = carry + block
+        cut = data.rfind(b"row>")
+        if cut < 0:
+            cut = data.rfind(b">")
+        if cut < 0:
+            carry = data
+            continue
+        cut = data.find(b">", cut) + 1
+        yield data[:cut]
+        carry = data[cut:]
+    if carry:
+        yield carry
+
+
+def census_sheet(z: zipfile.ZipFile, part: str, external: bool) -> SheetCensus:
+    """One pass over a worksheet's XML (see the module docstring); a second when its area is too big."""
+    c = SheetCensus(part)
+    narrow = False
+    prefix = None
+    for chunk in _chunks(z, part):
+        if prefix is None:
+            m = _PREFIX.search(chunk)
+            if m:
+                prefix = m[1] or b""
+        wide = _WIDE.findall(chunk)
+        if wide:
+            letters, digits = zip(*set(wide))  # distinct (column, row) pairs, compared without int()
+            c.max_col = max(c.max_col, col_index(max(set(letters), key=_by_length)) + 1)
+            c.max_row = max(c.max_row, int(max(set(digits), key=_by_length)))
+        tall = _TALL.findall(chunk)
+        if tall:
+            c.max_row = max(c.max_row, int(max(set(tall), key=_by_length)))
+            c.max_col = max(c.max_col, 26)
+        if not narrow and b'r="' in chunk and (b"<c " in chunk or b":c " in chunk):
+            narrow = True
+        last = chunk.rfind(b"row ")
+        if last >= 0:
+            m = _ROW_TAG.search(chunk, max(0, last - 20))
+            if m:
+                c.max_row = max(c.max_row, int(m[1]))
+        if b't="e"' in chunk:
+            _errors(chunk, c)
+        if b"f>" in chunk or b"<f " in chunk or b":f " in chunk:
+            _formulas(chunk, c, prefix or b"", external)
+    if narrow:
+        # Cells in columns A-Z below row 100000 were not looked at one by one: rows as tagged in
+        # order, but a hostile file may place them anywhere up to row 99999.
+        if c.max_col > 26:
+            c.max_row = max(c.max_row, NARROW_ROWS)
+        else:
+            c.max_col = 26
+            c.max_row = max(c.max_row, 1)
+    if c.area > MAX_AREA:
+        _exact_extent(z, c)
+    return c
+
+
+def _by_length(b: bytes) -> tuple[int, bytes]:
+    """Order of numbers written in digits, or of column letters: by length, then by text."""
+    return len(b), b
+
+
+def _errors(chunk: bytes, c: SheetCensus) -> None:
+    for m in _ERROR_CELL.finditer(chunk):
+        pos = _ref(m[1])
+        if pos is None or len(c.errors) >= MAX_LISTED:
+            continue
+        v = _VALUE.search(m[2] or b"")
+        c.errors[pos] = html.unescape(v[1].decode("utf-8", "replace")).strip() if v else "#N/A"
+
+
+def _formulas(chunk: bytes, c: SheetCensus, prefix: bytes, external: bool) -> None:
+    """Formula cells: without a cached value (``no_value``), or pointing to another workbook."""
+    f_open, c_open, c_close = b"<" + prefix + b"f", b"<" + prefix + b"c", b"</" + prefix + b"c>"
+    v_open, v_close = b"<" + prefix + b"v", b"</" + prefix + b"v>"
+    pos = chunk.find(f_open)
+    while pos >= 0:
+        nxt = chunk[pos + len(f_open): pos + len(f_open) + 1]
+        if nxt not in (b" ", b">", b"/"):
+            pos = chunk.find(f_open, pos + 1)
+            continue
+        start = chunk.rfind(c_open, 0, pos)
+        end = chunk.find(c_close, pos)
+        if start < 0:
+            pos = chunk.find(f_open, pos + 1)
+            continue
+        if end < 0:
+            end = len(chunk)
+        cell = chunk[start:end]
+        head = cell[: cell.find(b">") + 1]
+        where = _ref(head)
+        if where is not None:
+            t = _TYPE.search(head)
+            typ = t[1] if t else b"n"
+            has_value = _has_value(cell, v_open, v_close, typ) or b"<is>" in cell or b":is>" in cell
+            if not has_value or external:
+                f = _FORMULA.search(cell, pos - start)
+                text = html.unescape((f[1] or b"").decode("utf-8", "replace")) if f else ""
+                if not has_value and len(c.no_value) < MAX_LISTED:
+                    c.no_value[where] = "=" + text if text else "=…"
+                if external and _EXTERNAL.search(text.encode()) and len(c.external) < MAX_LISTED:
+                    c.external.append(where)
+        pos = chunk.find(f_open, end)
+
+
+def _has_value(cell: bytes, v_open: bytes, v_close: bytes, typ: bytes) -> bool:
+    """Whether a formula cell holds a cached value: a non-blank ``<v>``, or an empty one for a text
+    result (``t="str"``: a formula returning ""). Plain finds: values can be megabytes long."""
+    at = cell.find(v_open)
+    while at >= 0 and cell[at + len(v_open): at + len(v_open) + 1] not in (b">", b" ", b"/"):
+        at = cell.find(v_open, at + 1)
+    if at < 0:
+        return False
+    gt = cell.find(b">", at)
+    if gt < 0:
+        return False
+    if cell[gt - 1: gt] == b"/":
+        return typ in (b"str", b"inlineStr")
+    end = cell.find(v_close, gt)
+    content = cell[gt + 1: end if end >= 0 else len(cell)]
+    return bool(content[:64].strip()) or len(content) > 64 or typ in (b"str", b"inlineStr")
+
+
+def _exact_extent(z: zipfile.ZipFile, c: SheetCensus) -> None:
+    """Every cell's place: the data's extent (before wide gaps) and the stray cells beyond it."""
+    cols: dict[int, int] = {}  # column -> cells
+    row_min_col: dict[int, int] = {}  # row -> its first column
+    for chunk in _chunks(z, c.part):
+        for letters, digits, closed in _ANY_CELL.findall(chunk):
+            if closed:
+                continue  # a formatted empty cell: the library keeps no value for it
+            col, row = col_index(letters), int(digits) - 1
+            cols[col] = cols.get(col, 0) + 1
+            if row_min_col.get(row, 1 << 30) > col:
+                row_min_col[row] = col
+    if not cols:
+        c.max_row = c.max_col = 0
+        return
+    last_col = _before_gap(sorted(cols), COLUMN_GAP)
+    rows = sorted(r for r, first in row_min_col.items() if first <= last_col)
+    last_row = _before_gap(rows, ROW_GAP) if rows else 0
+    full_rows, full_cols = max(row_min_col) + 1, max(cols) + 1
+    if (last_row + 1) * (last_col + 1) > MAX_AREA:
+        c.max_row, c.max_col = last_row + 1, last_col + 1
+        raise PackageProblem("sheet_too_large", cells=f"{(last_row + 1) * (last_col + 1):,}".replace(",", " "),
+                             ref=f"A1:{col_letters(last_col)}{last_row + 1}", part=c.part)
+    c.max_row, c.max_col = full_rows, full_cols
+    if full_rows * full_cols > MAX_AREA:
+        c.kept = (last_row + 1, last_col + 1)
+
+
+def _before_gap(sorted_values: list[int], gap: int) -> int:
+    """The last value before the first jump of more than ``gap``."""
+    last = sorted_values[0]
+    for v in sorted_values[1:]:
+        if v - last > gap:
+            break
+        last = v
+    return last
+
+
+def census(z: zipfile.ZipFile) -> PackageCensus:
+    """Check the package (:func:`check_zip`, every part inflated once) and take each sheet's census."""
+    check_zip(z)
+    out = PackageCensus()
+    workbook = main_part(z)
+    parts = sheet_parts(z, workbook) if workbook else {}
+    links = [n for n in z.namelist() if n.startswith("xl/externalLinks/") and n.endswith(".xml")]
+    for link in links:
+        for typ, target in _rels(z, link).values():
+            out.external_links.append(target)
+        try:
+            if b"ddeLink" in _read_small(z, link):
+                out.dde = True
+        except KeyError:
+            pass
+    by_part = {p: n for n, p in parts.items()}
+    total = 0
+    for info in z.infolist():
+        if info.is_dir():
+            continue
+        name = info.filename
+        if name in by_part:
+            c = census_sheet(z, name, bool(links))
+            out.sheets[by_part[name]] = c
+            total += info.file_size
+            continue
+        limit = MAX_WHOLE_PART_BYTES if not name.endswith((".bin", ".png", ".jpeg", ".jpg", ".emf", ".wmf")) else MAX_PART_BYTES
+        for block in _stream(z, name, limit):  # inflate and count: a lying size is caught here
+            total += len(block)
+            if total > MAX_TOTAL_BYTES:
+                raise PackageProblem("zip_bomb", detail=f"> {_mb(MAX_TOTAL_BYTES)}")
+    return out
+
+
+# -- 4. the repaired package --------------------------------------------------------------------------------
+
+def repaired_package(z: zipfile.ZipFile, pc_: PackageCensus) -> IO[bytes]:
+    """The package with error cells blanked and stray cells dropped from the sheets that need it, in
+    memory (deflated quickly: the library copies it whole), for the reader library. Raises
+    PackageProblem when too big."""
+    total = sum(i.file_size for i in z.infolist())
+    if total > MAX_REPAIR_BYTES:
+        raise PackageProblem("sheet_too_large_repair", size=_mb(total))
+    fixes = {c.part: c for c in pc_.sheets.values() if c.needs_repair}
+    buf = io.BytesIO()
+    with zipfile.ZipFile(buf, "w", zipfile.ZIP_DEFLATED, compresslevel=1) as out:
+        for info in z.infolist():
+            data = b"".join(_stream(z, info.filename, MAX_PART_BYTES))
+            c = fixes.get(info.filename)
+            if c is not None:
+                data = _repair_sheet(data, c)
+            out.writestr(info.filename, data)
+    buf.seek(0)
+    return buf
+
+
+def _repair_sheet(xml: bytes, c: SheetCensus) -> bytes:
+    m = _PREFIX.search(xml)
+    prefix = (m[1] or b"") if m else b""
+
+    def blank_error(mm: re.Match) -> bytes:
+        ref = _REF.search(mm[1])
+        return b"<" + prefix + b"c " + (ref[0] if ref else b"") + b"/>"
+
+    if c.unknown_errors:
+        xml = _ERROR_CELL.sub(blank_error, xml)
+    if c.kept is not None:
+        rows, cols = c.kept
+        dropped: list[tuple[int, int]] = []
+        count = 0
+
+        def drop_far(mm: re.Match) -> bytes:
+            nonlocal count
+            ref = _REF.search(mm[0])
+            if ref is None:
+                return mm[0]
+            row, col = int(ref[2]) - 1, col_index(ref[1])
+            if row < rows and col < cols:
+                return mm[0]
+            if not mm[0].endswith(b"/>") or mm[0].count(b">") > 1:
+                count += 1
+                if len(dropped) < 10:
+                    dropped.append((row, col))
+            return b""
+
+        cell = re.compile(rb"<" + re.escape(prefix) + rb"c\b[^>]*?(?:/>|>.*?</" + re.escape(prefix) + rb"c>)", re.DOTALL)
+        xml = cell.sub(drop_far, xml)
+        c.dropped, c.dropped_count = dropped, count
+    return xml
