@@ -26,6 +26,7 @@ from .common import (
     WorkbookArg,
     emit_json,
     load_cfg,
+    read_data,
     resolve_period,
     run,
 )
@@ -39,10 +40,8 @@ def register(app: typer.Typer) -> None:
 
 def _load(workbook: Path, config: Optional[Path], lang: Optional[str], cfg=None):
     """The configuration (unless already loaded) and the workbook read with it."""
-    from ..reader import read_workbook
-
     cfg = cfg or load_cfg(config, workbook, lang)
-    return cfg, read_workbook(workbook, cfg)
+    return cfg, read_data(workbook, cfg)
 
 
 def _calc(fn, lang: str):

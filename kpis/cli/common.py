@@ -74,6 +74,16 @@ def load_cfg(config: Path | None, workbook: Path | None, lang: str | None) -> Co
     return cfg
 
 
+def read_data(workbook: Path, cfg: "Config", tables: list[str] | None = None):
+    """The workbook read for a verb that computes: exit 2 with what was looked for when no tracking
+    table at all was found (never a page of "n/a" and exit 0 on a file kpis did not understand)."""
+    from ..reader import read_workbook, require_tables
+
+    ds = read_workbook(workbook, cfg, tables=tables)
+    require_tables(ds, cfg.lang)
+    return ds
+
+
 def resolve_period(period: str | None, start: str | None, end: str | None, cfg: Config, default: Callable[[], Period] | None = None) -> Period:
     """The period a verb works on: --period, or --from/--to, or the default given by the verb."""
     from ..periods import custom, parse_period

@@ -30,6 +30,7 @@ from .common import (
     check_text_output,
     format_opt,
     load_cfg,
+    read_data,
     resolve_period,
     run,
     write_text,
@@ -65,7 +66,6 @@ def compute_cmd(
         from ..engine import compute, default_period
         from ..engine.compute import normalise_dims, select_ids
         from ..engine.evaluate import tables_needed
-        from ..reader import read_workbook, require_tables
 
         f = check_format(fmt, COMPUTE_FORMATS)
         cfg = load_cfg(config, workbook, lang)
@@ -75,8 +75,7 @@ def compute_cmd(
             dims = normalise_dims(by, cfg.lang)
         except (KeyError, ValueError) as e:
             raise UserError(str(e.args[0] if e.args else e)) from None
-        ds = read_workbook(workbook, cfg, tables=sorted(tables_needed(ids, dims)))
-        require_tables(ds, cfg.lang)
+        ds = read_data(workbook, cfg, tables=sorted(tables_needed(ids, dims)))
         p = resolve_period(period, start, end, cfg, default=lambda: default_period(ds))
         results = compute(ds, p, config=cfg, kpis=ids, by=dims)
         if f == "json":

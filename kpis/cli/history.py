@@ -28,6 +28,7 @@ from .common import (
     console,
     emit_json,
     load_cfg,
+    read_data,
     resolve_period,
     run,
     terminal_width,
@@ -78,11 +79,10 @@ def _guarded(fn, lang: str = "en"):
 
 def _read(workbook: Path, cfg):
     from ..history.service import TABLES
-    from ..reader import read_workbook
 
     if not Path(workbook).is_file():
         raise UserError(message("file_not_found", cfg.lang, path=workbook))
-    return read_workbook(workbook, cfg, tables=list(TABLES))
+    return read_data(workbook, cfg, tables=list(TABLES))
 
 
 def _echo_notes(notes: list[str]) -> None:

@@ -26,6 +26,7 @@ from .common import (
     UserError,
     WorkbookArg,
     load_cfg,
+    read_data,
     resolve_period,
     run,
 )
@@ -58,7 +59,6 @@ def report_cmd(
 
     def body() -> int:
         from ..engine import default_period
-        from ..reader import read_workbook
         from ..report import (
             OutputError,
             build_context,
@@ -92,7 +92,7 @@ def report_cmd(
 
         with _progress() as step:
             with step(message("report_step_read", lg, name=Path(workbook).name)):
-                ds = read_workbook(workbook, cfg)
+                ds = read_data(workbook, cfg)
             snapshot = _snapshot(ds, cfg, workbook, not no_snapshot, lg)  # before the context: its movement uses it
             p = resolve_period(period, start, end, cfg, default=lambda: default_period(ds))
             try:
