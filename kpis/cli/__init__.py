@@ -28,6 +28,7 @@ _VERB_MODULES = (
     "kpis.cli.report",
     "kpis.cli.template",
     "kpis.cli.addin",
+    "kpis.cli.forecast",
 )
 
 
