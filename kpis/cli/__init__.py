@@ -29,6 +29,7 @@ _VERB_MODULES = (
     "kpis.cli.template",
     "kpis.cli.addin",
     "kpis.cli.forecast",
+    "kpis.cli.commentary",
 )
 
 

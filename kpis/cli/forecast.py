@@ -90,7 +90,7 @@ def forecast_cmd(
         dim = (by or "").strip().lower() or None
         if dim not in (None, "rep", "commercial"):
             raise UserError(message("fc_bad_by", cfg.lang))
-        ds = read_workbook(workbook, cfg, tables=["deals", "targets", "team"])
+        ds = read_workbook(workbook, cfg)  # every table: the data's date is the same as the report's
 
         def current() -> Any:
             ref = day or reference_date(ds) or date.today()

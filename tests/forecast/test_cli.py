@@ -24,7 +24,7 @@ def test_json_on_the_example(example_fr, capsys):
     for key in ("won", "open_count", "open_amount", "weighted", "forecast", "run_rate", "quota", "p_hit_quota",
                 "p10", "p50", "p90", "method", "commit", "best_case", "pacing"):
         assert key in r, key
-    assert r["as_of"] == "2026-11-13"  # the data's date
+    assert r["as_of"] == "2026-11-15"  # the data's date, as in the report
     assert r["forecast"] == pytest.approx(r["won"] + r["weighted"])
     assert r["p10"] <= r["p50"] <= r["p90"]
     assert r["method"] in ("exact", "simulation")
