@@ -113,18 +113,11 @@ ROWS = (("won", "money"), ("open_count", "count"), ("open_amount", "money"), ("w
 _LABELS = {"p_hit_quota": "fc_p_hit"}
 
 
-def method_text(result: dict[str, Any], lang: str) -> str:
-    from ..i18n import message
-
-    if result.get("method") == "simulation":
-        return message("fc_method_simulation", lang, n=result.get("simulations"), seed=result.get("seed"))
-    return message("fc_method_exact", lang)
-
-
 def print_forecast(result: dict[str, Any], lang: str) -> None:
     """The team's figures as a two-column table, then one row per rep when asked."""
     from rich.table import Table
 
+    from ..forecast.messages import method_text
     from ..i18n import message
 
     cur = result.get("currency", "EUR")

@@ -32,6 +32,7 @@ from .common import (
 OutputOpt = typer.Option(None, "--output", "-o", help="Report file (default: out/rapport_PERIOD.xlsx, or out/report_PERIOD.xlsx in English). / Fichier du rapport.")
 TemplateOpt = typer.Option(None, "--template", "-t", help="Template workbook (default: \\[report] template of the configuration, else the built-in one). / Modèle.")
 ForceOpt = typer.Option(False, "--force", help="Replace existing output files. / Remplacer les fichiers existants.")
+PdfOpt = typer.Option(False, "--pdf", help="Also print the report (and each rep's workbook) to PDF with LibreOffice. / Imprime aussi le rapport (et chaque fiche) en PDF avec LibreOffice.")
 PerRepOpt = typer.Option(None, "--per-rep", help="Also write one workbook per rep (their own numbers only) into this folder. / Une fiche par commercial dans ce dossier.")
 
 
@@ -50,6 +51,7 @@ def report_cmd(
     config: Optional[Path] = ConfigOpt,
     force: bool = ForceOpt,
     per_rep: Optional[Path] = PerRepOpt,
+    pdf: bool = PdfOpt,
 ) -> None:
     """The monthly report: KPI cards, leaderboard, pipeline, activities, funnel, customers,
     acquisition, 13-month trends, commissions, one sheet per rep, data quality."""
@@ -73,6 +75,8 @@ def report_cmd(
         cfg = load_cfg(config, workbook, lang)
         lg = cfg.lang
         s = settings(cfg)
+        if pdf:
+            _pdf_ready(lg)
         tpl = resolve_template("report", lg, cfg, template)
         rep_tpl = resolve_template("rep", lg, cfg, None) if per_rep is not None else None
         for t in (tpl, rep_tpl):
@@ -95,6 +99,8 @@ def report_cmd(
             try:
                 out = explicit or check_output(default_output(p, lg), lang=lg, source=workbook, template=tpl, force=force)
                 pairs = rep_outputs({"period": {"code": p.label}, "reps": []}, per_rep, lang=lg) if per_rep else []  # a folder?
+                if pdf:
+                    check_pdf_outputs([out], lang=lg, source=workbook, force=force)
             except OutputError as e:
                 raise UserError(str(e)) from None
             with step(message("report_step_compute", lg)):
@@ -102,6 +108,8 @@ def report_cmd(
             if per_rep is not None:
                 try:
                     pairs = rep_outputs(ctx, per_rep, lang=lg, force=force, template=rep_tpl, source=workbook)
+                    if pdf:
+                        check_pdf_outputs([p_ for p_, _ in pairs], lang=lg, source=workbook, force=force)
                 except OutputError as e:
                     raise UserError(str(e)) from None
             with step(message("report_step_render", lg)):
@@ -109,7 +117,12 @@ def report_cmd(
             with step(message("report_step_write", lg, name=out.name)):
                 save(report, out)
                 written = _render(write_per_rep, rep_tpl, ctx, lg, pairs) if pairs else []
+            if pdf:
+                with step(message("pdf_step", lg, n=1 + len(written))):
+                    pdfs = _print_pdfs([out, *written], lg)
         typer.echo(message("report_written", lg, path=out))
+        if pdf:
+            typer.echo(message("pdf_written", lg, n=len(pdfs), path=pdfs[0]))
         if per_rep is not None:
             typer.echo(message("report_rep_written", lg, n=len(written), path=per_rep))
         if ds.quality.rows_skipped:
@@ -117,6 +130,38 @@ def report_cmd(
         return EXIT_OK
 
     raise typer.Exit(run(body))
+
+
+def _pdf_ready(lang: str) -> None:
+    from ..report.pdf import PdfError, require_soffice
+
+    try:
+        require_soffice(lang)
+    except PdfError as e:
+        raise UserError(str(e)) from None
+
+
+def check_pdf_outputs(workbooks, *, lang: str, source: Path, force: bool) -> None:
+    """The PDF beside each workbook: never the source, never an existing file without --force."""
+    from ..report import OutputError
+    from ..report.pdf import pdf_path
+    from ..report.write import _same_file
+
+    for w in workbooks:
+        target = pdf_path(w)
+        if _same_file(target, Path(source)):
+            raise OutputError("report_over_source", lang, path=target)
+        if target.exists() and not force:
+            raise OutputError("report_exists", lang, path=target)
+
+
+def _print_pdfs(workbooks, lang: str) -> list[Path]:
+    from ..report.pdf import PdfError, pdf_path, to_pdfs
+
+    try:
+        return to_pdfs([(w, pdf_path(w)) for w in workbooks], lang=lang)
+    except PdfError as e:
+        raise UserError(str(e)) from None
 
 
 def _render(fn, template, ctx, lang, *args):

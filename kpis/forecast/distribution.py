@@ -12,7 +12,8 @@ figures) beyond:
   exceed ``max_support`` distinct sums (2^16 by default: 16 deals of all-different amounts, many
   more when amounts repeat), the simulation takes over;
 * simulation -- ``n_sims`` draws of every deal (``U < p_i``), in chunks bounded to a few million
-  cells so memory stays bounded whatever the number of deals.
+  cells so memory stays bounded whatever the number of deals; past 100 million draws × deals
+  (1 000 open deals at 100 000 draws) fewer draws are made, and the output says how many.
 
 From the distribution (:class:`Outcomes`):
 
@@ -35,6 +36,8 @@ MAX_SUPPORT = 1 << 16
 N_SIMULATIONS = 100_000
 SEED = 20261001
 _CHUNK_CELLS = 4_000_000  # draws × deals held at once while simulating
+_EXACT_BUDGET = 30_000_000  # Σ support sizes over the deals added: beyond, the exact method is too slow
+_SIM_BUDGET = 100_000_000  # draws × deals: beyond, fewer draws (said in the output)
 _EPS = 1e-12  # cumulative probabilities are sums of floats: q reached within this
 
 
@@ -93,11 +96,13 @@ def outcome_distribution(won: float, amounts: Sequence[float], probs: Sequence[f
 def _exact(base: int, cents: np.ndarray, p: np.ndarray, max_support: int) -> Outcomes | None:
     support = np.array([base], dtype=np.int64)
     prob = np.array([1.0])
+    work = 0
     for a, pi in zip(cents.tolist(), p.tolist()):
         values = np.concatenate([support, support + a])
         weights = np.concatenate([prob * (1.0 - pi), prob * pi])
         support, inverse = np.unique(values, return_inverse=True)
-        if len(support) > max_support:
+        work += len(support)
+        if len(support) > max_support or work > _EXACT_BUDGET:
             return None
         prob = np.bincount(inverse.ravel(), weights=weights, minlength=len(support))
     return Outcomes(support, prob / prob.sum(), "exact")
@@ -106,12 +111,17 @@ def _exact(base: int, cents: np.ndarray, p: np.ndarray, max_support: int) -> Out
 def _simulate(base: int, cents: np.ndarray, p: np.ndarray, n_sims: int, seed: int) -> Outcomes:
     rng = np.random.default_rng(seed)
     n = max(int(n_sims), 1)
+    if len(p):
+        n = max(min(n, _SIM_BUDGET // len(p)), 1_000)
     totals = np.empty(n, dtype=np.int64)
     chunk = max(1, _CHUNK_CELLS // max(len(p), 1))
     for start in range(0, n, chunk):
         m = min(chunk, n - start)
-        closes = rng.random((m, len(p))) < p
-        totals[start:start + m] = base + closes @ cents if len(p) else base
+        if len(p):  # float64 BLAS product: sums of cents stay exact below 2^53 cents
+            closes = (rng.random((m, len(p))) < p).astype(np.float64)
+            totals[start:start + m] = base + np.rint(closes @ cents.astype(np.float64)).astype(np.int64)
+        else:
+            totals[start:start + m] = base
     totals.sort()
     return Outcomes(totals, np.full(n, 1.0 / n), "simulation", n_sims=n, seed=seed)
 

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from ..i18n import register
+from typing import Any
+
+from ..i18n import message, register
 
 register({
     "fc_title": {"fr": "Prévision — {period} (données au {as_of})", "en": "Forecast — {period} (data as of {as_of})"},
@@ -47,3 +49,10 @@ register({
                      "en": "--quota: expected a positive amount, got {value!r}"},
     "fc_bad_by": {"fr": "--by : seul « rep » est possible ici", "en": "--by: only \"rep\" is possible here"},
 })
+
+
+def method_text(result: dict[str, Any], lang: str) -> str:
+    """``calcul exact`` / ``simulation (100000 tirages, graine …)``."""
+    if result.get("method") == "simulation":
+        return message("fc_method_simulation", lang, n=result.get("simulations"), seed=result.get("seed"))
+    return message("fc_method_exact", lang)

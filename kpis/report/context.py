@@ -36,6 +36,7 @@ from ..i18n import message, normalise_lang
 from ..periods import Period, last_n, month
 from . import formats
 from .cards import card, rep_card
+from .forecast_context import forecast_context
 from .labels import long_date, period_label, previous_word, short_month_label
 
 DIMENSIONS = ("rep", "source", "product", "segment")
@@ -140,6 +141,7 @@ def build_context(
         **quality_context(ds, lang),
     }
     ctx["reps"] = [rep_context(name, results, previous, statements, stmt_reason, ds, lang, cfg.currency) for name in reps]
+    ctx.update(forecast_context(ds, period, cfg, results.as_of, ctx["reps"]))  # commentary, forecast page
     return ctx
 
 

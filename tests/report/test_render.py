@@ -13,9 +13,9 @@ from kpis.report.templates import DEFAULTS
 from tests.report.conftest import GENERATED, PERIOD, ROOT, find_row
 
 SHEETS = {
-    "fr": ["Synthèse", "Indicateurs", "Classement", "Pipeline", "Activités", "Prospects", "Clients", "Acquisition",
+    "fr": ["Synthèse", "Indicateurs", "Classement", "Pipeline", "Prévision", "Activités", "Prospects", "Clients", "Acquisition",
            "Tendances", "Commissions"],
-    "en": ["Summary", "KPIs", "Leaderboard", "Pipeline", "Activities", "Leads", "Customers", "Acquisition", "Trends",
+    "en": ["Summary", "KPIs", "Leaderboard", "Pipeline", "Forecast", "Activities", "Leads", "Customers", "Acquisition", "Trends",
            "Commissions"],
 }
 QUALITY = {"fr": "Qualité des données", "en": "Data quality"}
