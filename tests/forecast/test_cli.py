@@ -52,3 +52,25 @@ def test_usage_errors(example_fr, capsys, args, word):
         pytest.skip("examples/suivi_commercial.xlsx is not generated")
     code, _, err = _run(capsys, example_fr, *args)
     assert code == 2 and word in err and "Traceback" not in err
+
+
+def test_a_crm_export_with_forecast_categories(tmp_path, capsys):
+    """A Salesforce-like export: the Forecast Category column is read and gives commit / best case.
+    Won to date 10 000; open in November: Commit 20 000, Best Case 5 000, Pipeline 8 000, Omitted
+    4 000 → commit 30 000, best case 35 000."""
+    csv = tmp_path / "opportunities.csv"
+    csv.write_text(
+        "Opportunity ID,Opportunity Owner,Stage,Amount,Created Date,Close Date,Expected Close Date,Forecast Category\n"
+        "1,Alice,Closed Won,10000,2026-10-01,2026-11-03,,Closed\n"
+        "2,Alice,Negotiation,20000,2026-10-02,,2026-11-20,Commit\n"
+        "3,Bob,Proposal,5000,2026-10-03,,2026-11-25,Best Case\n"
+        "4,Bob,Qualification,8000,2026-10-04,,2026-11-28,Pipeline\n"
+        "5,Bob,Prospecting,4000,2026-10-05,,2026-11-29,Omitted\n",
+        encoding="utf-8",
+    )
+    code = main(["forecast", str(csv), "--period", "2026-11", "--as-of", "2026-11-10", "--format", "json"])
+    out = capsys.readouterr().out
+    assert code == 0, out
+    r = json.loads(out)
+    assert r["won"] == 10_000 and r["open_count"] == 4
+    assert (r["commit"], r["best_case"]) == (30_000, 35_000)
