@@ -50,6 +50,7 @@ class Commentary:
     summary: list[str] = field(default_factory=list)
     reps: dict[str, list[str]] = field(default_factory=dict)
     attention: int = 0
+    forecast_sentence: str = ""
 
     def text(self, rep: str | None = None) -> str:
         """The sentences as one paragraph (the team's, or a rep's)."""
@@ -106,7 +107,8 @@ def build_commentary(ds: Dataset, period: Period, config: Config | None = None, 
     if drivers:
         s.append(drivers)
     s.extend(_performers(res, lg, cur))
-    s.append(_forecast_sentence(fc, words, lg, cur))
+    out.forecast_sentence = _forecast_sentence(fc, words, lg, cur)
+    s.append(out.forecast_sentence)
     s.append(_attention_sentence(out.attention, lg))
 
     # -- each rep --------------------------------------------------------------------------------
@@ -139,7 +141,8 @@ def _revenue_sentence(code: str, extra: dict, value, previous, change, target, a
 
 
 def _kpis_sentence(win_rate, win_change, won, avg, cycle, lg, cur) -> str:
-    return message("cm_kpis_one" if won == 1 else "cm_kpis", lg,
+    one = won == 1 or (lg == "fr" and not won)  # « 0 vente » in French, "0 deals" in English
+    return message("cm_kpis_one" if one else "cm_kpis", lg,
                    win_rate=N.pct(win_rate, lg) if _num(win_rate) else "—",
                    win_change=f" ({N.change(win_change, 'points', 'ratio', lg)})" if _num(win_change) else "",
                    won=N.count(won or 0, lg), avg=N.money(avg, lg, cur) if _num(avg) else "—",
@@ -190,6 +193,8 @@ def _performers(res, lg, cur) -> list[str]:
 
 
 def _forecast_sentence(fc: dict[str, Any], words: dict[str, str], lg: str, cur: str, label: str | None = None) -> str:
+    if not fc["won"] and not fc["open_count"]:
+        return message("cm_forecast_none", lg, period=_cap(label or words["fp"]), as_of=words["as_of"])
     quota = ""
     if fc.get("quota") is not None and fc.get("p_hit_quota") is not None:
         quota = message("cm_forecast_quota", lg, quota=N.money(fc["quota"], lg, cur), p_hit=N.pct(fc["p_hit_quota"], lg))

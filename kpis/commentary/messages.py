@@ -36,6 +36,8 @@ register({
         "fr": "{period} (données au {as_of}) : prévision de {forecast} ({won} déjà gagnés + {weighted} de pipeline pondéré){quota}, fourchette P10–P90 de {p10} à {p90}.",
         "en": "{period} (data as of {as_of}): forecast of {forecast} ({won} already won + {weighted} weighted pipeline){quota}, P10–P90 range {p10} to {p90}.",
     },
+    "cm_forecast_none": {"fr": "{period} (données au {as_of}) : rien de gagné ni d'affaire ouverte prévue dans la période.",
+                         "en": "{period} (data as of {as_of}): nothing won and no open deal expected to close in the period."},
     "cm_forecast_quota": {"fr": " pour un objectif de {quota}, probabilité de l'atteindre {p_hit}",
                           "en": " against a quota of {quota}, {p_hit} probability of reaching it"},
     "cm_attention": {

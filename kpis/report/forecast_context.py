@@ -47,12 +47,11 @@ def forecast_context(ds: Dataset, period: Period, cfg: Config, as_of: dt.date | 
         figures[f"{key}_won_to_date"] = pc.get("won_to_date")
         figures[f"{key}_won_total"] = pc.get("won_total")
         figures[f"{key}_label"] = message(f"fc_pacing_{key}", lang, period=_label(pc.get("period"), c.forecast_period, key, lang))
-    sentence = next((s for s in c.summary if s.startswith(_cap(period_label(c.forecast_period, lang)) + " (")), "")
     figures.update(
         period_label=period_label(c.forecast_period, lang),
         as_of_text=long_date(c.as_of, lang),
         method_text=method_text(fc, lang),
-        sentence=sentence,
+        sentence=c.forecast_sentence,
         chart=_chart(fc),
     )
     return {
@@ -84,6 +83,3 @@ def _by_rep(fc: dict[str, Any], names: Sequence[str]) -> pd.DataFrame:
 def _f(v: Any) -> float:
     return float(v) if isinstance(v, (int, float)) and v is not None and np.isfinite(v) else np.nan
 
-
-def _cap(s: str) -> str:
-    return s[:1].upper() + s[1:]

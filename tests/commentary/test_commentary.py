@@ -124,3 +124,12 @@ def test_cli_prints_both_languages(example_fr, capsys):
     out = capsys.readouterr().out
     assert out.strip().startswith("Alice Martin") and "revenue of" in out and "Team" not in out
     assert main(["commentary", str(example_fr), "--rep", "Nobody"]) == 2
+
+
+def test_a_rep_with_nothing_to_forecast_gets_one_plain_sentence():
+    deals = _deals()
+    deals = deals.loc[~((deals["rep"] == "Bruno") & (deals["status"] == "open"))]
+    ds = Dataset.from_frames(deals=deals, targets=_targets())
+    c = build_commentary(ds, month(2026, 10), Config(), lang="fr", as_of=date(2026, 11, 5))
+    assert "Novembre 2026 (données au 5 novembre 2026) : rien de gagné ni d'affaire ouverte prévue dans la période." in c.text("Bruno")
+    assert "Aucune affaire ouverte en retard ni sans montant." in c.text("Bruno")
