@@ -18,9 +18,9 @@ from .common import (
     EXIT_DATA,
     EXIT_OK,
     ConfigOpt,
+    ForceOpt,
     FormatOpt,
     LangOpt,
-    OutputOpt,
     PeriodOpt,
     UserError,
     WorkbookArg,
@@ -37,10 +37,11 @@ def register(app: typer.Typer) -> None:
     app.command("score", help="Lead or customer scoring. / Score des prospects ou des clients.")(score_cmd)
 
 
-def _load(workbook: Path, config: Optional[Path], lang: Optional[str]):
+def _load(workbook: Path, config: Optional[Path], lang: Optional[str], cfg=None):
+    """The configuration (unless already loaded) and the workbook read with it."""
     from ..reader import read_workbook
 
-    cfg = load_cfg(config, workbook, lang)
+    cfg = cfg or load_cfg(config, workbook, lang)
     return cfg, read_workbook(workbook, cfg)
 
 
@@ -67,7 +68,8 @@ def commissions_cmd(
     config: Optional[Path] = ConfigOpt,
     lang: Optional[str] = LangOpt,
     fmt: str = FormatOpt,
-    output: Optional[Path] = OutputOpt,
+    output: Optional[Path] = typer.Option(None, "--output", "-o", help="Write the statements workbook (.xlsx) here, never over a file read. / Classeur des relevés."),
+    force: bool = ForceOpt,
     rep: Optional[str] = typer.Option(None, "--rep", help="Only this rep's statement. / Le relevé d'un seul commercial."),
     lines: bool = typer.Option(False, "--lines", help="Show every statement line (table format). / Afficher les lignes."),
 ) -> None:
@@ -77,7 +79,9 @@ def commissions_cmd(
         from ..calculators import commission_statements
 
         f = check_format(fmt)
-        cfg, ds = _load(workbook, config, lang)
+        cfg = load_cfg(config, workbook, lang)
+        out = _check_statements_output(output, workbook, cfg, force)
+        cfg, ds = _load(workbook, config, lang, cfg)
         p = resolve_period(period, None, None, cfg, default=lambda: _default_period(ds))
         st = _calc(lambda: commission_statements(ds, p, cfg), cfg.lang)
         if rep is not None:
@@ -85,14 +89,10 @@ def commissions_cmd(
             if not keep:
                 raise UserError(f"--rep {rep!r}: {', '.join(st.reps) or '-'}")
             st.reps = keep
-        if output is not None:  # rendered from the statements template (kpis/report), like the report
-            from ..report import OutputError, check_output, save, statements_workbook
+        if out is not None:  # rendered from the statements template (kpis/report), like the report
+            from ..report import save, statements_workbook
 
-            try:
-                check_output(output, lang=cfg.lang, source=workbook, force=True)
-            except OutputError as e:
-                raise UserError(str(e)) from None
-            save(statements_workbook(ds, st, p, cfg, source=Path(workbook).name), output)
+            save(statements_workbook(ds, st, p, cfg, source=Path(workbook).name), out)
         if f == "json":
             emit_json(st.to_dict(cfg.lang))
         else:
@@ -100,6 +100,18 @@ def commissions_cmd(
         return EXIT_DATA if st.has_problems else EXIT_OK
 
     raise typer.Exit(run(body))
+
+
+def _check_statements_output(output: Optional[Path], workbook: Path, cfg, force: bool) -> Optional[Path]:
+    """``-o`` of ``kpis commissions``, checked before any work (:func:`kpis.report.check_output`)."""
+    if output is None:
+        return None
+    from ..report import OutputError, check_output
+
+    try:
+        return check_output(output, lang=cfg.lang, source=workbook, config=cfg.path, force=force)
+    except OutputError as e:
+        raise UserError(str(e)) from None
 
 
 def _default_period(ds):

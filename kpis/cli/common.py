@@ -8,14 +8,15 @@ from __future__ import annotations
 
 import sys
 from pathlib import Path
-from typing import Any, Callable, TypeVar
+from typing import TYPE_CHECKING, Any, Callable, TypeVar
 
 import typer
 
-from ..config import Config, ConfigError, load_config
 from ..i18n import normalise_lang
-from ..jsonout import dumps
-from ..periods import Period, custom, parse_period
+
+if TYPE_CHECKING:  # the modules themselves are imported when a verb runs: `kpis --help` stays quick
+    from ..config import Config
+    from ..periods import Period
 
 EXIT_OK, EXIT_DATA, EXIT_USAGE = 0, 1, 2
 
@@ -25,8 +26,17 @@ LangOpt = typer.Option(None, "--lang", "-l", help="fr or en (default: from the c
 PeriodOpt = typer.Option(None, "--period", "-p", help="2026-10, 2026-Q4, 2026, FY2026 or 2026-10-01:2026-12-31 (default: last complete month of the data).")
 FromOpt = typer.Option(None, "--from", help="Start date of a custom period (YYYY-MM-DD).")
 ToOpt = typer.Option(None, "--to", help="End date of a custom period (YYYY-MM-DD).")
-FormatOpt = typer.Option("table", "--format", "-f", help="table, json or csv.")
-OutputOpt = typer.Option(None, "--output", "-o", help="Output file.")
+OutputOpt = typer.Option(None, "--output", "-o", help="Output file (never one of the files read). / Fichier de sortie.")
+ForceOpt = typer.Option(False, "--force", help="Replace an existing output file. / Remplacer un fichier de sortie existant.")
+
+
+def format_opt(*choices: str) -> Any:
+    """The ``--format`` option of a verb, its help listing exactly the formats :func:`check_format`
+    will accept for it (pass the same ``choices`` to both)."""
+    return typer.Option(choices[0], "--format", "-f", help=f"{', '.join(choices)}.")
+
+
+FormatOpt = format_opt("table", "json")
 
 
 class UserError(Exception):
@@ -42,6 +52,7 @@ T = TypeVar("T")
 
 def run(fn: Callable[[], T]) -> T:
     """Run a verb body, turning user-facing errors into a message and an exit code."""
+    from ..config import ConfigError
     from ..reader import ReadError  # late: keeps `kpis --help` fast
 
     try:
@@ -54,6 +65,7 @@ def run(fn: Callable[[], T]) -> T:
 def load_cfg(config: Path | None, workbook: Path | None, lang: str | None) -> Config:
     """``kpis.toml`` (``--config``, else beside the workbook), then the workbook's configuration sheet
     on top, key by key (:mod:`kpis.config_sheet`), then ``--lang``."""
+    from ..config import load_config
     from ..config_sheet import apply_workbook_sheet
 
     cfg = apply_workbook_sheet(load_config(config, workbook=workbook), workbook)
@@ -64,6 +76,8 @@ def load_cfg(config: Path | None, workbook: Path | None, lang: str | None) -> Co
 
 def resolve_period(period: str | None, start: str | None, end: str | None, cfg: Config, default: Callable[[], Period] | None = None) -> Period:
     """The period a verb works on: --period, or --from/--to, or the default given by the verb."""
+    from ..periods import custom, parse_period
+
     try:
         if start or end:
             if not (start and end):
@@ -79,6 +93,8 @@ def resolve_period(period: str | None, start: str | None, end: str | None, cfg: 
 
 
 def emit_json(data: Any) -> None:
+    from ..jsonout import dumps  # late: pandas is not needed to start the command
+
     sys.stdout.write(dumps(data) + "\n")
 
 
@@ -88,6 +104,41 @@ def check_format(fmt: str | None, allowed: tuple[str, ...] = ("table", "json")) 
     if f not in allowed:
         raise UserError(f"--format: {' / '.join(allowed)}")
     return f
+
+
+# Where each file format may be written, and the endings its files take.
+OUTPUT_SUFFIXES = {"json": (".json",), "csv": (".csv", ".txt"), "markdown": (".md", ".markdown", ".txt")}
+
+
+def check_text_output(output: Path | None, fmt: str, offered: tuple[str, ...], *, lang: str, force: bool,
+                      reads: tuple[Path | None, ...] = (), config: Path | None = None) -> Path | None:
+    """Check ``-o`` of a verb printing ``fmt`` before any work: a screen format cannot go to a file,
+    the file takes the format's ending, is never one of ``reads`` (the workbook...) nor the
+    configuration, and replaces an existing file only with ``--force``. ``None`` when printing.
+    ``offered`` are the verb's formats (named in the message when a screen format is given)."""
+    from ..outputs import OutputError, check_output
+    from ..i18n import message
+
+    if output is None:
+        return None
+    if fmt not in OUTPUT_SUFFIXES:
+        formats = [f for f in offered if f in OUTPUT_SUFFIXES]
+        raise UserError(message("output_needs_format", lang, formats=" / ".join(formats), first=formats[0]))
+    inputs = [(r, "input_workbook") for r in reads] + [(config, "input_config")]
+    try:
+        return check_output(output, lang=lang, inputs=inputs, suffixes=OUTPUT_SUFFIXES[fmt], force=force)
+    except OutputError as e:
+        raise UserError(str(e)) from None
+
+
+def write_text(text: str, output: Path | None) -> None:
+    """Print ``text``, or write it atomically to the (already checked) ``output``."""
+    if output is None:
+        sys.stdout.write(text)
+        return
+    from ..atomic import write_atomic
+
+    write_atomic(output, text)
 
 
 def console(width: int | None = None):

@@ -8,13 +8,10 @@ dimension, configuration mistake, unreadable workbook).
 from __future__ import annotations
 
 import json
-import sys
 from pathlib import Path
 from typing import Any, List, Optional
 
 import typer
-
-from ..atomic import write_atomic
 
 from .common import (
     check_format,
@@ -22,7 +19,7 @@ from .common import (
     terminal_width,
     EXIT_OK,
     ConfigOpt,
-    FormatOpt,
+    ForceOpt,
     FromOpt,
     LangOpt,
     OutputOpt,
@@ -30,11 +27,16 @@ from .common import (
     ToOpt,
     UserError,
     WorkbookArg,
+    check_text_output,
+    format_opt,
     load_cfg,
     resolve_period,
     run,
+    write_text,
 )
 
+COMPUTE_FORMATS = ("table", "json", "csv")
+CATALOG_FORMATS = ("table", "markdown", "json")
 ByOpt = typer.Option(None, "--by", "-b", help="Breakdown: rep, team, location, product, source (channel), segment, deal_type. Repeatable. / Axe d'analyse.")
 KpiOpt = typer.Option(None, "--kpi", "-k", help="Only these KPI ids (repeatable or comma-separated; see `kpis catalog`). / Seulement ces indicateurs.")
 
@@ -53,8 +55,9 @@ def compute_cmd(
     by: Optional[List[str]] = ByOpt,
     kpi: Optional[List[str]] = KpiOpt,
     lang: Optional[str] = LangOpt,
-    fmt: str = FormatOpt,
+    fmt: str = format_opt(*COMPUTE_FORMATS),
     output: Optional[Path] = OutputOpt,
+    force: bool = ForceOpt,
 ) -> None:
     """Compute the KPIs for a period (default: the last complete month of the data)."""
 
@@ -64,8 +67,9 @@ def compute_cmd(
         from ..engine.evaluate import tables_needed
         from ..reader import read_workbook
 
-        f = check_format(fmt, ("table", "json", "csv"))
+        f = check_format(fmt, COMPUTE_FORMATS)
         cfg = load_cfg(config, workbook, lang)
+        out = check_text_output(output, f, COMPUTE_FORMATS, lang=cfg.lang, force=force, reads=(workbook,), config=cfg.path)
         try:
             ids = select_ids(kpi, cfg.lang)
             dims = normalise_dims(by, cfg.lang)
@@ -75,9 +79,9 @@ def compute_cmd(
         p = resolve_period(period, start, end, cfg, default=lambda: default_period(ds))
         results = compute(ds, p, config=cfg, kpis=ids, by=dims)
         if f == "json":
-            _emit(json.dumps(results.to_json(), ensure_ascii=False, indent=2) + "\n", output)
+            write_text(json.dumps(results.to_json(), ensure_ascii=False, indent=2) + "\n", out)
         elif f == "csv":
-            _emit(results.to_frame().to_csv(index=False), output)
+            write_text(results.to_frame().to_csv(index=False), out)
         else:
             print_results(results)
         return EXIT_OK
@@ -87,8 +91,9 @@ def compute_cmd(
 
 def catalog_cmd(
     lang: Optional[str] = LangOpt,
-    fmt: str = typer.Option("table", "--format", "-f", help="table, markdown or json."),
+    fmt: str = format_opt(*CATALOG_FORMATS),
     output: Optional[Path] = OutputOpt,
+    force: bool = ForceOpt,
 ) -> None:
     """List every KPI with its definition, unit, direction and inputs."""
 
@@ -96,25 +101,18 @@ def catalog_cmd(
         from ..engine import catalog
         from ..i18n import normalise_lang
 
-        f = check_format(fmt, ("table", "markdown", "json"))
+        f = check_format(fmt, CATALOG_FORMATS)
         lg = normalise_lang(lang)
+        out = check_text_output(output, f, CATALOG_FORMATS, lang=lg, force=force)
         if f == "json":
-            _emit(json.dumps(catalog.records(lg), ensure_ascii=False, indent=2) + "\n", output)
+            write_text(json.dumps(catalog.records(lg), ensure_ascii=False, indent=2) + "\n", out)
         elif f == "markdown":
-            _emit(catalog.markdown(lg) + "\n", output)
+            write_text(catalog.markdown(lg) + "\n", out)
         else:
             _print_catalog(catalog.records(lg), lg)
         return EXIT_OK
 
     raise typer.Exit(run(body))
-
-
-# -- output ----------------------------------------------------------------------------------------
-def _emit(text: str, output: Optional[Path]) -> None:
-    if output is None:
-        sys.stdout.write(text)
-        return
-    write_atomic(output, text)
 
 
 def print_results(results) -> None:

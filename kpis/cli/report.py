@@ -18,6 +18,7 @@ from ..i18n import message
 from .common import (
     EXIT_OK,
     ConfigOpt,
+    ForceOpt,
     FromOpt,
     LangOpt,
     PeriodOpt,
@@ -31,7 +32,6 @@ from .common import (
 
 OutputOpt = typer.Option(None, "--output", "-o", help="Report file (default: out/rapport_PERIOD.xlsx, or out/report_PERIOD.xlsx in English). / Fichier du rapport.")
 TemplateOpt = typer.Option(None, "--template", "-t", help="Template workbook (default: \\[report] template of the configuration, else the built-in one). / Modèle.")
-ForceOpt = typer.Option(False, "--force", help="Replace existing output files. / Remplacer les fichiers existants.")
 PdfOpt = typer.Option(False, "--pdf", help="Also print the report (and each rep's workbook) to PDF with LibreOffice. / Imprime aussi le rapport (et chaque fiche) en PDF avec LibreOffice.")
 PerRepOpt = typer.Option(None, "--per-rep", help="Also write one workbook per rep (their own numbers only) into this folder. / Une fiche par commercial dans ce dossier.")
 
@@ -88,7 +88,7 @@ def report_cmd(
         explicit = None
         try:
             if output is not None:
-                explicit = check_output(output, lang=lg, source=workbook, template=tpl, force=force)
+                explicit = check_output(output, lang=lg, source=workbook, template=tpl, config=cfg.path, force=force)
         except OutputError as e:
             raise UserError(str(e)) from None
 
@@ -97,10 +97,11 @@ def report_cmd(
                 ds = read_workbook(workbook, cfg)
             p = resolve_period(period, start, end, cfg, default=lambda: default_period(ds))
             try:
-                out = explicit or check_output(default_output(p, lg), lang=lg, source=workbook, template=tpl, force=force)
+                out = explicit or check_output(default_output(p, lg), lang=lg, source=workbook, template=tpl, config=cfg.path,
+                                                force=force)
                 pairs = rep_outputs({"period": {"code": p.label}, "reps": []}, per_rep, lang=lg) if per_rep else []  # a folder?
                 if pdf:
-                    check_pdf_outputs([out], lang=lg, source=workbook, force=force)
+                    check_pdf_outputs([out], lang=lg, source=workbook, config=cfg.path, template=tpl, force=force)
             except OutputError as e:
                 raise UserError(str(e)) from None
             with step(message("report_step_compute", lg)):
@@ -109,7 +110,8 @@ def report_cmd(
                 try:
                     pairs = rep_outputs(ctx, per_rep, lang=lg, force=force, template=rep_tpl, source=workbook)
                     if pdf:
-                        check_pdf_outputs([p_ for p_, _ in pairs], lang=lg, source=workbook, force=force)
+                        check_pdf_outputs([p_ for p_, _ in pairs], lang=lg, source=workbook, config=cfg.path,
+                                          template=rep_tpl, force=force)
                 except OutputError as e:
                     raise UserError(str(e)) from None
             with step(message("report_step_render", lg)):
@@ -141,18 +143,16 @@ def _pdf_ready(lang: str) -> None:
         raise UserError(str(e)) from None
 
 
-def check_pdf_outputs(workbooks, *, lang: str, source: Path, force: bool) -> None:
-    """The PDF beside each workbook: never the source, never an existing file without --force."""
-    from ..report import OutputError
+def check_pdf_outputs(workbooks, *, lang: str, source: Path, config: Path | None = None, template: Path | None = None,
+                      force: bool) -> None:
+    """The PDF beside each workbook (:func:`kpis.outputs.check_output`): never an input, never an
+    existing file without --force."""
+    from ..outputs import check_output
     from ..report.pdf import pdf_path
-    from ..report.write import _same_file
 
+    inputs = ((source, "input_workbook"), (config, "input_config"), (template, "input_template"))
     for w in workbooks:
-        target = pdf_path(w)
-        if _same_file(target, Path(source)):
-            raise OutputError("report_over_source", lang, path=target)
-        if target.exists() and not force:
-            raise OutputError("report_exists", lang, path=target)
+        check_output(pdf_path(w), lang=lang, inputs=inputs, suffixes=(".pdf",), force=force)
 
 
 def _print_pdfs(workbooks, lang: str) -> list[Path]:

@@ -1,5 +1,8 @@
 """``kpis template check TEMPLATE``: the placeholders of a template that match nothing, its syntax
-and block mistakes, each with its sheet and cell -- without writing anything.
+and block mistakes, and what Excel would "repair" in the file (duplicate table names, table headers
+that differ from their column names, overlapping merged cells, bad defined names or ranges, repeated
+selections in a sheet view, style indexes out of range, bad sheet names), each with its sheet and
+cell (and, for Excel's rules, the part of the file) -- without writing anything.
 
 Placeholders are checked down to attributes (``cards.win_rat`` is reported when ``cards`` has no
 ``win_rat``) against a real report context: the one of ``--workbook`` for ``--period`` when given,
@@ -32,7 +35,7 @@ rates = [[0.0, 0.03]]
 
 def register(app: typer.Typer) -> None:
     group = typer.Typer(help="Report templates. / Modèles de rapport.", no_args_is_help=True)
-    group.command("check", help="List placeholders that match nothing and template mistakes. / Liste les champs inconnus et les erreurs d'un modèle.")(check_cmd)
+    group.command("check", help="List placeholders that match nothing, template mistakes and what Excel would repair. / Liste les champs inconnus, les erreurs d'un modèle et ce qu'Excel réparerait.")(check_cmd)
     app.add_typer(group, name="template")
 
 

@@ -19,7 +19,10 @@ import typer
 from ..i18n import message
 from ..i18n import register as register_messages
 from ..schema import TABLES
-from .common import EXIT_DATA, EXIT_OK, ConfigOpt, FormatOpt, LangOpt, UserError, WorkbookArg, console, emit_json, load_cfg, run
+from .common import (EXIT_DATA, EXIT_OK, ConfigOpt, LangOpt, WorkbookArg, check_format, console, emit_json,
+                     format_opt, load_cfg, run)
+
+VALIDATE_FORMATS = ("table", "json", "csv")
 
 # Issues describing the layout (shown in the first part, not in the problems table).
 LAYOUT_CODES = frozenset({"table_found", "column_mapped", "column_unmapped", "wide_layout"})
@@ -58,7 +61,6 @@ register_messages(
             "en": "{skipped} row(s) skipped, {empty} cell(s) left empty, {ignored} item(s) ignored, "
             "{converted} conversion(s), {info} note(s)",
         },
-        "v_bad_format": {"fr": "--format : table, json ou csv", "en": "--format: table, json or csv"},
     }
 )
 
@@ -75,17 +77,15 @@ def validate_cmd(
     workbook: Path = WorkbookArg,
     config: Optional[Path] = ConfigOpt,
     lang: Optional[str] = LangOpt,
-    fmt: str = FormatOpt,
+    fmt: str = format_opt(*VALIDATE_FORMATS),
 ) -> None:
     """Show the tables found in WORKBOOK and every data-quality problem (exit 1 when rows were skipped)."""
 
     def body() -> int:
         from ..reader import read_workbook
 
-        f = fmt.strip().lower()
+        f = check_format(fmt, VALIDATE_FORMATS)
         cfg = load_cfg(config, workbook, lang)
-        if f not in ("table", "json", "csv"):
-            raise UserError(message("v_bad_format", cfg.lang))
         ds = read_workbook(workbook, cfg)
         summary = layout(ds)
         summary["config_sheet"] = cfg.sheet  # read as configuration (kpis.config_sheet), never as data

@@ -1,5 +1,7 @@
-"""Checking a template without rendering it: syntax, block structure, and placeholders that match
-nothing in the context (by key names, or against a sample context down to attributes)."""
+"""Checking a template without rendering it: syntax, block structure, placeholders that match
+nothing in the context (by key names, or against a sample context down to attributes), and what
+Excel would "repair" in the file itself (:mod:`kpis.render.excel_rules`: table names and headers,
+overlapping merges, defined names, ranges, sheet views, style indexes, sheet names)."""
 
 from __future__ import annotations
 
@@ -7,6 +9,7 @@ from typing import Any, Iterable, Mapping
 
 from jinja2 import TemplateSyntaxError, meta
 
+from kpis.render import excel_rules
 from kpis.render.engine import TemplateSource, load_template, template_bytes
 from kpis.render.errors import Problem, Problems
 from kpis.render.placeholders import Expression, Text, is_template_text
@@ -19,16 +22,27 @@ ALWAYS_DEFINED = {"lang", "loop", "row", "row_index"}
 
 def check_template(template: TemplateSource, context: Mapping[str, Any] | Iterable[str] | None = None,
                    lang: str = "en") -> list[Problem]:
-    """List the problems of a template. ``context`` is a sample context (checked down to
+    """List the problems of a template, then the Excel rules it breaks (``excel_*`` codes, each
+    naming its part). ``context`` is a sample context (checked down to
     attributes: ``kpi.win_rat`` is reported when ``kpi`` has no ``win_rat``), or just the context's
     key names (only the first name of each placeholder is checked), or None (syntax only)."""
     data, keep_vba = template_bytes(template)
-    wb = load_template(data, keep_vba)
     problems = Problems()
-    checker = _Checker(problems, context, lang)
-    for ws in wb.worksheets:
-        st = parse_sheet(ws, problems)
-        checker.sheet(st)
+    # the file as Excel reads it: a template Excel repairs on opening gives reports it repairs too
+    excel = excel_rules.as_problems(excel_rules.check_package(data))
+    try:
+        wb = load_template(data, keep_vba)
+    except Exception:
+        if not excel:
+            raise
+        wb = None  # openpyxl refuses some of what Excel repairs (a sheet named "a?b"): say what
+    if wb is not None:
+        checker = _Checker(problems, context, lang)
+        for ws in wb.worksheets:
+            st = parse_sheet(ws, problems)
+            checker.sheet(st)
+    for sheet, cell, code, params in excel:
+        problems.add(sheet, cell, code, **params)
     return problems.list()
 
 

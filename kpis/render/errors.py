@@ -51,8 +51,8 @@ class Problem:
         return i18n.message(f"render.{self.code}", lang, **self.params)
 
     def format(self, lang: str = "en") -> str:
-        where = f"{self.sheet}!{self.cell}" if self.cell else self.sheet
-        return f"{where}: {self.message(lang)}"
+        where = f"{self.sheet}!{self.cell}" if self.sheet and self.cell else self.sheet or self.cell
+        return f"{where}: {self.message(lang)}" if where else self.message(lang)
 
     def __str__(self) -> str:
         return self.format("en")
@@ -61,8 +61,10 @@ class Problem:
 def _cell_order(cell: str) -> tuple[int, int]:
     from openpyxl.utils.cell import coordinate_to_tuple
 
+    if not cell:  # a sheet-wide problem (openpyxl fails on "" with UnboundLocalError)
+        return (0, 0)
     try:
-        return coordinate_to_tuple(cell)
+        return coordinate_to_tuple(cell.split(":")[0])
     except (ValueError, TypeError):
         return (0, 0)
 

@@ -15,13 +15,14 @@ from typing import Any
 from openpyxl.cell.cell import Cell, MergedCell
 from openpyxl.formatting.formatting import ConditionalFormattingList
 from openpyxl.styles import Font, PatternFill
-from openpyxl.utils.cell import get_column_letter, range_boundaries
+from openpyxl.utils.cell import coordinate_to_tuple, get_column_letter, range_boundaries
 from openpyxl.worksheet.cell_range import MultiCellRange
 from openpyxl.worksheet.datavalidation import DataValidationList
 from openpyxl.worksheet.dimensions import DimensionHolder
 from openpyxl.worksheet.formula import ArrayFormula
 from openpyxl.worksheet.merge import MergedCellRange
 from openpyxl.worksheet.table import TableColumn
+from openpyxl.worksheet.views import Pane, Selection
 from openpyxl.worksheet.worksheet import Worksheet
 
 from kpis.render.evaluate import FAILED
@@ -272,7 +273,7 @@ class SheetWriter:
         if self.snap.print_cols:
             ws.print_title_cols = self.snap.print_cols.replace("$", "")
         if self.snap.freeze_panes:
-            ws.freeze_panes = map_body(self.snap.freeze_panes, rm, None) or None
+            freeze_view(ws, map_body(self.snap.freeze_panes, rm, None) or None)
         ws.row_breaks.brk = []
         for brk in self.snap.row_breaks:
             row = rm.map_row(brk.id, "end") if brk.id else None
@@ -305,6 +306,42 @@ class SheetWriter:
                 dim = ws.column_dimensions[letter]
                 if not dim.customWidth:
                     dim.width = src.width
+
+
+def freeze_view(ws: Worksheet, top_left: str | None) -> None:
+    """Freeze ``ws`` above and left of ``top_left`` (None: unfreeze), rewriting the template's view.
+
+    openpyxl's ``freeze_panes`` setter *appends* selections to the view it finds: on a template sheet
+    that is already frozen it leaves five ``<selection>`` elements, two panes repeated, which Excel
+    "repairs". Here the pane is set and the selections are rebuilt -- exactly one per pane the split
+    creates (Excel's own set: topRight, bottomLeft, bottomRight for a corner freeze; the one frozen
+    pane otherwise), each keeping the template's selection of that pane when it had one (so an
+    unchanged freeze writes the template's view back as it was).
+    """
+    view = ws.sheet_view
+    if top_left is not None and top_left.upper() == "A1":
+        top_left = None
+    if top_left is None:
+        view.pane = None
+        first = next(iter(view.selection), None)
+        view.selection = [Selection(activeCell=first.activeCell if first else "A1", sqref=first.sqref if first else "A1")]
+        return
+    row, col = coordinate_to_tuple(top_left)
+    x, y = col - 1, row - 1
+    panes = ["topRight", "bottomLeft", "bottomRight"] if x and y else ["bottomLeft"] if y else ["topRight"]
+    view.pane = Pane(xSplit=x or None, ySplit=y or None, topLeftCell=top_left, activePane=panes[-1], state="frozen")
+    kept: dict[str | None, Selection] = {}
+    for sel in view.selection:
+        kept.setdefault(sel.pane, sel)
+    selections = []
+    for p in panes:
+        sel = copy.copy(kept[p]) if p in kept else Selection(pane=p, activeCell=None, sqref=None)
+        sel.pane = p
+        selections.append(sel)
+    active = selections[-1]
+    if not active.activeCell:
+        active.activeCell = active.sqref = top_left
+    view.selection = selections
 
 
 def apply_styled(cell: Cell, value: Styled) -> None:

@@ -90,10 +90,6 @@ register(
             "fr": "⚠ {n} ligne(s) écartée(s) à la lecture : voir la feuille « Qualité des données » du rapport",
             "en": "⚠ {n} row(s) skipped while reading: see the report's \"Data quality\" sheet",
         },
-        "report_exists": {
-            "fr": "{path} existe déjà : ajoutez --force pour le remplacer",
-            "en": "{path} already exists: add --force to replace it",
-        },
         "report_over_source": {
             "fr": "refusé : {path} est le fichier source (le rapport ne l'écrase jamais), choisissez un autre -o",
             "en": "refused: {path} is the source workbook (the report never overwrites it), choose another -o",
@@ -101,10 +97,6 @@ register(
         "report_over_template": {
             "fr": "refusé : {path} est le modèle utilisé, choisissez un autre -o",
             "en": "refused: {path} is the template in use, choose another -o",
-        },
-        "report_bad_output": {
-            "fr": "{path} : le rapport est un classeur .xlsx (ou .xlsm pour un modèle .xlsm)",
-            "en": "{path}: the report is an .xlsx workbook (or .xlsm for an .xlsm template)",
         },
         "report_template_missing": {"fr": "modèle introuvable : {path}", "en": "template not found: {path}"},
         "report_template_errors": {

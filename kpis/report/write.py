@@ -14,6 +14,7 @@ from pathlib import Path
 from typing import Any, Iterable, Mapping
 
 from ..i18n import message, normalise_lang
+from ..outputs import OutputError, check_output as _check_output
 from ..periods import Period
 from ..render import Report, TemplateError, render
 from ..render.names import sanitise_file_stem
@@ -25,14 +26,6 @@ REP_CONTEXT_KEYS = ("lang", "currency", "currency_symbol", "company", "title", "
                     "generated_at", "generated_on", "generated_text", "as_of", "as_of_text", "source")
 
 
-class OutputError(Exception):
-    """An output the command refuses to write (exists, is the source, wrong type): exit code 2."""
-
-    def __init__(self, code: str, lang: str = "en", **params: Any):
-        self.code, self.params, self.lang = code, params, lang
-        super().__init__(message(code, lang, **params))
-
-
 def default_output(period: Period, lang: str, folder: str | os.PathLike = "out") -> Path:
     """``out/rapport_2026-10.xlsx`` (fr) / ``out/report_2026-10.xlsx`` (en), in the working directory."""
     stem = ("rapport_" if normalise_lang(lang) == "fr" else "report_") + period.label
@@ -40,30 +33,16 @@ def default_output(period: Period, lang: str, folder: str | os.PathLike = "out")
 
 
 def check_output(path: str | os.PathLike, *, lang: str, source: str | os.PathLike | None = None,
-                 template: str | os.PathLike | None = None, force: bool = False) -> Path:
-    """Refuse to write over the source workbook or the template (even with ``force``), a file of
-    another type than the template, or an existing file without ``force``."""
+                 template: str | os.PathLike | None = None, config: str | os.PathLike | None = None,
+                 force: bool = False) -> Path:
+    """Refuse to write over the source workbook, its configuration or the template (even with
+    ``force``), a file of another type than the template, or an existing file without ``force``
+    (:func:`kpis.outputs.check_output`)."""
     out = Path(path)
-    for other, code in ((source, "report_over_source"), (template, "report_over_template")):
-        if other is not None and _same_file(out, Path(other)):
-            raise OutputError(code, lang, path=out)
     suffix = Path(template).suffix.lower() if template is not None else ".xlsx"
-    if out.suffix.lower() != (suffix if suffix in (".xlsx", ".xlsm") else ".xlsx"):
-        raise OutputError("report_bad_output", lang, path=out)
-    if out.is_dir():
-        raise OutputError("report_bad_output", lang, path=out)
-    if out.exists() and not force:
-        raise OutputError("report_exists", lang, path=out)
-    return out
-
-
-def _same_file(a: Path, b: Path) -> bool:
-    try:
-        if a.exists() and b.exists():
-            return os.path.samefile(a, b)
-    except OSError:
-        pass
-    return a.resolve() == b.resolve()
+    suffix = suffix if suffix in (".xlsx", ".xlsm") else ".xlsx"
+    inputs = ((source, "report_over_source"), (template, "report_over_template"), (config, "input_config"))
+    return _check_output(out, lang=lang, inputs=inputs, suffixes=(suffix,), force=force)
 
 
 def render_report(template: str | os.PathLike, context: Mapping[str, Any], *, lang: str) -> Report:

@@ -202,12 +202,46 @@ def _fraction(v: Any, arg: str, allow_above_one: bool) -> float:
 
 
 def table(v: Any, arg: str = "table") -> list[list[Any]]:
-    """A range with a header row and data rows, as a grid (``None`` empty cells become ``""``)."""
-    g = grid(v)
-    g = [r for r in g if not is_blank(r)]
+    """A range with a header row and data rows, as a grid, from the values Excel sends unconverted
+    (the "raw" argument): empty cells (``None``, ``""``, Pyodide's ``JsNull``) become ``""``; an
+    error cell (Office.js sends ``{"type": "Error", "basicValue": "#N/A"}``) becomes its text, which
+    the reader reports like an error read from a file. Blank rows are dropped."""
+    if isinstance(v, np.ndarray):
+        v = v.tolist()
+    rows = v if isinstance(v, (list, tuple)) and v and isinstance(v[0], (list, tuple)) else grid(v)
+    g = []
+    for r in rows:  # one pass, the per-cell work in comprehensions and C methods (100,000s of rows)
+        row = [c if type(c) in _PLAIN else _raw_cell(c) for c in r]
+        if row.count("") != len(row) and not _blank_row(row):
+            g.append(row)
     if len(g) < 2 or not any(isinstance(c, str) and c.strip() for c in g[0]):
         raise XlError(VALUE, "xl_not_a_table", arg=arg)
-    return [["" if c is None else c for c in r] for r in g]
+    return g
+
+
+_PLAIN = (str, float, int)  # what most cells are: kept as they come, without a function call
+
+
+def _raw_cell(c: Any) -> Any:
+    if c is None or _is_jsnull(c):
+        return ""
+    if isinstance(c, dict):
+        if c.get("type") == "Error":
+            return str(c.get("basicValue") or "#VALUE!")
+        return c.get("basicValue", "")  # a data type (e.g. a date): its plain value
+    if isinstance(c, float) and math.isnan(c):
+        return ""
+    return c
+
+
+def _blank_row(r: list[Any]) -> bool:
+    """Only text, all of it spaces (the rows with a number or a date are not blank: cheap to tell)."""
+    return all(type(c) is str for c in r) and not "".join(r).strip()
+
+
+def _is_jsnull(c: Any) -> bool:
+    """Pyodide (>= 0.28, xlwings Lite) passes empty cells of an array argument as ``JsNull``."""
+    return type(c).__name__ == "JsNull"
 
 
 def dates_in(values: Sequence[Any]) -> list[Any]:

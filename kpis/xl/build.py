@@ -30,6 +30,8 @@ import zipfile
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from ..atomic import write_atomic
+
 ADDIN_DIR = Path(__file__).resolve().parents[2] / "addin"
 # Shipped inside the package (package data), so `kpis addin install` finds it after a plain pip install.
 DEFAULT_OUTPUT = Path(__file__).resolve().parent / "kpis.xlam"
@@ -319,7 +321,6 @@ def build_parts(source_dir: Path | None = None) -> dict[str, bytes]:
 def write_package(parts: dict[str, bytes], out: Path) -> Path:
     """Write the parts as a ZIP package (content types first, fixed timestamps), atomically."""
     out = Path(out)
-    out.parent.mkdir(parents=True, exist_ok=True)
     order = ["[Content_Types].xml", "_rels/.rels"] + sorted(n for n in parts if n not in ("[Content_Types].xml", "_rels/.rels"))
     buf = io.BytesIO()
     with zipfile.ZipFile(buf, "w", zipfile.ZIP_DEFLATED) as z:
@@ -328,10 +329,7 @@ def write_package(parts: dict[str, bytes], out: Path) -> Path:
             info.compress_type = zipfile.ZIP_DEFLATED
             info.external_attr = 0o644 << 16
             z.writestr(info, parts[name])
-    tmp = out.with_name(out.name + ".tmp")
-    tmp.write_bytes(buf.getvalue())
-    tmp.replace(out)
-    return out
+    return write_atomic(out, buf.getvalue())
 
 
 def build_addin(out: Path | None = None, source_dir: Path | None = None) -> Path:

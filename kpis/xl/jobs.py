@@ -189,6 +189,7 @@ def monthly_report(book: Any) -> str:
     period = _period(s, ds, cfg)
     path = workbook_path(book)
     template = report_template(lang)
+    out_path = _report_output(path, period.label, lang) if path is not None else None
     if template is not None:
         from ..report.context import build_context
 
@@ -196,7 +197,7 @@ def monthly_report(book: Any) -> str:
         if path is not None:
             from ..render import render_to_file
 
-            out = render_to_file(template, context, report_path(path, period.label, lang), lang=lang)
+            out = render_to_file(template, context, out_path, lang=lang)
             return _opened(book, out, lang, period)
         from .templates import render_contents
 
@@ -210,7 +211,7 @@ def monthly_report(book: Any) -> str:
         if path is not None:
             from .xlsx import write_contents
 
-            out = write_contents(contents, report_path(path, period.label, lang))
+            out = write_contents(contents, out_path)
             return _opened(book, out, lang, period)
     first = None
     label = re.sub(r"\W", "_", period.label)
@@ -221,6 +222,15 @@ def monthly_report(book: Any) -> str:
     if first is not None:
         first.activate()
     return message("xl_done_report_sheet", lang, period=period.label, count=len(contents))
+
+
+def _report_output(workbook: Path, label: str, lang: str) -> Path:
+    """The report beside the workbook, replaced at each click (it is the add-in's own output) but
+    never the workbook itself (:func:`kpis.outputs.check_output`)."""
+    from ..outputs import check_output
+
+    return check_output(report_path(workbook, label, lang), lang=lang, inputs=((workbook, "input_workbook"),),
+                        suffixes=(".xlsx",), force=True)
 
 
 def _opened(book: Any, out: Path, lang: str, period: Any) -> str:
@@ -288,6 +298,10 @@ def user_message(e: BaseException, lang: str) -> str | None:
         return message("config_error", lang, error=str(e))
     if isinstance(e, XlError):
         return e.message(lang)
+    from ..outputs import OutputError
+
+    if isinstance(e, OutputError):
+        return message(e.code, lang, **e.params)
     try:
         from ..render.errors import TemplateError
 

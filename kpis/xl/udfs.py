@@ -17,8 +17,10 @@ it); results in words (``KPI_TABLE``, ``KPI_EXPLAIN``...) take a ``lang`` argume
 
 from __future__ import annotations
 
+import collections
 import functools
 import hashlib
+import marshal
 import os
 import pickle
 from typing import Any, Callable
@@ -126,10 +128,16 @@ def kpi_table_args(f: Callable[..., Any]) -> Callable[..., Any]:
     """The arguments KPI and its shortcuts share: the ranges with headers (``table``, ``table2``,
     ``table3``, read as 2-D), the period, and the breakdown dimension and key. xlwings keys its
     argument settings by name, so applying them together is the same as stacking six ``@arg``."""
-    for name, opts in (("table", {"ndim": 2}), ("period", {}), ("by", {}), ("key", {}),
-                       ("table2", {"ndim": 2}), ("table3", {"ndim": 2})):
-        f = arg(name, doc=_t(f"a.{name}"), **opts)(f)
+    for name in ("table", "period", "by", "key", "table2", "table3"):
+        f = (table_arg(name) if name.startswith("table") else arg(name, doc=_t(f"a.{name}")))(f)
     return f
+
+
+def table_arg(name: str) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
+    """A range with headers, passed as Excel sends it ("raw"): xlwings' own cell-by-cell cleaning
+    (100,000 rows x 7 columns took minutes outside Pyodide, one failed ``import`` per cell) is
+    skipped, and :func:`kpis.xl.args.table` cleans the grid in one pass."""
+    return arg(name, "raw", doc=_t(f"a.{name}"))
 
 
 def guarded(f: Callable[..., Any]) -> Callable[..., Any]:
@@ -151,35 +159,59 @@ def guarded(f: Callable[..., Any]) -> Callable[..., Any]:
 # -- reading ranges ---------------------------------------------------------------------------------
 
 
-def _grid_key(grids: list[list[list[Any]]]) -> str:
-    return hashlib.sha1(pickle.dumps(grids, protocol=4)).hexdigest()
+# Datasets read from ranges, by the content of the ranges: Excel recalculating twenty ``=KPI(...)``
+# cells over the same range reads it once, and a changed cell anywhere gives another key.
+_DATASETS: "collections.OrderedDict[str, Any]" = collections.OrderedDict()
+_DATASETS_KEPT = 8
+# The KPI results computed on each cached dataset (by ``id`` of the dataset, dropped with it):
+# the same =KPI(...) recalculated costs a digest and a look-up.
+_RESULTS: dict[int, dict[tuple[Any, ...], Any]] = {}
 
 
-@functools.lru_cache(maxsize=16)
-def _read(key: str, grids_blob: bytes, lang: str):
+def content_key(values: list[Any], lang: str) -> str:
+    """A digest of the ranges exactly as Excel sent them, computed before any conversion so that a
+    cached range costs one serialisation: ``marshal`` (plain lists, text and numbers: what Office.js
+    sends) or ``pickle`` (desktop Excel's datetimes), then BLAKE2b."""
+    try:
+        blob = marshal.dumps(values, 2)  # version 2: no back-references, whose use follows refcounts
+    except ValueError:  # a value marshal does not know (datetime, JsNull...)
+        try:
+            blob = pickle.dumps(values, protocol=4)
+        except Exception:
+            blob = repr(values).encode("utf-8", "surrogatepass")
+    return hashlib.blake2b(blob + lang.encode(), digest_size=20).hexdigest()
+
+
+def _read(grids: list[list[list[Any]]], lang: str):
     from ..config import Config
     from ..reader.grids import read_grids
     from ..reader.source import RawSheet
 
-    grids = pickle.loads(grids_blob)
     sheets = [RawSheet(f"range{i + 1}", g) for i, g in enumerate(grids)]
     return read_grids(sheets, Config(lang=lang), name="ranges")
 
 
 def dataset(*tables: tuple[str, Any], lang: str = "fr"):
-    """The canonical tables of the ranges given (``(argument name, value)``; blank ones skipped).
-
-    Read once per distinct content: Excel recalculating twenty ``=KPI(...)`` cells over the same
-    range reads it once.
-    """
-    grids = [A.table(v, name) for name, v in tables if not A.is_blank(v)]
-    if not grids:
+    """The canonical tables of the ranges given (``(argument name, value)``; blank ones skipped),
+    read once per distinct content (:func:`content_key`)."""
+    given = [(name, v) for name, v in tables if not A.is_blank(v)]
+    if not given:
         raise XlError(VALUE, "xl_missing_arg", arg=tables[0][0])
-    blob = pickle.dumps(grids, protocol=4)
-    ds = _read(_grid_key(grids), blob, lang)
-    if not ds.tables:
-        headers = ", ".join(str(c) for c in grids[0][0] if str(c).strip())[:200]
-        raise XlError(VALUE, "xl_unknown_table", arg=tables[0][0], headers=headers)
+    key = content_key([v for _, v in given], lang)
+    ds = _DATASETS.get(key)
+    if ds is None:
+        grids = [A.table(v, name) for name, v in given]
+        ds = _read(grids, lang)
+        if not ds.tables:
+            headers = ", ".join(str(c) for c in grids[0][0] if str(c).strip())[:200]
+            raise XlError(VALUE, "xl_unknown_table", arg=given[0][0], headers=headers)
+        _DATASETS[key] = ds
+        _RESULTS[id(ds)] = {}
+        while len(_DATASETS) > _DATASETS_KEPT:
+            _, old = _DATASETS.popitem(last=False)
+            _RESULTS.pop(id(old), None)
+    else:
+        _DATASETS.move_to_end(key)
     return ds
 
 
@@ -232,7 +264,14 @@ def _result(ds, kid: str, period, by: str | None, lang: str):
     from ..config import Config
     from ..engine import compute_kpi
 
-    return compute_kpi(ds, kid, period, config=Config(lang=lang), by=by)
+    memo = _RESULTS.get(id(ds))
+    key = (kid, period, by, lang)
+    if memo is not None and key in memo:
+        return memo[key]
+    r = compute_kpi(ds, kid, period, config=Config(lang=lang), by=by)
+    if memo is not None:
+        memo[key] = r
+    return r
 
 
 def _check(r, lang: str) -> None:
@@ -310,12 +349,12 @@ def kpi(kpi_id, table, period=None, by=None, key=None, table2=None, table3=None)
 
 
 @func
-@arg("table", ndim=2, doc=_t("a.table"))
+@table_arg("table")
 @arg("period", doc=_t("a.period"))
 @arg("by", doc=_t("a.by"))
 @arg("kpis", doc=_t("a.kpis"))
-@arg("table2", ndim=2, doc=_t("a.table2"))
-@arg("table3", ndim=2, doc=_t("a.table3"))
+@table_arg("table2")
+@table_arg("table3")
 @arg("lang", doc=_t("a.lang"))
 @describe("kpi_table")
 @guarded
@@ -535,11 +574,11 @@ def _funnel_rows(steps, lang: str, rates_from: str | None = None) -> list[list[A
 
 @func
 @arg("quota", doc=_t("a.quota"))
-@arg("table", ndim=2, doc=_t("a.table"))
+@table_arg("table")
 @arg("rep", doc=_t("a.rep"))
 @arg("period", doc=_t("a.period"))
-@arg("table2", ndim=2, doc=_t("a.table2"))
-@arg("table3", ndim=2, doc=_t("a.table3"))
+@table_arg("table2")
+@table_arg("table3")
 @arg("lang", doc=_t("a.lang"))
 @describe("reverse_funnel")
 @guarded

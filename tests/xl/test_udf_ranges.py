@@ -1,0 +1,69 @@
+"""Ranges as Excel sends them to functions in cells, unconverted ("raw"), and the cache keyed on their
+content: an error cell, Pyodide's null, a changed cell, the same range recalculated."""
+
+from __future__ import annotations
+
+import kpis.xl.udfs as U
+
+from .conftest import call_function
+
+HEAD = ["ID affaire", "Commercial", "Étape", "Montant", "Date de création", "Date de clôture"]
+
+
+def deals(n: int = 6) -> list[list]:
+    # Serial 46296 = 2026-10-01, 46300 = 2026-10-05 (Office.js passes dates to functions as numbers).
+    rows = [HEAD]
+    for i in range(n):
+        rows.append([f"D{i}", "Alice" if i % 2 else "Bruno", "Gagné", 1000.0 * (i + 1), 46296, 46300])
+    return rows
+
+
+def revenue(rows) -> float:
+    out = call_function(U, "kpi", [["revenue"]], rows, [["2026-10"]])
+    return out[0][0] if isinstance(out, list) else out
+
+
+def test_raw_range_gives_the_kpi():
+    # 1000 + 2000 + ... + 6000 = 21,000
+    assert revenue(deals()) == 21000.0
+
+
+class JsNull:  # what Pyodide >= 0.28 (xlwings Lite) passes for an empty cell of an array argument
+    pass
+
+
+def test_empty_cells_of_any_kind_and_blank_rows():
+    rows = deals()
+    rows.insert(3, [None, "", JsNull(), None, "", ""])  # a blank row in the middle
+    rows[1][5] = None  # an empty close date: the deal is not in the month any more
+    # 21,000 - 1,000 (D0 has no close date) = 20,000
+    assert revenue(rows) == 20000.0
+
+
+def test_an_error_cell_is_not_a_number():
+    rows = deals()
+    rows[2][3] = {"type": "Error", "basicValue": "#N/A", "errorType": "NotAvailable"}
+    # 21,000 - 2,000 (D1's amount is #N/A: not read as an amount) = 19,000
+    assert revenue(rows) == 19000.0
+
+
+def test_same_content_is_read_once_and_a_changed_cell_is_seen():
+    U._DATASETS.clear()
+    rows = deals()
+    assert revenue(rows) == 21000.0
+    assert revenue([list(r) for r in rows]) == 21000.0  # same content, other lists: one dataset
+    assert len(U._DATASETS) == 1
+    rows[6][3] = 16000.0  # D5: 6,000 -> 16,000
+    assert revenue(rows) == 31000.0
+    assert len(U._DATASETS) == 2
+
+
+def test_content_key_does_not_depend_on_who_else_holds_the_values():
+    """marshal's newer versions write back-references for objects referenced elsewhere: a digest of
+    them would change when the same values are merely referenced once more."""
+    rows = deals(50)
+    before = U.content_key([rows], "fr")
+    keep = [c for r in rows for c in r]  # more references to the very same objects
+    assert U.content_key([rows], "fr") == before
+    assert U.content_key([rows], "en") != before
+    del keep
