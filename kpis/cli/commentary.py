@@ -14,12 +14,16 @@ import typer
 from .common import (
     EXIT_OK,
     ConfigOpt,
+    ForceOpt,
+    OutputOpt,
     LangOpt,
     PeriodOpt,
     UserError,
     WorkbookArg,
     check_format,
-    emit_json,
+    check_text_output,
+    format_opt,
+    write_text,
     load_cfg,
     resolve_period,
     run,
@@ -40,7 +44,9 @@ def commentary_cmd(
     rep: Optional[str] = RepOpt,
     config: Optional[Path] = ConfigOpt,
     lang: Optional[str] = LangOpt,
-    fmt: str = typer.Option("text", "--format", "-f", help="text or json."),
+    fmt: str = format_opt("text", "json"),
+    output: Optional[Path] = OutputOpt,
+    force: bool = ForceOpt,
 ) -> None:
     """The team's sentences, then each rep's (default period: the last complete month)."""
 
@@ -51,8 +57,11 @@ def commentary_cmd(
         from ..reader import read_workbook
         from ..report.labels import period_label
 
+        from ..jsonout import dumps
+
         f = check_format(fmt, ("text", "json"))
         cfg = load_cfg(config, workbook, lang)
+        out = check_text_output(output, f, ("text", "json"), lang=cfg.lang, force=force, reads=(workbook,), config=cfg.path)
         day = parse_as_of(as_of, cfg.lang)
         ds = read_workbook(workbook, cfg)
         p = resolve_period(period, None, None, cfg, default=lambda: default_period(ds))
@@ -64,7 +73,7 @@ def commentary_cmd(
             if not c.reps:
                 raise UserError(message("cm_unknown_rep", cfg.lang, rep=rep))
         if f == "json":
-            emit_json(c.to_json())
+            write_text(dumps(c.to_json()) + "\n", out)
             return EXIT_OK
         if not rep:
             typer.echo(message("cm_heading_team", cfg.lang, period=period_label(p, cfg.lang)))

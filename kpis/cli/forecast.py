@@ -15,14 +15,17 @@ import typer
 from .common import (
     EXIT_OK,
     ConfigOpt,
+    ForceOpt,
     FormatOpt,
+    OutputOpt,
     LangOpt,
     PeriodOpt,
     UserError,
     WorkbookArg,
     check_format,
+    check_text_output,
     console,
-    emit_json,
+    write_text,
     load_cfg,
     resolve_period,
     run,
@@ -72,6 +75,8 @@ def forecast_cmd(
     config: Optional[Path] = ConfigOpt,
     lang: Optional[str] = LangOpt,
     fmt: str = FormatOpt,
+    output: Optional[Path] = OutputOpt,
+    force: bool = ForceOpt,
 ) -> None:
     """The forecast of a period (default: the month of the data's date)."""
 
@@ -83,8 +88,11 @@ def forecast_cmd(
         from ..periods import month
         from ..reader import read_workbook
 
+        from ..jsonout import dumps
+
         f = check_format(fmt)
         cfg = load_cfg(config, workbook, lang)
+        out = check_text_output(output, f, ("table", "json"), lang=cfg.lang, force=force, reads=(workbook,), config=cfg.path)
         day = parse_as_of(as_of, cfg.lang)
         q = parse_quota(quota, cfg.lang)
         dim = (by or "").strip().lower() or None
@@ -99,7 +107,7 @@ def forecast_cmd(
         p = resolve_period(period, None, None, cfg, default=current)
         result = forecast(ds, p, cfg, as_of=day, quota=q, by="rep" if dim else None)
         if f == "json":
-            emit_json(result)
+            write_text(dumps(result) + "\n", out)
         else:
             print_forecast(result, cfg.lang)
         return EXIT_OK
