@@ -104,6 +104,7 @@ TABLES: dict[str, Table] = {
                 _f("competitor_price", "money"),
                 _f("proposal_date", "date"),
                 _f("demo_date", "date"),
+                _f("forecast_category", "text"),  # CRM forecast category (Commit, Best Case…): kpis.forecast
             ),
             required=("stage",),
             label_fr="Affaires",

@@ -103,6 +103,8 @@ HEADERS: dict[str, dict[str, tuple[str, ...]]] = {
                           "date d envoi du devis", "date de l offre", "proposal date", "quote date", "proposal sent",
                           "quote sent"),
         "demo_date": ("date de demo", "date de demonstration", "demo le", "demo date", "demonstration date", "demo"),
+        "forecast_category": ("categorie de prevision", "categorie previsionnelle", "categorie de forecast",
+                              "forecast category", "forecast category name", "forecastcategoryname"),
     },
     "activities": {
         "date": ("date", "date de l activite", "date de l action", "jour", "date d activite", "activity date",

@@ -242,7 +242,7 @@ def fmt(kind: str, lang: str) -> str:
     if kind == "money2":
         return formats.money(lang, "EUR", 2)
     if kind == "pct":
-        return formats.PERCENT
+        return formats.percent(lang)
     if kind == "date":
         return formats.DATE[lang]
     if kind == "text":
@@ -418,7 +418,7 @@ def kpi_rows(ws: Worksheet, row: int, ids: Sequence[str], lang: str, *, prefix: 
             BOLD, u, alignment=RIGHT_MIDDLE, border=BOX)
         put(ws, f"C{r}", "{{ %s.previous }}" % c, BODY, u, border=BOX, alignment=RIGHT_MIDDLE)
         put(ws, f"D{r}", "{{ %s.change_display | fill(none, %s.change_font) }}" % (c, c), BODY,
-            formats.change_format(unit(k)), border=BOX, alignment=RIGHT_MIDDLE)
+            formats.change_format(unit(k), lang), border=BOX, alignment=RIGHT_MIDDLE)
         if rep:
             put(ws, f"E{r}", "{{ %s.target }}" % c, BODY, u, border=BOX, alignment=RIGHT_MIDDLE)
             put(ws, f"F{r}", "{{ %s.team }}" % c, BODY, u, border=BOX, alignment=RIGHT_MIDDLE)
@@ -542,7 +542,7 @@ def _card(ws: Worksheet, row: int, c0: int, k: str, lang: str) -> None:
     ws.merge_cells(start_row=row + 1, start_column=c0, end_row=row + 1, end_column=c0 + 3)
     # small labels and values
     subs = [("{{ period.previous_word }}", "{{ %s.previous | default('—') }}" % ref, u),
-            (w["change"], "{{ %s.change_display | default('—') | fill(none, %s.change_font) }}" % (ref, ref), formats.change_format(unit(k))),
+            (w["change"], "{{ %s.change_display | default('—') | fill(none, %s.change_font) }}" % (ref, ref), formats.change_format(unit(k), lang)),
             ("{{ period.year_ago_word }}", "{{ %s.year_ago | default('—') }}" % ref, u),
             (w["target"], "{{ %s.target | default('—') }}" % ref, u)]
     for j, (label, expr, f) in enumerate(subs):
@@ -946,6 +946,7 @@ def build_report(path: Path, lang: str) -> None:
         build(ws, lang)
     summary_charts(wb, lang)
     _sibling("pages_history").add_pages(wb, lang, globals())  # pipeline movement, deals to watch
+    _sibling("pages_forecast").extend_report(wb, lang, globals())  # forecast page, commentary rows
     _fixed(wb)
     wb.save(path)
 
@@ -953,6 +954,7 @@ def build_report(path: Path, lang: str) -> None:
 def build_rep(path: Path, lang: str) -> None:
     wb = Workbook()
     rep_sheet(wb.active, lang)
+    _sibling("pages_forecast").extend_rep(wb, lang, globals())
     _fixed(wb)
     wb.save(path)
 
@@ -966,7 +968,8 @@ def build_statements(path: Path, lang: str) -> None:
 
 
 def _sibling(name: str):
-    """A page module beside this script (``templates/NAME.py``), loaded by path."""
+    """A page module beside this script (``templates/NAME.py``), loaded by path: this script runs
+    without a package."""
     import importlib.util
 
     spec = importlib.util.spec_from_file_location(f"kpis_templates_{name}", Path(__file__).with_name(f"{name}.py"))

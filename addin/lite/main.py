@@ -33,6 +33,7 @@ from kpis.xl.udfs import (  # noqa: E402, F401
     kpi,
     kpi_catalog,
     kpi_explain,
+    kpi_forecast,
     kpi_table,
     nps,
     quota_attainment,

@@ -29,6 +29,8 @@ _VERB_MODULES = (
     "kpis.cli.template",
     "kpis.cli.addin",
     "kpis.cli.history",
+    "kpis.cli.forecast",
+    "kpis.cli.commentary",
 )
 
 

@@ -34,6 +34,7 @@ from .common import (
 OutputOpt = typer.Option(None, "--output", "-o", help="Report file (default: out/rapport_PERIOD.xlsx, or out/report_PERIOD.xlsx in English). / Fichier du rapport.")
 TemplateOpt = typer.Option(None, "--template", "-t", help="Template workbook (default: \\[report] template of the configuration, else the built-in one). / Modèle.")
 NoSnapshotOpt = typer.Option(False, "--no-snapshot", help="Don't record the deals' state in the pipeline history (see also [history] snapshot). / Ne pas enregistrer l'état des affaires dans l'historique.")
+PdfOpt = typer.Option(False, "--pdf", help="Also print the report (and each rep's workbook) to PDF with LibreOffice. / Imprime aussi le rapport (et chaque fiche) en PDF avec LibreOffice.")
 PerRepOpt = typer.Option(None, "--per-rep", help="Also write one workbook per rep (their own numbers only) into this folder. / Une fiche par commercial dans ce dossier.")
 
 
@@ -53,6 +54,7 @@ def report_cmd(
     force: bool = ForceOpt,
     per_rep: Optional[Path] = PerRepOpt,
     no_snapshot: bool = NoSnapshotOpt,
+    pdf: bool = PdfOpt,
 ) -> None:
     """The monthly report: KPI cards, leaderboard, pipeline, activities, funnel, customers,
     acquisition, 13-month trends, commissions, one sheet per rep, data quality."""
@@ -75,6 +77,8 @@ def report_cmd(
         cfg = load_cfg(config, workbook, lang)
         lg = cfg.lang
         s = settings(cfg)
+        if pdf:
+            _pdf_ready(lg)
         tpl = resolve_template("report", lg, cfg, template)
         rep_tpl = resolve_template("rep", lg, cfg, None) if per_rep is not None else None
         for t in (tpl, rep_tpl):
@@ -99,6 +103,8 @@ def report_cmd(
                 out = explicit or check_output(default_output(p, lg), lang=lg, source=workbook, template=tpl, config=cfg.path,
                                                 force=force)
                 pairs = rep_outputs({"period": {"code": p.label}, "reps": []}, per_rep, lang=lg) if per_rep else []  # a folder?
+                if pdf:
+                    check_pdf_outputs([out], lang=lg, source=workbook, config=cfg.path, template=tpl, force=force)
             except OutputError as e:
                 raise UserError(str(e)) from None
             with step(message("report_step_compute", lg)):
@@ -106,6 +112,9 @@ def report_cmd(
             if per_rep is not None:
                 try:
                     pairs = rep_outputs(ctx, per_rep, lang=lg, force=force, template=rep_tpl, source=workbook)
+                    if pdf:
+                        check_pdf_outputs([p_ for p_, _ in pairs], lang=lg, source=workbook, config=cfg.path,
+                                          template=rep_tpl, force=force)
                 except OutputError as e:
                     raise UserError(str(e)) from None
             with step(message("report_step_render", lg)):
@@ -113,9 +122,14 @@ def report_cmd(
             with step(message("report_step_write", lg, name=out.name)):
                 save(report, out)
                 written = _render(write_per_rep, rep_tpl, ctx, lg, pairs) if pairs else []
+            if pdf:
+                with step(message("pdf_step", lg, n=1 + len(written))):
+                    pdfs = _print_pdfs([out, *written], lg)
         typer.echo(message("report_written", lg, path=out))
         if snapshot:
             typer.secho(snapshot, err=True, fg="yellow" if snapshot.startswith("!") else None)
+        if pdf:
+            typer.echo(message("pdf_written", lg, n=len(pdfs), path=pdfs[0]))
         if per_rep is not None:
             typer.echo(message("report_rep_written", lg, n=len(written), path=per_rep))
         if ds.quality.rows_skipped:
@@ -137,6 +151,34 @@ def _snapshot(ds, cfg, workbook: Path, enabled: bool, lang: str) -> str | None:
         return None
     code = "snapshot_replaced" if rec.replaced else "snapshot_recorded"
     return message(code, lang, date=rec.snapshot.as_of.isoformat(), n=rec.snapshot.deals, path=path)
+def _pdf_ready(lang: str) -> None:
+    from ..report.pdf import PdfError, require_soffice
+
+    try:
+        require_soffice(lang)
+    except PdfError as e:
+        raise UserError(str(e)) from None
+
+
+def check_pdf_outputs(workbooks, *, lang: str, source: Path, config: Path | None = None, template: Path | None = None,
+                      force: bool) -> None:
+    """The PDF beside each workbook (:func:`kpis.outputs.check_output`): never an input, never an
+    existing file without --force."""
+    from ..outputs import check_output
+    from ..report.pdf import pdf_path
+
+    inputs = ((source, "input_workbook"), (config, "input_config"), (template, "input_template"))
+    for w in workbooks:
+        check_output(pdf_path(w), lang=lang, inputs=inputs, suffixes=(".pdf",), force=force)
+
+
+def _print_pdfs(workbooks, lang: str) -> list[Path]:
+    from ..report.pdf import PdfError, pdf_path, to_pdfs
+
+    try:
+        return to_pdfs([(w, pdf_path(w)) for w in workbooks], lang=lang)
+    except PdfError as e:
+        raise UserError(str(e)) from None
 
 
 def _render(fn, template, ctx, lang, *args):

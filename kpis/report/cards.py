@@ -70,7 +70,7 @@ def _card(kpi_id, value, previous, year_ago, target, change, kind, good, met, st
         "reason": reason,
         "notes": notes,
         "number_format": formats.unit_format(k.unit, lang, currency),
-        "change_format": formats.change_format(k.unit),
+        "change_format": formats.change_format(k.unit, lang),
         "value_text": format_value(value, k.unit, lang, currency) if status == "ok" or value is not None else (reason or message(f"kpi_status_{status}", lang)),
         "previous_text": format_value(previous, k.unit, lang, currency) if previous is not None else "",
         "year_ago_text": format_value(year_ago, k.unit, lang, currency) if year_ago is not None else "",

@@ -37,6 +37,7 @@ from ..periods import Period, last_n, month
 from . import formats
 from .cards import card, rep_card
 from .history_context import history_context
+from .forecast_context import forecast_context
 from .labels import long_date, period_label, previous_word, short_month_label
 
 DIMENSIONS = ("rep", "source", "product", "segment")
@@ -142,6 +143,7 @@ def build_context(
     }
     ctx["reps"] = [rep_context(name, results, previous, statements, stmt_reason, ds, lang, cfg.currency) for name in reps]
     ctx.update(history_context(ds, period, cfg, lang=lang, as_of=results.as_of))  # "history", "watch"
+    ctx.update(forecast_context(ds, period, cfg, results.as_of, ctx["reps"]))  # commentary, forecast page
     return ctx
 
 

@@ -26,6 +26,16 @@ CHANGE_POINTS = '+0.0" pts";-0.0" pts";0.0" pts"'
 DATE = {"fr": "dd/mm/yyyy", "en": "yyyy-mm-dd"}
 
 
+# French typography puts a (no-break) space before %: 48,1 % (the format's space is a literal).
+PERCENT_FR = "0.0\u00a0%"
+CHANGE_RELATIVE_FR = "+0.0\u00a0%;-0.0\u00a0%;0.0\u00a0%"
+
+
+def percent(lang: str) -> str:
+    """``0.0 %`` in French (48,1 %), ``0.0%`` in English (48.1%)."""
+    return PERCENT_FR if normalise_lang(lang) == "fr" else PERCENT
+
+
 def currency_symbol(currency: str) -> str:
     return CURRENCY_SYMBOLS.get((currency or "EUR").upper(), currency or "€")
 
@@ -43,7 +53,7 @@ def unit_format(unit: str, lang: str, currency: str = "EUR") -> str:
     """The number format of a KPI value of ``unit`` (see :data:`kpis.engine.model.UNITS`)."""
     lang = normalise_lang(lang)
     if unit == "ratio":
-        return PERCENT
+        return percent(lang)
     if unit == "money":
         return money(lang, currency)
     if unit == "money_per_day":
@@ -62,9 +72,11 @@ def unit_format(unit: str, lang: str, currency: str = "EUR") -> str:
     return DECIMAL
 
 
-def change_format(unit: str) -> str:
-    """Changes of rates and scores are in points, the others relative."""
-    return CHANGE_POINTS if unit in ("ratio", "score") else CHANGE_RELATIVE
+def change_format(unit: str, lang: str = "en") -> str:
+    """Changes of rates and scores are in points, the others relative (``+12,0 %`` in French)."""
+    if unit in ("ratio", "score"):
+        return CHANGE_POINTS
+    return CHANGE_RELATIVE_FR if normalise_lang(lang) == "fr" else CHANGE_RELATIVE
 
 
 def change_display(change: float | None, kind: str | None, unit: str) -> float | None:

@@ -64,7 +64,14 @@ _TEXTS: dict[str, tuple[str, str]] = {
                        "Reverse funnel of a quota (spills): deals, pipeline, opportunities, meetings, calls needed, from the rates of the last months."),
     "reverse_funnel_rates": ("Entonnoir inversé d'un objectif à partir de taux donnés (plage dynamique).",
                              "Reverse funnel of a quota from given rates (spills)."),
+    "kpi_forecast": ("Prévision de la période : gagné, pipeline pondéré, probabilité d'atteindre l'objectif, P10/P50/P90… (un chiffre, ou tout le tableau sans « figure »).",
+                     "Forecast of the period: won, weighted pipeline, probability of reaching the quota, P10/P50/P90… (one figure, or the whole table without \"figure\")."),
     # arguments
+    "a.figure": ("Chiffre voulu : forecast, won, weighted, open_count, open_amount, run_rate, quota, p_hit_quota, p10, p50, p90, commit, best_case. Vide : tout le tableau.",
+                 "Figure wanted: forecast, won, weighted, open_count, open_amount, run_rate, quota, p_hit_quota, p10, p50, p90, commit, best_case. Empty: the whole table."),
+    "a.as_of": ("Date de la prévision (vide : la date des données).", "Date of the forecast (empty: the data's date)."),
+    "a.forecast_quota": ("Objectif à atteindre (vide : les objectifs de la période, si une plage d'objectifs est donnée).",
+                         "Quota to reach (empty: the period's targets, when a targets range is given)."),
     "a.kpi": ("Identifiant (revenue, win_rate…) ou nom de l'indicateur (« Taux de réussite »).",
               "KPI id (revenue, win_rate…) or name (\"Win rate\")."),
     "a.table": ("Plage ou tableau Excel avec sa ligne d'en-têtes (affaires, clients, activités…).",
@@ -668,3 +675,84 @@ def _num_or_none(v: Any, integral: bool) -> Any:
 
 def _cap(s: str) -> str:
     return s[:1].upper() + s[1:]
+
+
+# -- forecast --------------------------------------------------------------------------------------
+FORECAST_FIGURES = ("forecast", "won", "weighted", "open_count", "open_amount", "run_rate", "quota", "p_hit_quota",
+                    "p10", "p50", "p90", "commit", "best_case")
+
+
+def _as_of(v: Any):
+    """A date from a date cell, its serial number or ISO text; None when blank."""
+    import datetime as dt
+
+    v = A.unwrap(v)
+    if A.is_blank(v):
+        return None
+    if A.is_serial(v):
+        v = A.serial_to_datetime(v)
+    if isinstance(v, dt.datetime):
+        return v.date()
+    if isinstance(v, dt.date):
+        return v
+    try:
+        return dt.date.fromisoformat(str(v).strip()[:10])
+    except ValueError:
+        raise XlError(VALUE, "xl_bad_date", arg="as_of", value=str(v)) from None
+
+
+@func
+@arg("table", ndim=2, doc=_t("a.table"))
+@arg("period", doc=_t("a.period"))
+@arg("figure", doc=_t("a.figure"))
+@arg("quota", doc=_t("a.forecast_quota"))
+@arg("as_of", doc=_t("a.as_of"))
+@arg("table2", ndim=2, doc=_t("a.table2"))
+@arg("lang", doc=_t("a.lang"))
+@describe("kpi_forecast")
+@guarded
+def kpi_forecast(table, period=None, figure=None, quota=None, as_of=None, table2=None, lang=None):
+    """See :mod:`kpis.forecast.compute` for every figure (the same as ``kpis forecast``)."""
+    from ..config import Config
+    from ..engine import reference_date
+    from ..forecast import forecast
+    from ..forecast import messages as _fc  # noqa: F401
+    from ..periods import month
+
+    lg = _lang(lang)
+    name = A.text(figure, "figure", required=False, default="")
+    key = (name or "").strip().lower()
+    if key and key not in FORECAST_FIGURES:
+        raise XlError(VALUE, "xl_bad_choice", arg="figure", choices=", ".join(FORECAST_FIGURES), value=name)
+    ds = dataset(("table", table), ("table2", table2), lang=lg)
+    if ds.get("deals") is None:
+        raise XlError(NA, "xl_missing_input", kpi="KPI_FORECAST", what="deals")
+    day = _as_of(as_of)
+    p = A.period(period)
+    if p is None:
+        ref = day or reference_date(ds)
+        if ref is None:
+            raise XlError(NA, "xl_missing_input", kpi="KPI_FORECAST", what="deals.close_date")
+        p = month(ref.year, ref.month)
+    q = A.number(quota, "quota", required=False, kind="money", positive=True)
+    r = forecast(ds, p, Config(lang=lg), as_of=day, quota=q)
+    if key:
+        v = r.get(key)
+        if v is None:
+            raise XlError(NA, "xl_missing_input", kpi=key, what="targets" if key in ("quota", "p_hit_quota") else "deals.forecast_category")
+        return v
+    rows = [[message("xl_col_kpi", lg), message("xl_col_name", lg), message("xl_col_value", lg)]]
+    labels = {"p_hit_quota": "fc_p_hit"}
+    for k in FORECAST_FIGURES:
+        if k in ("commit", "best_case") and r.get(k) is None:
+            continue
+        rows.append([k, message(labels.get(k, f"fc_{k}"), lg), r.get(k)])
+    rows.append(["method", message("fc_method", lg), r["method"]])
+    rows.append(["as_of", message("xl_col_as_of", lg), r["as_of"]])
+    return rows
+
+
+_register({
+    "xl_col_as_of": {"fr": "Données au", "en": "Data as of"},
+    "xl_bad_date": {"fr": "l'argument {arg} doit être une date, pas {value!r}", "en": "argument {arg} must be a date, not {value!r}"},
+})

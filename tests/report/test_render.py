@@ -13,9 +13,10 @@ from kpis.report.templates import DEFAULTS
 from tests.report.conftest import GENERATED, PERIOD, ROOT, find_row
 
 SHEETS = {
-    "fr": ["Synthèse", "Indicateurs", "Classement", "Pipeline", "Mouvement du pipeline", "Affaires à surveiller", "Activités", "Prospects", "Clients", "Acquisition",
-           "Tendances", "Commissions"],
-    "en": ["Summary", "KPIs", "Leaderboard", "Pipeline", "Pipeline movement", "Deals to watch", "Activities", "Leads", "Customers", "Acquisition", "Trends",
+    "fr": ["Synthèse", "Indicateurs", "Classement", "Pipeline", "Prévision", "Mouvement du pipeline", "Affaires à surveiller",
+           "Activités", "Prospects", "Clients", "Acquisition", "Tendances", "Commissions"],
+    "en": ["Summary", "KPIs", "Leaderboard", "Pipeline", "Forecast", "Pipeline movement", "Deals to watch", "Activities", "Leads",
+           "Customers", "Acquisition", "Trends",
            "Commissions"],
 }
 QUALITY = {"fr": "Qualité des données", "en": "Data quality"}
@@ -44,7 +45,9 @@ def test_summary_cards_are_typed_numbers_with_unit_formats(fr, en):
         assert cell.number_format == money
         assert cell.fill.fgColor.rgb.endswith("C6EFCE" if ex.ctx["cards"]["revenue"]["status"] == "good" else "FFC7CE")
         rate = ws["L5"]  # third card: win rate
-        assert rate.value == pytest.approx(ex.ctx["kpi"]["win_rate"]) and rate.number_format == "0.0%"
+        # French typography: a no-break space before % (48,1 %)
+        assert rate.value == pytest.approx(ex.ctx["kpi"]["win_rate"])
+        assert rate.number_format == ("0.0\u00a0%" if ex.lang == "fr" else "0.0%")
         assert ws["M7"].value == pytest.approx(ex.ctx["cards"]["win_rate"]["change_display"])  # change in points
         assert "pts" in ws["M7"].number_format
 

@@ -94,7 +94,7 @@ def test_lite_main_offers_everything_and_runs(tmp_path, example_json, example_pa
     )
     assert r.returncode == 0, r.stderr
     out = json.loads(r.stdout.strip().splitlines()[-1])
-    assert out["functions"] == ["CAC", "CHURN_RATE", "CLV", "COMMISSION", "KPI", "KPI_CATALOG", "KPI_EXPLAIN", "KPI_TABLE", "NPS",
+    assert out["functions"] == ["CAC", "CHURN_RATE", "CLV", "COMMISSION", "KPI", "KPI_CATALOG", "KPI_EXPLAIN", "KPI_FORECAST", "KPI_TABLE", "NPS",
                                 "QUOTA_ATTAINMENT", "REVERSE_FUNNEL", "REVERSE_FUNNEL_RATES", "WIN_RATE"]
     assert out["kpi_description"].startswith("Valeur d'un indicateur")  # main.py asks for French help
     import kpis.xl.scripts as S

@@ -281,3 +281,29 @@ def test_functions_never_raise_on_odd_shapes():
         for v in odd:
             result = call(name, *([v] * n))
             assert isinstance(result, list), (name, v)
+
+
+# -- KPI_FORECAST ----------------------------------------------------------------------------------
+def test_kpi_forecast_equals_the_forecast_module(data):
+    from kpis.forecast import forecast
+    from kpis.periods import month
+
+    want = forecast(data["ds"], month(2026, 11), Config(), as_of=dt.date(2026, 11, 13))
+    nov, day = [["2026-11"]], [[(dt.datetime(2026, 11, 13) - EPOCH).days]]  # the as-of date as a date cell
+    for figure in ("forecast", "won", "weighted", "open_count", "quota", "p_hit_quota", "p10", "p50", "p90"):
+        got = scalar(call("kpi_forecast", data["deals"], nov, [[figure]], [[None]], day, data["targets"]))
+        assert math.isclose(got, want[figure], rel_tol=1e-9), figure
+    # without targets there is no quota: #N/A for it, a --quota-like argument gives one
+    assert scalar(call("kpi_forecast", data["deals"], nov, [["p_hit_quota"]], [[None]], [["2026-11-13"]])) == NA
+    p = scalar(call("kpi_forecast", data["deals"], nov, [["p_hit_quota"]], [[want["quota"]]], [["2026-11-13"]]))
+    assert math.isclose(p, want["p_hit_quota"], rel_tol=1e-9)
+
+
+def test_kpi_forecast_table_and_errors(data):
+    rows = call("kpi_forecast", data["deals"], [["2026-11"]], [[None]], [[None]], [[None]], data["targets"], [["en"]])
+    assert rows[0] == ["KPI", "Name", "Value"]
+    keys = [r[0] for r in rows[1:]]
+    assert keys[:3] == ["forecast", "won", "weighted"] and "method" in keys and "as_of" in keys
+    assert scalar(call("kpi_forecast", data["deals"], [["2026-11"]], [["nope"]])) == VALUE
+    assert scalar(call("kpi_forecast", data["deals"], [["2026-11"]], [[None]], [[None]], [["demain"]])) == VALUE
+    assert scalar(call("kpi_forecast", data["deals"], [["2026-11"]], [["commit"]])) == NA  # no category column
