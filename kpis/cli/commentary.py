@@ -25,6 +25,7 @@ from .common import (
     format_opt,
     write_text,
     load_cfg,
+    read_data,
     resolve_period,
     run,
 )
@@ -54,7 +55,6 @@ def commentary_cmd(
         from ..commentary import build_commentary
         from ..engine import default_period
         from ..i18n import message
-        from ..reader import read_workbook
         from ..report.labels import period_label
 
         from ..jsonout import dumps
@@ -63,7 +63,7 @@ def commentary_cmd(
         cfg = load_cfg(config, workbook, lang)
         out = check_text_output(output, f, ("text", "json"), lang=cfg.lang, force=force, reads=(workbook,), config=cfg.path)
         day = parse_as_of(as_of, cfg.lang)
-        ds = read_workbook(workbook, cfg)
+        ds = read_data(workbook, cfg)
         p = resolve_period(period, None, None, cfg, default=lambda: default_period(ds))
         c = build_commentary(ds, p, cfg, as_of=day)
         if rep:
@@ -75,13 +75,10 @@ def commentary_cmd(
         if f == "json":
             write_text(dumps(c.to_json()) + "\n", out)
             return EXIT_OK
-        if not rep:
-            typer.echo(message("cm_heading_team", cfg.lang, period=period_label(p, cfg.lang)))
-            typer.echo(c.text())
+        lines = [message("cm_heading_team", cfg.lang, period=period_label(p, cfg.lang)), c.text()] if not rep else []
         for name in c.reps:
-            typer.echo("")
-            typer.echo(f"{name}")
-            typer.echo(c.text(name))
+            lines += ["", name, c.text(name)]
+        write_text("\n".join(lines) + "\n", out)  # printed, or written to -o (text format too)
         return EXIT_OK
 
     raise typer.Exit(run(body))

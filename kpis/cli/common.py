@@ -117,7 +117,8 @@ def check_format(fmt: str | None, allowed: tuple[str, ...] = ("table", "json")) 
 
 
 # Where each file format may be written, and the endings its files take.
-OUTPUT_SUFFIXES = {"json": (".json",), "csv": (".csv", ".txt"), "markdown": (".md", ".markdown", ".txt")}
+OUTPUT_SUFFIXES = {"json": (".json",), "csv": (".csv", ".txt"), "markdown": (".md", ".markdown", ".txt"),
+                   "text": (".txt", ".md")}
 
 
 def check_text_output(output: Path | None, fmt: str, offered: tuple[str, ...], *, lang: str, force: bool,

@@ -27,6 +27,7 @@ from .common import (
     console,
     write_text,
     load_cfg,
+    read_data,
     resolve_period,
     run,
 )
@@ -86,7 +87,6 @@ def forecast_cmd(
         from ..forecast import messages  # noqa: F401
         from ..i18n import message
         from ..periods import month
-        from ..reader import read_workbook
 
         from ..jsonout import dumps
 
@@ -98,7 +98,7 @@ def forecast_cmd(
         dim = (by or "").strip().lower() or None
         if dim not in (None, "rep", "commercial"):
             raise UserError(message("fc_bad_by", cfg.lang))
-        ds = read_workbook(workbook, cfg)  # every table: the data's date is the same as the report's
+        ds = read_data(workbook, cfg)  # every table: the data's date is the same as the report's
 
         def current() -> Any:
             ref = day or reference_date(ds) or date.today()

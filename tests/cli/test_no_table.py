@@ -18,6 +18,8 @@ VERBS = [
     ["snapshot"],
     ["movement", "--period", "2026-10"],
     ["alerts"],
+    ["forecast", "--period", "2026-11"],
+    ["commentary", "--period", "2026-10"],
 ]
 
 

@@ -39,6 +39,8 @@ WRITERS = [
     (["compute", "suivi.xlsx", "--period", "2026-10", "--format", "csv"], ".csv"),
     (["commissions", "suivi.xlsx", "--period", "2026-10"], ".xlsx"),
     (["report", "suivi.xlsx", "--period", "2026-10"], ".xlsx"),
+    (["forecast", "suivi.xlsx", "--period", "2026-11", "--format", "json"], ".json"),
+    (["commentary", "suivi.xlsx", "--period", "2026-10"], ".txt"),
 ]
 
 
