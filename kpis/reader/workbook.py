@@ -435,11 +435,38 @@ def _report_layout(report: QualityReport, b: Built) -> None:
         value_field = WIDE_TABLES[m.table][0]
         report.add(Issue(r.name, row, None, None, "mapped", "wide_layout",
                          {"table": m.table, "field": value_field, "count": len(m.months)}, m.table, value_field))
-    taken = set(m.columns.values()) | set(m.months)
+    for fld, why in m.guessed.items():
+        header = r.header(m.columns[fld])
+        code, _, other = why.partition(":")
+        report.add(Issue(r.name, row, header, None, "info", f"column_guessed_{code}",
+                         {"table": m.table, "field": fld, "column": header, "other": other}, m.table, fld))
+    for fld, value in m.constants.items():
+        report.add(Issue(r.name, row, None, value, "mapped", "field_constant", {"table": m.table, "field": fld, "value": value},
+                         m.table, fld))
+    for fld, expr in m.derived.items():
+        report.add(Issue(r.name, row, None, None, "mapped", "field_derived", {"table": m.table, "field": fld, "expr": expr},
+                         m.table, fld))
+    for e, col in sorted(m.extra.items(), key=lambda kv: kv[1]):
+        if e in ("status", "won_date", "lost_date", "active"):
+            report.add(Issue(r.name, row, r.header(col), None, "mapped", f"deal_{e}_column", {"column": r.header(col)},
+                             m.table, "stage"))
+    if m.stage_from:
+        report.add(Issue(r.name, row, None, None, "info", f"stage_from_{m.stage_from}", {"table": m.table}, m.table, "stage"))
+    taken = set(m.columns.values()) | set(m.months) | {c for e, c in m.extra.items() if e in _EXTRAS_READ}
+    seen_rejected: set[int] = set()
+    for col, fld, reason in m.rejected:
+        if col in taken or col in seen_rejected:
+            continue
+        seen_rejected.add(col)
+        report.add(Issue(r.name, row, r.header(col), None, "info", f"column_rejected_{reason}",
+                         {"table": m.table, "field": fld, "column": r.header(col), "reason": reason}, m.table, fld))
     for col in sorted(r.headers):
         if col not in taken:
             report.add(Issue(r.name, row, r.header(col), None, "ignored", "column_unmapped",
                               {"table": m.table, "column": r.header(col)}, m.table))
+
+
+_EXTRAS_READ = ("status", "won_date", "lost_date", "active", "profit")
 
 
 def _says_thousands(header: str) -> bool:
@@ -450,6 +477,8 @@ def _says_thousands(header: str) -> bool:
 # -- after reading: duplicates across sheets, splits, status, names, duplicates --------------------------
 
 def _post_process(built: dict[str, _Table], cfg: Config, report: QualityReport) -> tuple[dict[str, pd.DataFrame], dict[str, np.ndarray]]:
+    if "deals" in built and built["deals"].parts[0].match.order_lines:
+        built["deals"] = _group_order_lines(built["deals"], report)
     for t in list(built):
         if len(built[t].parts) > 1 and t in ID_FIELDS:
             built[t] = _drop_cross_sheet_duplicates(built[t], ID_FIELDS[t], report)
@@ -489,6 +518,10 @@ def _post_process(built: dict[str, _Table], cfg: Config, report: QualityReport) 
                 sheet_of["splits"] = split_sheets
         if "stage" in deals.columns:
             status, unknown = stage_status(deals["stage"], cfg)
+            if "status" in deals.columns:  # said by a status column, won/lost dates or an active flag
+                given = deals["status"]
+                unknown &= given.isna()
+                status = given.where(given.notna(), status)
             deals = deals.copy()
             deals["status"] = status
             frames["deals"] = deals
@@ -523,6 +556,34 @@ def _post_process(built: dict[str, _Table], cfg: Config, report: QualityReport) 
                     report.add(Issue(sheet, int(r[0]), head, value, "info", "duplicate_id",
                                      {"count": len(r), "rows": ", ".join(str(int(x)) for x in r[:10])}, t, f))
     return frames, rows
+
+
+MONEY_FIELDS = tuple(f.name for f in TABLES["deals"].fields if f.kind == "money")
+
+
+def _group_order_lines(t: _Table, report: QualityReport) -> _Table:
+    """An order ledger's lines sharing an order id are one sale: their amounts (and costs, prices)
+    are summed onto the order's first line, whose other cells (date, customer…) stand for the order.
+    Lines without an order id stay as they are."""
+    df = t.frame
+    if "deal_id" not in df.columns:
+        return t
+    ids = df["deal_id"]
+    has = ids.notna().to_numpy()
+    first = ~ids.duplicated().to_numpy() | ~has
+    if first.all():
+        return t
+    out = t.keep(first)
+    kept_ids = out.frame["deal_id"]
+    frame = out.frame.copy()
+    for f in MONEY_FIELDS:
+        if f in df.columns:
+            sums = df.loc[has, f].groupby(ids[has], sort=False).sum(min_count=1)
+            frame[f] = kept_ids.map(sums).where(kept_ids.notna(), frame[f]).astype("float64")
+    p = t.parts[0]
+    report.add(Issue(p.region.name, p.region.header_row + 1, p.headers.get("deal_id"), None, "converted",
+                     "order_lines_grouped", {"lines": int(has.sum()), "orders": int(kept_ids.notna().sum())}, "deals", "deal_id"))
+    return _Table(out.table, out.parts, frame, out.rows, out.part)
 
 
 def _drop_cross_sheet_duplicates(t: _Table, f: str, report: QualityReport) -> _Table:
