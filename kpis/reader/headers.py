@@ -202,6 +202,7 @@ class TableMatch:
     runner_up: dict[str, tuple[int, float]] = field(default_factory=dict)  # field -> (column, confidence)
     rejected: list[tuple[int, str, str]] = field(default_factory=list)  # (column, field, reason) vetoed by content
     guessed: dict[str, str] = field(default_factory=dict)  # field -> why it was taken without a header match
+    losers: dict[int, str] = field(default_factory=dict)  # column -> field another column took first
     extra: dict[str, int] = field(default_factory=dict)  # deal extras: status, won_date… -> column
     constants: dict[str, str] = field(default_factory=dict)  # field -> value for every row
     derived: dict[str, str] = field(default_factory=dict)  # field -> arithmetic over headers ("Sales - Profit")
@@ -286,6 +287,8 @@ def match_table(
         if f in m.columns:
             if m.columns[f] != col and f not in m.runner_up and col not in used:
                 m.runner_up[f] = (col, conf)
+            if m.columns[f] != col:
+                m.losers.setdefault(col, f)
             continue
         if col in used or conf < MIN_CONFIDENCE:
             continue

@@ -90,6 +90,21 @@ def read_source(
     return dataset
 
 
+def detect_layout(path: str | Path, config: Config | None = None) -> tuple[list[tuple[Region, TableMatch]], QualityReport]:
+    """What :func:`read_workbook` would read, without reading it: each region kept and its table
+    match (fields, confidences, runner-ups, columns rejected by content), in workbook order, and the
+    sheets left aside (``report``). ``kpis init`` explains it and writes it down as a configuration."""
+    cfg = config or Config()
+    with _gc_paused():
+        with Source(Path(path), cfg.lang) as src:
+            wanted, plan, sheets = _load(src, cfg, None, None)
+        report = QualityReport()
+        assigned = _assign(sheets, plan, wanted, cfg, report)
+    order = {name: k for k, name in enumerate(sheets)}
+    assigned.sort(key=lambda rm: (order[rm[0].sheet.name], rm[0].header_row))
+    return assigned, report
+
+
 @contextmanager
 def _gc_paused():
     """Millions of cell objects are created and dropped while reading: the cyclic garbage collector
@@ -274,14 +289,15 @@ def _assign(sheets: dict[str, RawSheet], plan: _Plan, wanted: set[str], cfg: Con
     # 1. tables placed by the configuration
     for tname in sorted(reading):
         spec = cfg.mapping.get(tname)
-        if spec is None or spec.ignore or not (_pinned(spec) or spec.header_row or spec.columns):
+        if spec is None or spec.ignore or not spec.shapes:
             continue
         for pin in plan.mapped.get(tname) or [(None, None)]:
             region = _mapped_region(sheets, pin, tname, spec, cfg)
             if region is None:
                 continue  # no sheet given and nothing looks like the table: reported as not found
             forced = _forced_columns(region, tname, spec, cfg)
-            out.append((region, match_in(region, tname, forced)))
+            unmapped = _unmapped_columns(region, tname, spec, cfg)
+            out.append((region, _apply_spec(match_in(region, tname, forced, unmapped), region, tname, spec, cfg)))
             used.add(_region_key(region))
             used_sheets.add(region.sheet.name)
             done.add(tname)
@@ -387,6 +403,50 @@ def _mapped_region(sheets: dict[str, RawSheet], pin: tuple[str | None, str | Non
     return region
 
 
+def _header_column(region: Region, header: str) -> int | None:
+    """The column of ``header`` (as written, case and accents free, or a column letter)."""
+    for col, cell in region.headers.items():
+        if fold(header_text(cell)) == fold(header):
+            return col
+    letter = column_index(header)
+    return letter if letter is not None and region.first_col <= letter <= region.last_col else None
+
+
+def _unmapped_columns(region: Region, tname: str, spec: TableMapping, cfg: Config) -> list[int]:
+    out = []
+    for header in spec.unmapped:
+        col = _header_column(region, header)
+        if col is None:
+            shown = ", ".join(f"« {header_text(c)} »" for c in region.headers.values())
+            raise cfg.error(message("mapping_column_not_found", cfg.lang, header=header, range=region.ref, headers=shown),
+                            "mapping", tname, "unmapped")
+        out.append(col)
+    return out
+
+
+def _apply_spec(m: TableMatch, region: Region, tname: str, spec: TableMapping, cfg: Config) -> TableMatch:
+    """Constants, derived fields and order lines of ``[mapping.TABLE]`` on a match."""
+    from .derive import ExpressionError, compile_expression
+
+    for f, value in spec.constants.items():
+        m.constants[f] = value
+        m.columns.pop(f, None)
+        m.scores.pop(f, None)
+    for f, expr in spec.derived.items():
+        try:
+            compile_expression(expr, region.headers)
+        except ExpressionError as e:
+            raise cfg.error(str(e), "mapping", tname, "derived", f) from None
+        m.derived[f] = expr
+        m.columns.pop(f, None)
+        m.scores.pop(f, None)
+    if "stage" in m.constants:
+        m.stage_from = None
+    if spec.order_lines is not None:
+        m.order_lines = spec.order_lines
+    return m
+
+
 def _forced_columns(region: Region, tname: str, spec: TableMapping, cfg: Config) -> dict[str, int]:
     forced: dict[str, int] = {}
     by_text: dict[str, int] = {}
@@ -441,7 +501,7 @@ def _report_layout(report: QualityReport, b: Built) -> None:
         report.add(Issue(r.name, row, header, None, "info", f"column_guessed_{code}",
                          {"table": m.table, "field": fld, "column": header, "other": other}, m.table, fld))
     for fld, value in m.constants.items():
-        report.add(Issue(r.name, row, None, value, "mapped", "field_constant", {"table": m.table, "field": fld, "value": value},
+        report.add(Issue(r.name, row, None, value, "mapped", "field_constant", {"table": m.table, "field": fld, "constant": value},
                          m.table, fld))
     for fld, expr in m.derived.items():
         report.add(Issue(r.name, row, None, None, "mapped", "field_derived", {"table": m.table, "field": fld, "expr": expr},
@@ -453,6 +513,11 @@ def _report_layout(report: QualityReport, b: Built) -> None:
     if m.stage_from:
         report.add(Issue(r.name, row, None, None, "info", f"stage_from_{m.stage_from}", {"table": m.table}, m.table, "stage"))
     taken = set(m.columns.values()) | set(m.months) | {c for e, c in m.extra.items() if e in _EXTRAS_READ}
+    if m.derived:
+        from .derive import compile_expression
+
+        for expr in m.derived.values():
+            taken |= set(compile_expression(expr, r.headers)[1].values())
     seen_rejected: set[int] = set()
     for col, fld, reason in m.rejected:
         if col in taken or col in seen_rejected:
