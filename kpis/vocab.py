@@ -55,12 +55,14 @@ _REP = ("commercial", "commerciale", "vendeur", "vendeuse", "responsable", "char
         "rep", "sales rep", "owner", "account executive", "ae", "salesperson", "assigned to", "seller", "account owner",
         "deal owner", "lead owner", "agent", "agent commercial", "sales agent", "sales representative",
         "opportunity owner", "proprietaire de l affaire", "proprietaire de l opportunite", "sr", "sr id",
+        "proprietaire de la transaction", "transaction owner", "proprietaire de la fiche", "record owner",
         "sales rep id", "rep id", "utilisateur", "user", "sales person", "vendeur responsable")
 _CUSTOMER_ID = ("id client", "n client", "no client", "numero client", "code client", "ref client", "reference client",
                 "customer id", "customer no", "customer number", "account id", "client id")
 _DEAL_ID = ("id affaire", "n affaire", "no affaire", "numero affaire", "numero d affaire", "ref affaire",
             "reference affaire", "id opportunite", "n opportunite", "deal id", "deal no", "deal number",
-            "opportunity id", "opportunity no", "record id", "id de l opportunite", "id de l affaire")
+            "opportunity id", "opportunity no", "record id", "id de l opportunite", "id de l affaire",
+            "id de fiche d informations", "id de la fiche", "id de l enregistrement", "id de la transaction")
 # Order ledgers (ERP, e-shop exports): an order is a won sale on its order date.
 _ORDER_ID = ("n commande", "no commande", "numero de commande", "numero commande", "id commande", "ref commande",
              "reference commande", "reference de commande", "n de commande", "commande", "n facture", "numero de facture",
@@ -76,7 +78,8 @@ _LOCATION = ("region", "zone", "secteur", "territoire", "ville", "pays", "agence
              "bureau regional", "state", "departement", "sales region", "sales territory")
 _SOURCE = ("source", "origine", "canal", "provenance", "canal d acquisition", "apporteur", "channel",
            "lead source", "origin", "acquisition channel", "original source", "source de l affaire", "source du lead",
-           "source du prospect", "canal d origine")
+           "source du prospect", "canal d origine", "origine de la piste", "source de prospect",
+           "origine du prospect", "source de la piste")
 
 HEADERS: dict[str, dict[str, tuple[str, ...]]] = {
     "deals": {
@@ -90,20 +93,23 @@ HEADERS: dict[str, dict[str, tuple[str, ...]]] = {
         "rep": _REP,
         "stage": ("etape", "statut", "etat", "phase", "stade", "avancement", "etape de vente", "statut de l affaire",
                   "stage", "status", "deal stage", "sales stage", "pipeline stage", "etape de l affaire",
-                  "etape de l opportunite", "etape du pipeline", "phase de vente", "opportunity stage"),
+                  "etape de l opportunite", "etape du pipeline", "phase de vente", "opportunity stage",
+                  "phase de la transaction", "etape de la transaction", "deal phase", "phase de l affaire"),
         "amount": ("montant", "montant ht", "montant total", "valeur", "ca", "chiffre d affaires", "prix de vente",
                    "montant signe", "montant du devis", "total ht", "amount", "value", "deal value", "deal amount",
                    "revenue", "deal size", "price", "total", "revenu espere", "revenu prevu", "montant estime",
                    "montant de l opportunite", "montant de l affaire", "valeur de l affaire", "montant commande",
                    "total commande", "ventes", "close value", "expected revenue", "opportunity amount", "sales",
                    "sales amount", "net sales", "order total", "order amount", "line total", "total price",
+                   "revenu attendu", "montant de la transaction", "transaction amount",
                    "montant total ht", "total ttc"),
         "cost": ("cout", "cout de revient", "cout total", "achat", "prix d achat", "cost", "cogs", "cost of goods", "cout d achat", "purchase cost",
                  "cost price"),
         "created_date": ("date de creation", "cree le", "creation", "date d ouverture", "ouvert le", "date d entree",
                          "date de detection", "created", "created date", "created on", "creation date", "open date",
                          "date created", "engage date", "engaged on", "date d engagement", "create date", "created time",
-                         "deal created", "date de creation de l affaire", "creee le", "date d ajout", "added on"),
+                         "deal created", "date de creation de l affaire", "creee le", "date d ajout", "added on",
+                         "affaire creee", "creee", "heure de creation", "date et heure de creation"),
         "close_date": ("date de signature", "signe le", "date de cloture", "cloture le", "date de cloture reelle",
                        "date de fermeture", "date de gain", "date de decision", "date", "close date", "closed date",
                        "closed on", "date closed", "signature date", "won date", "closing date", "won time",
@@ -112,13 +118,13 @@ HEADERS: dict[str, dict[str, tuple[str, ...]]] = {
                                 "date prevue", "echeance", "date previsionnelle", "expected close date",
                                 "expected close", "forecast close date", "target close date", "estimated close date",
                                 "date de cloture attendue", "expected closing date", "date de fermeture prevue",
-                                "expected close date of the deal", "date de cloture estimee"),
+                                "expected close date of the deal", "date de cloture estimee", "expected closing"),
         "probability": ("probabilite", "proba", "probabilite de gain", "chance de succes", "probability",
                         "win probability", "likelihood", "probability %"),
         "source": _SOURCE,
         "product": ("produit", "offre", "gamme", "article", "service", "solution", "product", "offer", "product line",
                     "sku", "product name", "nom du produit", "designation", "libelle article", "ligne de produit",
-                    "produits"),
+                    "produits", "item", "item name", "line item", "lineitem name", "item description"),
         "location": _LOCATION,
         "deal_type": ("type d affaire", "type de vente", "type", "nature", "categorie", "type d opportunite",
                       "deal type", "opportunity type", "business type", "sale type"),
@@ -267,6 +273,12 @@ NOT_A_FIELD: tuple[str, ...] = (
     "ship mode", "mode d expedition", "currency", "devise", "monnaie",
 )
 
+# Synonyms that name a field only when no better column does: they match like a header's start, not
+# exactly ("Expected Revenue" is Odoo's deal value, but Zoho's amount x probability beside "Amount").
+WEAK_HEADERS: dict[tuple[str, str], tuple[str, ...]] = {
+    ("deals", "amount"): ("expected revenue", "revenu attendu", "revenu espere", "revenu prevu", "montant estime"),
+}
+
 # --- Header noise ------------------------------------------------------------------------------
 # Words dropped from a header before matching: "Montant HT (€)" -> "montant", "Date (jj/mm/aaaa)" -> "date".
 HEADER_NOISE: tuple[str, ...] = (
@@ -283,13 +295,15 @@ STAGES: dict[str, tuple[str, ...]] = {
         "gagne", "gagnee", "signe", "signee", "conclu", "conclue", "vendu", "vendue", "commande", "commande recue",
         "bon de commande", "bon pour accord", "accepte", "acceptee", "cloture gagne", "ferme gagne", "facture",
         "facturee", "won", "closed won", "closed", "closed win", "win", "signed", "sold", "booked", "deal won",
-        "gagnee", "commande passee", "affaire gagnee", "vente conclue",
+        "gagnee", "commande passee", "affaire gagnee", "vente conclue", "conclue gagnee", "fermee gagnee",
+        "ferme gagne", "transaction gagnee",
     ),
     "lost": (
         "perdu", "perdue", "abandonne", "abandonnee", "refuse", "refusee", "annule", "annulee", "sans suite",
         "cloture perdu", "ferme perdu", "echec", "no go", "classe sans suite", "lost", "closed lost", "loss",
         "rejected", "declined", "cancelled", "canceled", "dead", "no decision", "abandoned", "deal lost",
-        "closed lost to competition", "affaire perdue", "perdu concurrent",
+        "closed lost to competition", "affaire perdue", "perdu concurrent", "conclue perdue", "fermee perdue",
+        "transaction perdue",
     ),
     "open": (
         "prospect", "prospection", "decouverte", "qualification", "qualifie", "a qualifier", "en cours", "ouvert",
@@ -307,6 +321,9 @@ STAGES: dict[str, tuple[str, ...]] = {
         "a contacter", "contacte", "rdv planifie", "rendez vous planifie", "propose", "proposition commerciale",
         "en cours de negociation", "devis a faire", "a relancer", "ouverte", "en attente de signature",
         "proposal review", "price quote", "closed pending",
+        "analyse des besoins", "proposition de valeur", "identification des decideurs", "analyse de perception",
+        "proposition devis", "negociation revision", "rendez vous programme", "qualifie pour acheter",
+        "presentation programmee", "decideur convaincu", "contrat envoye", "proposition envoyee", "qualifiee",
     ),
 }
 
@@ -355,9 +372,9 @@ LEAD_RESPONSES: dict[str, tuple[str, ...]] = {
 }
 DEAL_TYPES: dict[str, tuple[str, ...]] = {
     "new": ("nouveau", "nouvelle", "nouveau client", "nouvelle affaire", "acquisition", "conquete", "new",
-            "new business", "new customer", "new logo", "nb"),
+            "new business", "new customer", "new logo", "nb", "nouvelle activite"),
     "upsell": ("upsell", "up sell", "montee en gamme", "vente additionnelle", "extension", "augmentation",
-               "upgrade", "expansion", "add on"),
+               "upgrade", "expansion", "add on", "existing customer upgrade", "client existant montee en gamme"),
     "cross_sell": ("cross sell", "cross selling", "crosssell", "vente croisee", "ventes croisees",
                    "equipement complementaire"),
     "renewal": ("renouvellement", "reconduction", "renouvele", "reabonnement", "renewal", "renew", "renewed"),

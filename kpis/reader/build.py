@@ -269,7 +269,7 @@ def build_table(region: Region, match: TableMatch, cfg: Config) -> Built:
     data = {f: pd.Series(v, dtype=v.dtype, copy=False) for f in table.field_names if f in cols
             for v in (cols[f].cell("values") if all_kept else cols[f].cell("values")[keep],)}
     for f in table.field_names:
-        if f in virtual and f not in cols:
+        if f in virtual:  # constants, derived, dates completed: never also a column of their own
             data[f] = pd.Series(virtual[f][keep], dtype=virtual[f].dtype, copy=False)
     data = {f: data[f] for f in table.field_names if f in data}
     if status is not None:
@@ -329,6 +329,11 @@ def _virtual_fields(region: Region, rows: np.ndarray, match: TableMatch, cols: d
             close = np.where(won, w, close)
         out["close_date"] = close.astype("datetime64[ns]")
         heads["close_date"] = heads.get("stage") or ""
+    if "close_date" in cols and "lost_date" in extra and match.columns.get("close_date") == match.extra.get("won_date"):
+        # "Won time" is the close date of won deals; a lost deal closed on its "Lost time"
+        base = cols["close_date"].cell("values")
+        out["close_date"] = np.where(np.isnat(base), extra["lost_date"], base).astype("datetime64[ns]")
+        heads["close_date"] = f"{cols['close_date'].header} / {region.header(match.extra['lost_date'])}"
     if "status" in extra:
         from .categories import stage_status
 

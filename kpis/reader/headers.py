@@ -62,6 +62,11 @@ def _index() -> dict[str, tuple[tuple[str, str], ...]]:
 
 
 @lru_cache(maxsize=1)
+def _weak() -> dict[tuple[str, str], frozenset[str]]:
+    return {tf: frozenset(fold(w) for w in words) for tf, words in vocab.WEAK_HEADERS.items()}
+
+
+@lru_cache(maxsize=1)
 def _extra_index() -> dict[str, tuple[str, ...]]:
     """Folded synonym -> deal extras (status, won_date…)."""
     idx: dict[str, set[str]] = {}
@@ -139,10 +144,13 @@ def header_candidates(header: str) -> tuple[tuple[str, str, int, int], ...]:
     idx = _index()
     best: dict[tuple[str, str], tuple[int, int]] = {}
 
+    weak = _weak()
+
     def offer(key: str, score: int, length: int) -> None:
         for tf in idx.get(key, ()):
-            if (score, length) > best.get(tf, (0, 0)):
-                best[tf] = (score, length)
+            s = min(score, PREFIX) if key in weak.get(tf, ()) else score
+            if (s, length) > best.get(tf, (0, 0)):
+                best[tf] = (s, length)
 
     tokens = h.split()
     clean = _drop_noise(tokens)
@@ -377,7 +385,13 @@ def _deal_extras(m: TableMatch, headers: dict[int, Any], blocked: set[int], prof
         if isinstance(amount, str) and isinstance(profit, str):
             m.derived.setdefault("cost", f"{header_text(amount)} - {header_text(profit)}")
     if "stage" in m.columns and m.extra.get("status") == m.columns["stage"]:
-        del m.extra["status"]
+        # "Statut" (won/lost/open) took the stage while a pipeline stage column ("Étape") lost it:
+        # the stage column keeps the stage, the status column says how the deal ended.
+        other = next((c for c, f in sorted(m.losers.items()) if f == "stage" and c not in m.columns.values()), None)
+        if other is not None and "stage" not in m.forced:
+            m.columns["stage"] = other
+        else:
+            del m.extra["status"]
     if "stage" not in m.columns and "stage" not in m.forced:
         if "status" in m.extra:
             m.columns["stage"], m.scores["stage"], m.confidence["stage"] = m.extra.pop("status"), EXACT, 0.9
