@@ -71,7 +71,9 @@ def compute_cmd(
             dims = normalise_dims(by, cfg.lang)
         except (KeyError, ValueError) as e:
             raise UserError(str(e.args[0] if e.args else e)) from None
-        ds = read_workbook(workbook, cfg, tables=sorted(tables_needed(ids, dims)))
+        from ..engine.compute import FACT_TABLES
+
+        ds = read_workbook(workbook, cfg, tables=sorted(tables_needed(ids, dims) | FACT_TABLES))
         p = resolve_period(period, start, end, cfg, default=lambda: default_period(ds))
         results = compute(ds, p, config=cfg, kpis=ids, by=dims)
         if f == "json":
