@@ -20,6 +20,7 @@ Empty columns give no evidence either way.
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 from dataclasses import dataclass, field
 from typing import Any
@@ -30,7 +31,7 @@ import pandas as pd
 from ..schema import TABLES
 from .text import fold
 
-SAMPLE_ROWS = 500
+SAMPLE_ROWS = 200
 # Reason codes of content_fit (messages: column_rejected_<reason>).
 REASONS = ("not_dates", "not_numbers", "mostly_zero", "yes_no_flag", "postal_code", "not_names", "unique_per_row",
            "not_categories")
@@ -54,6 +55,17 @@ class Profile:
     rows: int  # rows in the sample (empty ones included)
     distinct: int = 0
     _cache: dict[str, float] = field(default_factory=dict, repr=False)
+    _uniques: tuple[np.ndarray, np.ndarray] | None = field(default=None, repr=False)
+
+    def uniques(self) -> tuple[np.ndarray, np.ndarray]:
+        """Distinct values and how many times each occurs (computed once)."""
+        if self._uniques is None:
+            try:
+                codes, u = pd.factorize(pd.Series(self.values, dtype=object))
+                self._uniques = (np.asarray(u, dtype=object), np.bincount(codes, minlength=len(u)).astype(float))
+            except TypeError:
+                self._uniques = (self.values, np.ones(len(self.values)))
+        return self._uniques
 
     @property
     def n(self) -> int:
@@ -67,7 +79,7 @@ class Profile:
         """Fraction of non-empty values that read as ``what`` (date, month, money, rate, bool, hash,
         postal, text)."""
         if what not in self._cache:
-            self._cache[what] = _frac(self.values, what) if self.n else 0.0
+            self._cache[what] = _frac(*self.uniques(), what) if self.n else 0.0
         return self._cache[what]
 
 
@@ -76,26 +88,23 @@ def profile(cells: list[Any] | np.ndarray) -> Profile:
     arr = np.asarray(cells, dtype=object)
     keep = np.array([not (v is None or (isinstance(v, str) and not v.strip()) or (isinstance(v, float) and v != v))
                      for v in arr], dtype=bool) if len(arr) else np.zeros(0, dtype=bool)
-    vals = arr[keep]
-    try:
-        distinct = len(pd.unique(pd.Series(vals, dtype=object).map(lambda v: fold(v) if isinstance(v, str) else v)))
-    except TypeError:
-        distinct = len({repr(v) for v in vals})
-    return Profile(vals, len(arr), distinct)
+    p = Profile(arr[keep], len(arr))
+    p.distinct = len(p.uniques()[0])
+    return p
 
 
-def _frac(values: np.ndarray, what: str) -> float:
+def _frac(uniques: np.ndarray, weight: np.ndarray, what: str) -> float:
     from .values import parse_dates, parse_numbers
 
-    uniques = pd.unique(pd.Series(values, dtype=object))
-    counts = pd.Series(values, dtype=object).value_counts(dropna=False)
-    weight = np.array([counts.get(u, 1) for u in uniques], dtype=float)
     total = weight.sum() or 1.0
     if what in ("date", "month", "datetime"):
-        p = parse_dates(np.asarray(uniques, dtype=object), what, "dmy", False)
-        ok = ~p.problem.astype(bool) & ~p.empty
-        # bare numbers would read as Excel serial dates: they are evidence only in a date-typed cell
-        ok &= np.array([not isinstance(u, (int, float, np.integer, np.floating)) or isinstance(u, bool) for u in uniques])
+        # real date cells are dates; only text is parsed (bare numbers would read as Excel serial
+        # dates: they are no evidence)
+        ok = np.array([isinstance(u, (dt.date, pd.Timestamp)) for u in uniques], dtype=bool)
+        text = np.array([isinstance(u, str) for u in uniques], dtype=bool)
+        if text.any():
+            p = parse_dates(np.asarray(uniques[text], dtype=object), what, "dmy", False)
+            ok[text] = ~p.problem.astype(bool) & ~p.empty
     elif what in ("money", "number", "rate"):
         p = parse_numbers(np.asarray(uniques, dtype=object), what, False)
         ok = ~p.problem.astype(bool) & ~p.empty
@@ -143,8 +152,9 @@ def category_frac(p: Profile, words: dict[str, str]) -> float:
         return 0.0
     from .values import map_words
 
-    mapped = map_words(pd.Series([str(v) for v in p.values], dtype=object), words)
-    return float(mapped.notna().mean())
+    uniques, weight = p.uniques()
+    mapped = map_words(pd.Series([str(v) for v in uniques], dtype=object), words)
+    return float(weight[mapped.notna().to_numpy()].sum() / (weight.sum() or 1.0))
 
 
 def content_fit(table: str, fld: str, kind: str, p: Profile | None, category_words: dict[str, str] | None = None,
@@ -178,11 +188,11 @@ def content_fit(table: str, fld: str, kind: str, p: Profile | None, category_wor
             return 0.0, "postal_code"
         return 0.2 * p.unique_ratio, None
     if (table, fld) in PERSON_OR_COMPANY and not few:
-        if p.frac("date") >= 0.8 or (p.frac("money") >= 0.9 and p.frac("hash") < 0.5):
+        if p.frac("digit") >= 0.8 and (p.frac("date") >= 0.8 or (p.frac("money") >= 0.9 and p.frac("hash") < 0.5)):
             return 0.0, "not_names"
         if fld == "rep" and table in REP_OWNS_MANY and p.n >= 30 and p.unique_ratio > 0.9:
             return 0.0, "unique_per_row"
-    if kind == "name" and weak and not few and p.frac("money") >= 0.9 and p.frac("hash") < 0.5:
+    if kind == "name" and weak and not few and p.frac("digit") >= 0.9 and p.frac("money") >= 0.9 and p.frac("hash") < 0.5:
         return 0.0, "not_names"  # "declared_product_catalog_size" only mentions a product
     if kind == "category" and category_words is not None and not few:
         f = category_frac(p, category_words)
