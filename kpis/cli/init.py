@@ -23,8 +23,9 @@ from .common import EXIT_DATA, EXIT_OK, LangOpt, UserError, WorkbookArg, run
 
 register_messages(
     {
-        "i_sheet": {"fr": "Feuille {range} → table {table} ({rows} lignes)",
-                    "en": "Sheet {range} → table {table} ({rows} rows)"},
+        "i_sheet": {"fr": "Feuille {range} → table {table} ({rows} lignes ; score {score}{runner})",
+                    "en": "Sheet {range} → table {table} ({rows} rows; score {score}{runner})"},
+        "i_table_runner": {"fr": " ; sinon {table} {score}", "en": "; runner-up {table} {score}"},
         "i_column": {"fr": "  « {column} » → {field}  (confiance {conf}{runner})",
                      "en": "  \"{column}\" → {field}  (confidence {conf}{runner})"},
         "i_runner": {"fr": " ; sinon « {header} » {conf}", "en": "; runner-up \"{header}\" {conf}"},
@@ -38,6 +39,8 @@ register_messages(
                    "en": "No table found: complete the proposal ([mapping])."},
         "i_written": {"fr": "Proposition écrite : {path} (utilisée par kpis à la prochaine lecture)",
                       "en": "Proposal written: {path} (used by kpis from the next read on)"},
+        "i_written_elsewhere": {"fr": "Proposition écrite : {path} (à donner avec --config)",
+                                "en": "Proposal written: {path} (pass it with --config)"},
         "i_exists": {"fr": "{path} existe déjà : --force pour le remplacer, ou -o pour écrire ailleurs",
                      "en": "{path} already exists: --force to replace it, or -o to write elsewhere"},
         "i_is_source": {"fr": "{path} est le fichier lu : choisissez un autre nom avec -o",
@@ -85,7 +88,8 @@ def init_cmd(
         if not assigned:
             typer.echo(message("i_none", cfg.lang))
         write_atomic(target, proposal(assigned, aside, Path(workbook).name, cfg.lang))
-        typer.echo(message("i_written", cfg.lang, path=target))
+        beside = target.resolve() == Path(workbook).resolve().parent / CONFIG_FILENAME
+        typer.echo(message("i_written" if beside else "i_written_elsewhere", cfg.lang, path=target))
         return EXIT_OK if assigned else EXIT_DATA
 
     raise typer.Exit(run(body))
@@ -97,8 +101,15 @@ def explain(assigned, lang: str) -> list[str]:
     from ..reader.proposal import rejected_reason, unused_columns
 
     out: list[str] = []
+    from ..reader.headers import best_tables
+    from ..schema import TABLES
+
     for region, m in assigned:
-        out.append(message("i_sheet", lang, range=region.ref, table=m.table, rows=region.n_rows))
+        others = [o for o in best_tables(region.headers, (region.sheet.name, region.excel_table or ""),
+                                         [t for t in TABLES if t != m.table], region.profile) if o.eligible]
+        runner = message("i_table_runner", lang, table=others[0].table, score=others[0].score) if others else ""
+        out.append(message("i_sheet", lang, range=region.ref, table=m.table, rows=region.n_rows, score=m.score,
+                           runner=runner))
         for fld, col in sorted(m.columns.items(), key=lambda kv: kv[1]):
             runner = ""
             if fld in m.runner_up:
