@@ -70,6 +70,20 @@ def data_start(ds: Dataset) -> date | None:
     return min(earliest).date() if earliest else None
 
 
+def period_flags(ds: Dataset, p: Period, as_of: date | None = None) -> list[tuple[str, dict[str, str]]]:
+    """What a reader of results for ``p`` must know: ``period_partial`` when the data stops inside
+    it (its last fact ``as_of`` before the period's end), ``period_outside_data`` when it ends before
+    the data starts or starts after its last fact. Codes with their parameters, in period order."""
+    start, last = data_start(ds), as_of or reference_date(ds)
+    if start is None or last is None:
+        return []
+    if p.end < start or p.start > last:
+        return [("period_outside_data", {"period": p.label, "first": start.isoformat(), "last": last.isoformat()})]
+    if p.start <= last < p.end:
+        return [("period_partial", {"period": p.label, "last": last.isoformat()})]
+    return []
+
+
 def default_period(ds: Dataset) -> Period:
     """The last complete month of the data: the month before the month of :func:`reference_date`
     (that month is taken to be in progress); without dates, the month before today's."""

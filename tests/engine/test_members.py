@@ -50,3 +50,13 @@ def test_default_period_comes_from_every_table(tmp_path):
     revenue = json.loads(out.read_text(encoding="utf-8"))
     assert leads_only["period"] == revenue["period"]
     assert default_period(_ds()) == parse_period("2026-01")  # latest fact 2026-02-20: February in progress
+
+
+def test_partial_and_outside_periods_are_flagged():
+    from kpis.engine.compute import period_flags
+
+    ds = _ds()  # facts from 2026-01-05 to 2026-02-20
+    assert period_flags(ds, parse_period("2026-01")) == []
+    assert period_flags(ds, parse_period("2026-02")) == [("period_partial", {"period": "2026-02", "last": "2026-02-20"})]
+    assert [c for c, _ in period_flags(ds, parse_period("2025-06"))] == ["period_outside_data"]
+    assert [c for c, _ in period_flags(ds, parse_period("2026-05"))] == ["period_outside_data"]
