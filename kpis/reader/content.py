@@ -28,7 +28,6 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from ..schema import TABLES
 from .text import fold
 
 SAMPLE_ROWS = 200
@@ -158,8 +157,9 @@ def category_frac(p: Profile, words: dict[str, str]) -> float:
 
 
 def content_fit(table: str, fld: str, kind: str, p: Profile | None, category_words: dict[str, str] | None = None,
-                weak: bool = False) -> tuple[float, str | None]:
-    """(score adjustment, reason the values contradict the field or None) -- see the module doc."""
+                weak: bool = False, exact: bool = False) -> tuple[float, str | None]:
+    """(score adjustment, reason the values contradict the field or None) -- see the module doc.
+    ``weak``: the header only contains a synonym; ``exact``: the header is one."""
     if p is None or p.n == 0:
         return 0.0, None
     few = p.n < 3  # too little evidence to contradict (but enough to confirm)
@@ -196,7 +196,9 @@ def content_fit(table: str, fld: str, kind: str, p: Profile | None, category_wor
         return 0.0, "not_names"  # "declared_product_catalog_size" only mentions a product
     if kind == "category" and category_words is not None and not few:
         f = category_frac(p, category_words)
-        if f < 0.1:
+        if f < 0.1 and not exact:
+            # (an exact header keeps its column: its unknown words are reported one by one, and the
+            # configuration's own words -- [activity_types]… -- may be the ones it uses)
             return 0.0, "not_categories"
         return 0.3 * f, None
     adj = 0.0
@@ -207,6 +209,3 @@ def content_fit(table: str, fld: str, kind: str, p: Profile | None, category_wor
             adj -= 0.3 * p.unique_ratio  # regions before cities
     return adj, None
 
-
-def table_kind(table: str, fld: str) -> str:
-    return TABLES[table].field(fld).kind

@@ -283,7 +283,7 @@ def match_table(
                 continue
             if no_field and score < EXACT:
                 continue
-            adj, reason = _judge(table, f, cell, prof(col), score == INSIDE)
+            adj, reason = _judge(table, f, cell, prof(col), score == INSIDE, score == EXACT)
             if reason is not None:
                 m.rejected.append((col, f, reason))
                 continue
@@ -313,7 +313,8 @@ def match_table(
     return m
 
 
-def _judge(table: str, fld: str, header: str, p: Profile | None, weak: bool = False) -> tuple[float, str | None]:
+def _judge(table: str, fld: str, header: str, p: Profile | None, weak: bool = False, exact: bool = False
+           ) -> tuple[float, str | None]:
     """Content fit of a (column, field) pair, and a penalty for an id column offered as a name."""
     from .categories import CATEGORY_FIELDS, category_words
 
@@ -323,7 +324,7 @@ def _judge(table: str, fld: str, header: str, p: Profile | None, weak: bool = Fa
         from ..config import Config
 
         words = category_words(table, fld, Config())
-    adj, reason = content_fit(table, fld, kind, p, words, weak)
+    adj, reason = content_fit(table, fld, kind, p, words, weak, exact)
     last = fold(header).split()[-1:] or [""]
     if kind == "name" and last[0] in ("id", "code", "ref", "no", "n"):
         adj -= 0.3  # "Product ID" is the product's code: its name column comes first

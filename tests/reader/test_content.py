@@ -44,14 +44,23 @@ def test_a_postal_code_is_no_deal_id_and_a_region_beats_country_and_city(tmp_pat
 
 
 def test_words_of_no_deal_type_and_text_in_a_date_column_are_not_taken(tmp_path):
-    rows = [["Type", "Date", "Étape", "Montant", "Date de création"]]
+    rows = [["Nature de la vente", "Date", "Étape", "Montant", "Date de création"]]
     rows += [[["Furniture", "Office Supplies"][k % 2], ["bientôt", "plus tard"][k % 2], "Gagné", 10, D(2026, 10, 1)]
              for k in range(10)]
     ds = read_workbook(write_xlsx(tmp_path / "t.xlsx", {"Affaires": rows}))
     d = ds.tables["deals"]
     assert "deal_type" not in d.columns and "close_date" not in d.columns
-    assert ("Type", "deal_type") in _codes(ds, "column_rejected_not_categories")
+    assert ("Nature de la vente", "deal_type") in _codes(ds, "column_rejected_not_categories")
     assert ("Date", "close_date") in _codes(ds, "column_rejected_not_dates")
+
+
+def test_an_exact_header_keeps_words_the_configuration_teaches(tmp_path):
+    from kpis.config import parse_config
+
+    rows = [["Date", "Commercial", "Type"]] + [[D(2026, 10, 1), "Ann", "Phoning"] for _ in range(5)]
+    path = write_xlsx(tmp_path / "t.xlsx", {"Activités": rows})
+    acts = read_workbook(path, parse_config('[activity_types]\ncall = ["Phoning"]\n')).tables["activities"]
+    assert list(acts["type"]) == ["call"] * 5
 
 
 def test_a_won_date_column_says_which_deals_were_won(tmp_path):
