@@ -106,7 +106,8 @@ def explain(assigned, lang: str) -> list[str]:
 
     for region, m in assigned:
         others = [o for o in best_tables(region.headers, (region.sheet.name, region.excel_table or ""),
-                                         [t for t in TABLES if t != m.table], region.profile) if o.eligible]
+                                         [t for t in TABLES if t != m.table], region.profile, Config(lang=lang))
+                  if o.eligible]
         runner = message("i_table_runner", lang, table=others[0].table, score=others[0].score) if others else ""
         out.append(message("i_sheet", lang, range=region.ref, table=m.table, rows=region.n_rows, score=m.score,
                            runner=runner))

@@ -196,9 +196,9 @@ def content_fit(table: str, fld: str, kind: str, p: Profile | None, category_wor
         return 0.0, "not_names"  # "declared_product_catalog_size" only mentions a product
     if kind == "category" and category_words is not None and not few:
         f = category_frac(p, category_words)
-        if f < 0.1 and not exact:
-            # (an exact header keeps its column: its unknown words are reported one by one, and the
-            # configuration's own words -- [activity_types]… -- may be the ones it uses)
+        if f < (0.0001 if exact else 0.1):
+            # (an exact header keeps its column when some of its words are known, the configuration's
+            # included: its unknown words are then reported one by one)
             return 0.0, "not_categories"
         return 0.3 * f, None
     adj = 0.0

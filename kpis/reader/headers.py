@@ -258,12 +258,14 @@ def match_table(
     forced: dict[str, int] | None = None,
     profiles: Callable[[int], Profile | None] | None = None,
     unmapped: Iterable[int] = (),
+    config: Any = None,
 ) -> TableMatch:
     """Assign the table's fields to header columns (``headers``: column index -> header cell).
 
     ``sheet_name`` may be several names (a sheet and the Excel table in it): the best bonus counts.
     ``profiles`` gives a column's values (:func:`.content.profile`) to judge the pairs by content;
-    ``unmapped`` columns are never taken (the configuration un-mapped them).
+    ``unmapped`` columns are never taken (the configuration un-mapped them); ``config``'s word
+    lists count as known category words.
     """
     forced = forced or {}
     m = TableMatch(table, dict(forced), {f: EXACT for f in forced}, forced=frozenset(forced))
@@ -283,7 +285,7 @@ def match_table(
                 continue
             if no_field and score < EXACT:
                 continue
-            adj, reason = _judge(table, f, cell, prof(col), score == INSIDE, score == EXACT)
+            adj, reason = _judge(table, f, cell, prof(col), score == INSIDE, score == EXACT, config)
             if reason is not None:
                 m.rejected.append((col, f, reason))
                 continue
@@ -313,8 +315,8 @@ def match_table(
     return m
 
 
-def _judge(table: str, fld: str, header: str, p: Profile | None, weak: bool = False, exact: bool = False
-           ) -> tuple[float, str | None]:
+def _judge(table: str, fld: str, header: str, p: Profile | None, weak: bool = False, exact: bool = False,
+           config: Any = None) -> tuple[float, str | None]:
     """Content fit of a (column, field) pair, and a penalty for an id column offered as a name."""
     from .categories import CATEGORY_FIELDS, category_words
 
@@ -323,7 +325,7 @@ def _judge(table: str, fld: str, header: str, p: Profile | None, weak: bool = Fa
     if kind == "category" and (table, fld) in CATEGORY_FIELDS:
         from ..config import Config
 
-        words = category_words(table, fld, Config())
+        words = category_words(table, fld, config or Config())
     adj, reason = content_fit(table, fld, kind, p, words, weak, exact)
     last = fold(header).split()[-1:] or [""]
     if kind == "name" and last[0] in ("id", "code", "ref", "no", "n"):
@@ -433,7 +435,7 @@ def _detect_wide(m: TableMatch, headers: dict[int, Any], used: set[int]) -> None
 
 
 def best_tables(headers: dict[int, Any], sheet_name: str | Iterable[str], tables: Iterable[str],
-                profiles: Callable[[int], Profile | None] | None = None) -> list[TableMatch]:
+                profiles: Callable[[int], Profile | None] | None = None, config: Any = None) -> list[TableMatch]:
     """Every table's match for one header row, best first."""
-    matches = [match_table(t, headers, sheet_name, profiles=profiles) for t in tables]
+    matches = [match_table(t, headers, sheet_name, profiles=profiles, config=config) for t in tables]
     return sorted(matches, key=lambda m: m.score, reverse=True)

@@ -146,14 +146,14 @@ def best_header_row(sheet: RawSheet, tables: Iterable[str] = TABLES, only: str |
     return best[1], best[2]
 
 
-def regions_of(sheet: RawSheet, tables: Iterable[str] = TABLES) -> list[tuple[Region, list[TableMatch]]]:
+def regions_of(sheet: RawSheet, tables: Iterable[str] = TABLES, config: Any = None) -> list[tuple[Region, list[TableMatch]]]:
     """The candidate regions of a sheet with their table matches (best first)."""
     tables = list(tables)
     if sheet.tables:
         out = []
         for t in sheet.tables:
             region = region_of_table(sheet, t)
-            matches = best_tables(region.headers, (sheet.name, t.name), tables, region.profile)
+            matches = best_tables(region.headers, (sheet.name, t.name), tables, region.profile, config)
             out.append((region, matches))
         return out
     found = best_header_row(sheet, tables)
@@ -163,10 +163,11 @@ def regions_of(sheet: RawSheet, tables: Iterable[str] = TABLES) -> list[tuple[Re
     region = region_at(sheet, row)
     if region is None:
         return []
-    return [(region, best_tables(region.headers, sheet.name, tables, region.profile))]
+    return [(region, best_tables(region.headers, sheet.name, tables, region.profile, config))]
 
 
-def match_in(region: Region, table: str, forced: dict[str, int] | None = None, unmapped: Iterable[int] = ()) -> TableMatch:
+def match_in(region: Region, table: str, forced: dict[str, int] | None = None, unmapped: Iterable[int] = (),
+             config: Any = None) -> TableMatch:
     """The match of one table in a region (sheet name bonus included, content judged)."""
     return match_table(table, region.headers, (region.sheet.name, region.excel_table or ""), forced, region.profile,
-                       unmapped)
+                       unmapped, config)

@@ -297,7 +297,7 @@ def _assign(sheets: dict[str, RawSheet], plan: _Plan, wanted: set[str], cfg: Con
                 continue  # no sheet given and nothing looks like the table: reported as not found
             forced = _forced_columns(region, tname, spec, cfg)
             unmapped = _unmapped_columns(region, tname, spec, cfg)
-            out.append((region, _apply_spec(match_in(region, tname, forced, unmapped), region, tname, spec, cfg)))
+            out.append((region, _apply_spec(match_in(region, tname, forced, unmapped, cfg), region, tname, spec, cfg)))
             used.add(_region_key(region))
             used_sheets.add(region.sheet.name)
             done.add(tname)
@@ -310,7 +310,7 @@ def _assign(sheets: dict[str, RawSheet], plan: _Plan, wanted: set[str], cfg: Con
     for order, sheet in enumerate(sheets.values()):
         if sheet.name in used_sheets and not sheet.tables:
             continue
-        for region, matches in regions_of(sheet, [t for t in TABLES if t in reading] or ["deals"]):
+        for region, matches in regions_of(sheet, [t for t in TABLES if t in reading] or ["deals"], cfg):
             if _region_key(region) in used:
                 continue
             all_regions.append((region, matches))
@@ -372,8 +372,8 @@ def _mapped_region(sheets: dict[str, RawSheet], pin: tuple[str | None, str | Non
         # No sheet given: the best region for this table anywhere, then the header row/columns apply.
         best: tuple[int, Region] | None = None
         for sheet in sheets.values():
-            for region, _ in regions_of(sheet, [tname]):
-                score = match_in(region, tname).score
+            for region, _ in regions_of(sheet, [tname], cfg):
+                score = match_in(region, tname, config=cfg).score
                 if best is None or score > best[0]:
                     best = (score, region)
         if best is None:
@@ -395,7 +395,7 @@ def _mapped_region(sheets: dict[str, RawSheet], pin: tuple[str | None, str | Non
         return region_of_table(sheet, next(t for t in sheet.tables if t.name == excel_table))
     if sheet.tables:
         regions = [region_of_table(sheet, t) for t in sheet.tables]
-        return max(regions, key=lambda r: match_in(r, tname).score)
+        return max(regions, key=lambda r: match_in(r, tname, config=cfg).score)
     found = best_header_row(sheet, only=tname)
     region = region_at(sheet, found[0]) if found else None
     if region is None:

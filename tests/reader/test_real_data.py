@@ -141,3 +141,17 @@ def test_olist_marketing_qualified_leads(olist):
     assert list(leads["created_at"]) == list(pd.to_datetime(raw["first_contact_date"], format="%d-%m-%Y"))
     assert [s if isinstance(s, str) else "" for s in leads["source"]] == list(raw["origin"])
     assert "column_guessed_only_date" in _codes(olist)
+
+
+@pytest.mark.parametrize("parts, table, rows, fields", [
+    (("maven", "sales_pipeline.csv"), "deals", 8800,
+     {"deal_id", "account", "rep", "stage", "amount", "created_date", "close_date", "product", "status"}),
+    (("maven", "sales_teams.csv"), "team", 35, {"rep", "manager", "location"}),
+    (("olist", "olist_closed_deals_dataset.csv"), "deals", 842, {"deal_id", "rep", "stage", "close_date", "status"}),
+    (("olist", "olist_marketing_qualified_leads_dataset.csv"), "leads", 8000, {"lead_id", "created_at", "source"}),
+])
+def test_each_raw_csv_alone(parts, table, rows, fields):
+    ds = read_workbook(shared_path("data", "real", *parts))
+    assert list(ds.tables) == [table]
+    assert len(ds.tables[table]) == rows
+    assert set(ds.tables[table].columns) == fields
