@@ -81,6 +81,10 @@ MESSAGES = {
     "why_not_names": {"fr": "ce sont des nombres ou des dates, pas des noms", "en": "they are numbers or dates, not names"},
     "why_unique_per_row": {"fr": "une valeur différente sur chaque ligne : pas un commercial qui en suit plusieurs", "en": "a different value on every row: not a rep who owns several"},
     "why_not_categories": {"fr": "aucune valeur connue de ce champ", "en": "no known value of this field"},
+    "column_not_preferred": {
+        "fr": "colonne « {column} » non prise pour {table}.{field} : « {chosen} » lui a été préférée",
+        "en": "column \"{column}\" not taken as {table}.{field}: \"{chosen}\" was preferred",
+    },
     "field_constant": {
         "fr": "{table}.{field} = « {constant} » sur chaque ligne (configuration)",
         "en": "{table}.{field} = \"{constant}\" on every row (configuration)",

@@ -525,6 +525,11 @@ def _report_layout(report: QualityReport, b: Built) -> None:
         seen_rejected.add(col)
         report.add(Issue(r.name, row, r.header(col), None, "info", f"column_rejected_{reason}",
                          {"table": m.table, "field": fld, "column": r.header(col), "reason": reason}, m.table, fld))
+    for col, fld in sorted(m.losers.items()):
+        if col not in taken and col not in seen_rejected and fld in m.columns:
+            report.add(Issue(r.name, row, r.header(col), None, "info", "column_not_preferred",
+                             {"table": m.table, "field": fld, "column": r.header(col),
+                              "chosen": r.header(m.columns[fld])}, m.table, fld))
     for col in sorted(r.headers):
         if col not in taken:
             report.add(Issue(r.name, row, r.header(col), None, "ignored", "column_unmapped",
