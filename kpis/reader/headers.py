@@ -76,18 +76,23 @@ def _extra_index() -> dict[str, tuple[str, ...]]:
     return {k: tuple(sorted(v)) for k, v in idx.items()}
 
 
-def _variants(header: str) -> list[str]:
+@lru_cache(maxsize=1)
+def _prefixes() -> frozenset[str]:
+    return frozenset(fold(p) for p in vocab.HEADER_PREFIXES)
+
+
+@lru_cache(maxsize=4096)
+def _variants(header: str) -> tuple[str, ...]:
     """The folded header, without noise words, and without a CRM export's prefix."""
     h = fold(header)
     if not h:
-        return []
+        return ()
     tokens = h.split()
     out = [h, " ".join(_drop_noise(tokens))]
-    prefixes = {fold(p) for p in vocab.HEADER_PREFIXES}
-    if len(tokens) > 1 and tokens[0] in prefixes:
+    if len(tokens) > 1 and tokens[0] in _prefixes():
         rest = tokens[1:]
         out += [" ".join(rest), " ".join(_drop_noise(rest))]
-    return list(dict.fromkeys(out))
+    return tuple(dict.fromkeys(out))
 
 
 @lru_cache(maxsize=4096)
@@ -322,15 +327,20 @@ def _judge(table: str, fld: str, header: str, p: Profile | None, weak: bool = Fa
 
     kind = TABLES[table].field(fld).kind
     words = None
-    if kind == "category" and (table, fld) in CATEGORY_FIELDS:
+    if kind == "category" and (table, fld) in CATEGORY_FIELDS and p is not None:
         from ..config import Config
 
         words = category_words(table, fld, config or Config())
-    adj, reason = content_fit(table, fld, kind, p, words, weak, exact)
-    last = fold(header).split()[-1:] or [""]
-    if kind == "name" and last[0] in ("id", "code", "ref", "no", "n"):
+    adj, reason = content_fit(table, fld, kind, p, words, weak, exact) if p is not None else (0.0, None)
+    if kind == "name" and _last_word(header) in ("id", "code", "ref", "no", "n"):
         adj -= 0.3  # "Product ID" is the product's code: its name column comes first
     return adj, reason
+
+
+@lru_cache(maxsize=4096)
+def _last_word(header: str) -> str:
+    words = fold(header).split()
+    return words[-1] if words else ""
 
 
 def _confidence(score: int, adj: float) -> float:

@@ -21,6 +21,7 @@ from .source import ExcelTable, RawSheet
 from .text import cell_ref
 
 HEADER_SCAN_ROWS = 40
+MAX_PROFILED_COLUMNS = 256
 SCAN_PAST_HEADER = 5  # rows looked at below the best header found so far
 
 
@@ -38,9 +39,13 @@ class Region:
     excel_table: str | None = None
     _profiles: dict[int, Profile] = field(default_factory=dict, repr=False, compare=False)
 
-    def profile(self, col: int) -> Profile:
-        """The column's first :data:`~.content.SAMPLE_ROWS` data values, profiled once."""
+    def profile(self, col: int) -> Profile | None:
+        """The column's first :data:`~.content.SAMPLE_ROWS` data values, profiled once; None beyond
+        :data:`MAX_PROFILED_COLUMNS` columns (a hostile sheet's thousands of headers are judged by
+        their headers alone, in bounded time)."""
         if col not in self._profiles:
+            if len(self._profiles) >= MAX_PROFILED_COLUMNS:
+                return None
             grid = self.sheet.grid
             stop = min(self.last_row, self.first_row + SAMPLE_ROWS - 1)
             cells = [grid[i][col] if col < len(grid[i]) else None for i in range(self.first_row, stop + 1)]
