@@ -33,7 +33,8 @@ register(
         "p_runner": {"fr": "sinon « {header} » ({conf})", "en": "runner-up \"{header}\" ({conf})"},
         "p_guess": {"fr": "supposé d'après le contenu", "en": "guessed from the values"},
         "p_unused": {"fr": "# Colonnes non utilisées :", "en": "# Columns not used:"},
-        "p_lost": {"fr": "{field} ? « {header} » lui a été préféré", "en": "{field}? \"{header}\" was preferred"},
+        "p_lost": {"fr": "{field} ? « {header} » lui a été préférée", "en": "{field}? \"{header}\" was preferred"},
+        "p_not_field_of": {"fr": "{field} ? {why}", "en": "{field}? {why}"},
         "p_not_field": {"fr": "l'en-tête nomme autre chose qu'un champ (code postal, téléphone, quantité…)",
                         "en": "the header names something no field is (postal code, phone, quantity…)"},
         "p_unused_none": {"fr": "aucun champ ne lui correspond", "en": "matches no field"},
@@ -91,7 +92,7 @@ def rejected_reason(region: Region, m: TableMatch, col: int, lang: str) -> str:
     """Why a column was left unused: the first field its values contradicted, else no field matched."""
     for c, fld, reason in m.rejected:
         if c == col:
-            return f"{m.table}.{fld}? " + message(f"why_{reason}", lang)
+            return message("p_not_field_of", lang, field=f"{m.table}.{fld}", why=message(f"why_{reason}", lang))
     if col in m.losers and m.losers[col] in m.columns:
         fld = m.losers[col]
         return message("p_lost", lang, field=f"{m.table}.{fld}", header=header_text(region.headers.get(m.columns[fld])))
@@ -156,7 +157,7 @@ def _section(plan: TablePlan, lang: str) -> list[str]:
             if fld in m.runner_up:
                 rc, rconf = m.runner_up[fld]
                 notes.append(message("p_runner", lang, header=header_text(region.headers.get(rc)), conf=f"{rconf:.2f}"))
-            out.append(f"{fld} = {_q(_column_header(region, col))}  # " + "; ".join(notes))
+            out.append(f"{fld} = {_q(_column_header(region, col))}  # " + ("; " if lang == "en" else " ; ").join(notes))
     constants = dict(m.constants)
     if m.stage_from == "ledger":
         constants.setdefault("stage", "won")
