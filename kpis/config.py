@@ -44,6 +44,16 @@ class TableMapping:
     header_row: int | None = None  # 1-based Excel row of the header
     columns: dict[str, str] = field(default_factory=dict)  # canonical field -> header as written
     ignore: bool = False  # don't read this table even if a sheet looks like it
+    unmapped: list[str] = field(default_factory=list)  # headers never read for this table (a wrong guess undone)
+    constants: dict[str, str] = field(default_factory=dict)  # field -> value on every row (stage = "won")
+    derived: dict[str, str] = field(default_factory=dict)  # field -> arithmetic over headers (cost = "Sales - Profit")
+    order_lines: bool | None = None  # rows are order lines: lines sharing deal_id are one sale
+
+    @property
+    def shapes(self) -> bool:
+        """Whether the mapping changes how the table is read (beyond ``ignore``)."""
+        return bool(self.sheet or self.sheets or self.header_row or self.columns or self.unmapped or self.constants
+                    or self.derived or self.order_lines is not None)
 
 
 @dataclass
@@ -130,7 +140,10 @@ _WORD_SECTION_KEYS = {
     "deal_types": ("new", "upsell", "cross_sell", "renewal"),
 }
 _DICT_SECTIONS = ("plans", "scoring", "report", "history")
-_TABLE_MAPPING_KEYS = {"sheet", "sheets", "header_row", "columns", "ignore"}
+_TABLE_MAPPING_KEYS = {"sheet", "sheets", "header_row", "columns", "ignore", "unmapped", "constants", "derived",
+                       "order_lines"}
+# A constant may be given for the deals' status: it is the stage every row gets.
+CONSTANT_ALIASES = {"deals": {"status": "stage"}}
 
 
 def find_config(workbook: Path | None) -> Path | None:
@@ -286,7 +299,44 @@ def _apply_mapping(cfg: Config, value: Any, err) -> None:
             if not isinstance(header, str):
                 raise err("expected the header text", "mapping", tname, "columns", f)
             tm.columns[f] = header
+        if "unmapped" in spec:
+            un = spec["unmapped"]
+            if isinstance(un, str):
+                un = [un]
+            if not isinstance(un, list) or not all(isinstance(h, str) for h in un):
+                raise err("expected a list of column headers", "mapping", tname, "unmapped")
+            tm.unmapped = list(un)
+        for key, target in (("constants", tm.constants), ("derived", tm.derived)):
+            section = spec.get(key, {})
+            if not isinstance(section, dict):
+                raise err("expected field = \"value\" pairs", "mapping", tname, key)
+            for f, v in section.items():
+                f2 = CONSTANT_ALIASES.get(tname, {}).get(f, f) if key == "constants" else f
+                if f2 not in fields:
+                    close = closest(f, fields)
+                    raise err(f"unknown field of {tname}{f' (did you mean {close!r}?)' if close else ''}", "mapping", tname, key, f)
+                if key == "constants" and (isinstance(v, bool) or not isinstance(v, (str, int, float))):
+                    raise err(f"expected a value, got {v!r}", "mapping", tname, key, f)
+                if key == "derived":
+                    if not isinstance(v, str):
+                        raise err("expected arithmetic over column headers, e.g. \"Sales - Profit\"", "mapping", tname, key, f)
+                    bad = _unsafe_expression(v)
+                    if bad:
+                        raise err(bad, "mapping", tname, key, f)
+                target[f2] = str(v) if key == "constants" else v
+        if "order_lines" in spec:
+            if not isinstance(spec["order_lines"], bool):
+                raise err("expected true or false", "mapping", tname, "order_lines")
+            tm.order_lines = spec["order_lines"]
         cfg.mapping[tname] = tm
+
+
+def _unsafe_expression(expr: str) -> str | None:
+    """Why ``expr`` is not plain arithmetic (checked on characters; the full check, against the
+    sheet's headers, is :func:`kpis.reader.derive.compile_expression`), or None."""
+    if "**" in expr or "//" in expr or "__" in expr or any(ch in expr for ch in "[]{};=\\`@!<>|&^~"):
+        return f"only column headers, numbers, + - * / and parentheses are allowed: {expr!r}"
+    return None
 
 
 def _as_fraction(v: Any) -> float | None:

@@ -148,9 +148,34 @@ _YEAR_RE = re.compile(r"^\s*(FY|EX|AF)?\s*(\d{4})\s*$", re.I)
 _RANGE_RE = re.compile(r"^\s*(\d{4}-\d{2}-\d{2})\s*(?::|\.\.|/|\s+au\s+|\s+to\s+)\s*(\d{4}-\d{2}-\d{2})\s*$", re.I)
 
 
+_WORDS_RE = re.compile(r"^\s*([^\W\d_]+)\.?\s*[-/ ]?\s*(\d{4})\s*$", re.UNICODE)
+_YEAR_WORD_RE = re.compile(r"^\s*(\d{4})\s*[-/ ]?\s*([^\W\d_]+)\.?\s*$", re.UNICODE)
+
+
+def _month_word(word: str) -> int | None:
+    """Month number of a month name or abbreviation, French or English ("octobre", "oct", "Oct.")."""
+    from . import vocab
+    from .reader.text import fold
+
+    w = fold(word)
+    for mo, names in vocab.MONTHS.items():
+        if w in names:
+            return mo
+    return None
+
+
 def parse_period(text: str, fiscal_start_month: int = 1) -> Period:
-    """Parse what a user types for a period. Raises ``ValueError`` with the accepted forms."""
+    """Parse what a user types for a period. Raises ``ValueError`` with the accepted forms.
+
+    Months: ``2026-10``, ``10/2026``, ``octobre 2026``, ``oct. 2026``, ``October 2026``, ``2026 oct``;
+    quarters: ``2026-Q4``, ``Q3 2026``, ``T3 2026`` (trimestre), ``FY2026-Q1`` (fiscal); years:
+    ``2026``, ``FY2026``; ranges: ``2026-10-01:2026-12-31``."""
     s = str(text).strip()
+    for rx, wi, yi in ((_WORDS_RE, 1, 2), (_YEAR_WORD_RE, 2, 1)):
+        if m := rx.match(s):
+            mo = _month_word(m.group(wi))
+            if mo is not None:
+                return month(int(m.group(yi)), mo)
     if m := _MONTH_RE.match(s):
         y, mo = int(m.group(1)), int(m.group(2))
         if 1 <= mo <= 12:
@@ -170,7 +195,7 @@ def parse_period(text: str, fiscal_start_month: int = 1) -> Period:
     if m := _RANGE_RE.match(s):
         return Period(date.fromisoformat(m.group(1)), date.fromisoformat(m.group(2)), "custom")
     raise ValueError(
-        f"unrecognised period {text!r}: use 2026-10, 2026-Q4, 2026, FY2026 or 2026-10-01:2026-12-31"
+        f"unrecognised period {text!r}: use 2026-10, octobre 2026, 2026-Q4, T4 2026, 2026, FY2026 or 2026-10-01:2026-12-31"
     )
 
 

@@ -18,6 +18,8 @@ SHEET_NAMES: dict[str, tuple[str, ...]] = {
     "deals": (
         "affaires", "opportunites", "opportunite", "ventes", "pipeline", "pipe", "suivi commercial",
         "suivi des affaires", "devis", "commandes", "deals", "opportunities", "sales", "pipeline deals",
+        "commande", "lignes de commande", "factures", "ventes en ligne", "orders", "order lines", "sales orders",
+        "invoices", "opportunity", "deal", "sales pipeline", "crm",
     ),
     "activities": (
         "activites", "activite", "actions", "actions commerciales", "journal", "appels", "rendez vous",
@@ -28,7 +30,8 @@ SHEET_NAMES: dict[str, tuple[str, ...]] = {
     "targets": ("objectifs", "quotas", "quota", "objectifs commerciaux", "cibles", "targets", "sales targets", "goals"),
     "spend": ("depenses", "budget", "budget marketing", "couts", "investissements", "spend", "marketing spend", "costs", "budget spend"),
     "surveys": ("enquetes", "enquetes clients", "satisfaction", "nps", "avis clients", "surveys", "customer surveys", "csat"),
-    "team": ("equipe", "equipe commerciale", "commerciaux", "vendeurs", "effectifs", "team", "sales team", "reps", "staff"),
+    "team": ("equipe", "equipe commerciale", "commerciaux", "vendeurs", "effectifs", "equipes", "team", "sales team", "reps",
+             "staff", "sales teams", "teams", "people", "sales agents", "agents"),
     "employee_surveys": (
         "enps", "enquetes collaborateurs", "enquete interne", "barometre", "barometre interne", "barometre social",
         "climat social",
@@ -50,51 +53,84 @@ CONFIG_SHEET_NAMES: tuple[str, ...] = ("Paramètres KPI", "KPI settings", "Confi
 _REP = ("commercial", "commerciale", "vendeur", "vendeuse", "responsable", "charge d affaires", "chargee d affaires",
         "ingenieur commercial", "representant", "conseiller", "conseillere", "proprietaire", "attribue a",
         "rep", "sales rep", "owner", "account executive", "ae", "salesperson", "assigned to", "seller", "account owner",
-        "deal owner", "lead owner")
+        "deal owner", "lead owner", "agent", "agent commercial", "sales agent", "sales representative",
+        "opportunity owner", "proprietaire de l affaire", "proprietaire de l opportunite", "sr", "sr id",
+        "proprietaire de la transaction", "transaction owner", "proprietaire de la fiche", "record owner",
+        "sales rep id", "rep id", "utilisateur", "user", "sales person", "vendeur responsable")
 _CUSTOMER_ID = ("id client", "n client", "no client", "numero client", "code client", "ref client", "reference client",
                 "customer id", "customer no", "customer number", "account id", "client id")
 _DEAL_ID = ("id affaire", "n affaire", "no affaire", "numero affaire", "numero d affaire", "ref affaire",
             "reference affaire", "id opportunite", "n opportunite", "deal id", "deal no", "deal number",
-            "opportunity id", "opportunity no")
+            "opportunity id", "opportunity no", "record id", "id de l opportunite", "id de l affaire",
+            "id de fiche d informations", "id de la fiche", "id de l enregistrement", "id de la transaction")
+# Order ledgers (ERP, e-shop exports): an order is a won sale on its order date.
+_ORDER_ID = ("n commande", "no commande", "numero de commande", "numero commande", "id commande", "ref commande",
+             "reference commande", "reference de commande", "n de commande", "commande", "n facture", "numero de facture",
+             "facture", "order id", "order number", "order no", "order ref", "order reference", "order",
+             "invoice number", "invoice no", "invoice id", "invoice", "sales order", "transaction id")
+_ORDER_DATE = ("date de commande", "commande le", "date commande", "date de facture", "date de facturation", "facture le",
+               "order date", "ordered on", "date ordered", "invoice date", "order placed", "purchase date",
+               "transaction date")
 _LEAD_ID = ("id prospect", "n prospect", "no prospect", "numero prospect", "ref prospect", "lead id", "lead no",
             "lead number")
 _LOCATION = ("region", "zone", "secteur", "territoire", "ville", "pays", "agence", "site", "localisation",
-             "location", "territory", "area", "city", "country", "branch", "office")
+             "location", "territory", "area", "city", "country", "branch", "office", "regional office", "bureau",
+             "bureau regional", "state", "departement", "sales region", "sales territory")
 _SOURCE = ("source", "origine", "canal", "provenance", "canal d acquisition", "apporteur", "channel",
-           "lead source", "origin", "acquisition channel")
+           "lead source", "origin", "acquisition channel", "original source", "source de l affaire", "source du lead",
+           "source du prospect", "canal d origine", "origine de la piste", "source de prospect",
+           "origine du prospect", "source de la piste")
 
 HEADERS: dict[str, dict[str, tuple[str, ...]]] = {
     "deals": {
-        "deal_id": ("id", "n", "no", "numero", "ref", "reference", "code") + _DEAL_ID + ("affaire n",),
+        "deal_id": ("id", "n", "no", "numero", "ref", "reference", "code") + _DEAL_ID + ("affaire n",) + _ORDER_ID,
         "account": ("client", "compte", "societe", "entreprise", "raison sociale", "nom du client", "prospect",
-                    "account", "customer", "company", "account name", "customer name", "organisation", "organization"),
+                    "account", "customer", "company", "account name", "customer name", "organisation", "organization",
+                    "nom de l organisation", "organisation nom", "organization name", "company name", "nom de la societe",
+                    "nom de l entreprise", "associated company", "tiers", "partenaire", "partner", "nom du compte",
+                    "entreprise associee", "client final"),
         "customer_id": _CUSTOMER_ID,
         "rep": _REP,
         "stage": ("etape", "statut", "etat", "phase", "stade", "avancement", "etape de vente", "statut de l affaire",
-                  "stage", "status", "deal stage", "sales stage", "pipeline stage"),
+                  "stage", "status", "deal stage", "sales stage", "pipeline stage", "etape de l affaire",
+                  "etape de l opportunite", "etape du pipeline", "phase de vente", "opportunity stage",
+                  "phase de la transaction", "etape de la transaction", "deal phase", "phase de l affaire"),
         "amount": ("montant", "montant ht", "montant total", "valeur", "ca", "chiffre d affaires", "prix de vente",
                    "montant signe", "montant du devis", "total ht", "amount", "value", "deal value", "deal amount",
-                   "revenue", "deal size", "price", "total"),
-        "cost": ("cout", "cout de revient", "cout total", "achat", "prix d achat", "cost", "cogs", "cost of goods"),
+                   "revenue", "deal size", "price", "total", "revenu espere", "revenu prevu", "montant estime",
+                   "montant de l opportunite", "montant de l affaire", "valeur de l affaire", "montant commande",
+                   "total commande", "ventes", "close value", "expected revenue", "opportunity amount", "sales",
+                   "sales amount", "net sales", "order total", "order amount", "line total", "total price",
+                   "revenu attendu", "montant de la transaction", "transaction amount",
+                   "montant total ht", "total ttc"),
+        "cost": ("cout", "cout de revient", "cout total", "achat", "prix d achat", "cost", "cogs", "cost of goods", "cout d achat", "purchase cost",
+                 "cost price"),
         "created_date": ("date de creation", "cree le", "creation", "date d ouverture", "ouvert le", "date d entree",
                          "date de detection", "created", "created date", "created on", "creation date", "open date",
-                         "date created"),
+                         "date created", "engage date", "engaged on", "date d engagement", "create date", "created time",
+                         "deal created", "date de creation de l affaire", "creee le", "date d ajout", "added on",
+                         "affaire creee", "creee", "heure de creation", "date et heure de creation"),
         "close_date": ("date de signature", "signe le", "date de cloture", "cloture le", "date de cloture reelle",
                        "date de fermeture", "date de gain", "date de decision", "date", "close date", "closed date",
-                       "closed on", "date closed", "signature date", "won date", "closing date"),
+                       "closed on", "date closed", "signature date", "won date", "closing date", "won time",
+                       "date de fermeture reelle", "closed won date", "date de conclusion") + _ORDER_DATE,
         "expected_close_date": ("date de signature prevue", "date de cloture prevue", "cloture prevue", "signature prevue",
                                 "date prevue", "echeance", "date previsionnelle", "expected close date",
-                                "expected close", "forecast close date", "target close date", "estimated close date"),
+                                "expected close", "forecast close date", "target close date", "estimated close date",
+                                "date de cloture attendue", "expected closing date", "date de fermeture prevue",
+                                "expected close date of the deal", "date de cloture estimee", "expected closing"),
         "probability": ("probabilite", "proba", "probabilite de gain", "chance de succes", "probability",
                         "win probability", "likelihood", "probability %"),
         "source": _SOURCE,
         "product": ("produit", "offre", "gamme", "article", "service", "solution", "product", "offer", "product line",
-                    "sku"),
+                    "sku", "product name", "nom du produit", "designation", "libelle article", "ligne de produit",
+                    "produits", "item", "item name", "line item", "lineitem name", "item description"),
         "location": _LOCATION,
         "deal_type": ("type d affaire", "type de vente", "type", "nature", "categorie", "type d opportunite",
                       "deal type", "opportunity type", "business type", "sale type"),
         "lost_reason": ("motif de perte", "raison de perte", "cause de perte", "motif", "raison", "cause",
-                        "pourquoi perdu", "lost reason", "loss reason", "reason lost", "reason"),
+                        "pourquoi perdu", "lost reason", "loss reason", "reason lost", "reason", "motif de la perte",
+                        "raison de la perte", "closed lost reason", "motif de perte de l affaire"),
         "list_price": ("prix catalogue", "prix public", "tarif", "prix de liste", "prix tarif", "list price",
                        "catalog price", "catalogue price", "rrp"),
         "competitor_price": ("prix concurrent", "prix concurrence", "prix du concurrent", "offre concurrente",
@@ -118,7 +154,7 @@ HEADERS: dict[str, dict[str, tuple[str, ...]]] = {
         "customer_id": _CUSTOMER_ID + ("client", "customer", "account"),
     },
     "leads": {
-        "lead_id": ("id", "n", "no", "numero", "ref", "reference") + _LEAD_ID,
+        "lead_id": ("id", "n", "no", "numero", "ref", "reference") + _LEAD_ID + ("mql id", "contact id", "record id"),
         "created_at": ("date de creation", "cree le", "date d entree", "date de reception", "recu le", "date",
                        "date d arrivee", "arrive le", "created", "created at", "created on", "creation date",
                        "date created", "received", "received on"),
@@ -137,7 +173,7 @@ HEADERS: dict[str, dict[str, tuple[str, ...]]] = {
                           "customer date", "became customer", "won date", "conversion date"),
         "first_contact_at": ("premier contact", "date du premier contact", "premier contact le", "contacte le",
                              "date de contact", "date de relance", "first contact", "first contact at",
-                             "first contacted", "contacted on", "first touch", "first response"),
+                             "first contacted", "contacted on", "first touch", "first response", "first contact date"),
         "response": ("reponse", "retour", "type de reponse", "reaction", "response", "reply", "answer"),
         "meeting_date": ("date de rendez vous", "date du rdv", "rdv le", "rendez vous le", "date rdv", "rdv",
                          "rendez vous", "meeting date", "meeting", "meeting booked", "meeting on"),
@@ -183,7 +219,7 @@ HEADERS: dict[str, dict[str, tuple[str, ...]]] = {
                  "csat score"),
     },
     "team": {
-        "rep": _REP + ("nom", "collaborateur", "salarie", "name", "employee", "member"),
+        "rep": _REP + ("nom", "collaborateur", "salarie", "name", "employee", "member", "person", "personne"),
         "role": ("role", "poste", "fonction", "position", "title", "job title"),
         "team": ("equipe", "service", "departement", "team", "squad", "department"),
         "location": _LOCATION,
@@ -209,6 +245,42 @@ HEADERS: dict[str, dict[str, tuple[str, ...]]] = {
     },
 }
 
+# --- Headers that say how deals end, not canonical fields -------------------------------------------
+# A status column (won/lost/open words), won and lost date columns, an "active" flag (Odoo archives
+# lost opportunities), a profit column (cost = amount - profit), order ledger columns (every order a
+# won sale). They may share a column with a canonical field ("Won time" is also the close date).
+DEAL_EXTRA_HEADERS: dict[str, tuple[str, ...]] = {
+    "status": ("statut", "status", "deal status", "statut de l affaire", "etat", "etat de l affaire",
+               "opportunity status", "won lost", "gagne perdu", "statut de l opportunite"),
+    "won_date": ("date de gain", "gagne le", "gagnee le", "date gagne", "date de victoire", "won date", "won time",
+                 "won on", "closed won date", "date won"),
+    "lost_date": ("date de perte", "perdu le", "perdue le", "date perdu", "lost date", "lost time", "lost on",
+                  "closed lost date", "date lost"),
+    "active": ("actif", "active", "est actif", "is active"),
+    "profit": ("profit", "marge", "marge brute", "benefice", "gross margin", "margin", "gross profit", "marge ht"),
+    "order_id": _ORDER_ID,
+    "order_date": _ORDER_DATE,
+}
+
+# Prefixes CRM exports put before every column ("Deal - Value", "Affaire - Statut", "Opportunity Name"):
+# a header starting with one of them is also read without it.
+HEADER_PREFIXES: tuple[str, ...] = ("affaire", "opportunite", "deal", "opportunity", "opp")
+
+# Headers that name something no field is (never taken on a partial match): a postal code is no id.
+NOT_A_FIELD: tuple[str, ...] = (
+    "code postal", "cp", "postal code", "zip", "zip code", "postcode", "telephone", "tel", "phone", "mobile",
+    "portable", "email", "e mail", "courriel", "mail", "adresse", "address", "siret", "siren", "tva", "vat",
+    "url", "site web", "website", "iban", "row id", "row", "ligne", "n de ligne", "line", "quantite", "quantity",
+    "qty", "discount", "remise", "ship date", "date d expedition", "date de livraison", "delivery date",
+    "ship mode", "mode d expedition", "currency", "devise", "monnaie",
+)
+
+# Synonyms that name a field only when no better column does: they match like a header's start, not
+# exactly ("Expected Revenue" is Odoo's deal value, but Zoho's amount x probability beside "Amount").
+WEAK_HEADERS: dict[tuple[str, str], tuple[str, ...]] = {
+    ("deals", "amount"): ("expected revenue", "revenu attendu", "revenu espere", "revenu prevu", "montant estime"),
+}
+
 # --- Header noise ------------------------------------------------------------------------------
 # Words dropped from a header before matching: "Montant HT (€)" -> "montant", "Date (jj/mm/aaaa)" -> "date".
 HEADER_NOISE: tuple[str, ...] = (
@@ -225,11 +297,15 @@ STAGES: dict[str, tuple[str, ...]] = {
         "gagne", "gagnee", "signe", "signee", "conclu", "conclue", "vendu", "vendue", "commande", "commande recue",
         "bon de commande", "bon pour accord", "accepte", "acceptee", "cloture gagne", "ferme gagne", "facture",
         "facturee", "won", "closed won", "closed", "closed win", "win", "signed", "sold", "booked", "deal won",
+        "gagnee", "commande passee", "affaire gagnee", "vente conclue", "conclue gagnee", "fermee gagnee",
+        "ferme gagne", "transaction gagnee",
     ),
     "lost": (
         "perdu", "perdue", "abandonne", "abandonnee", "refuse", "refusee", "annule", "annulee", "sans suite",
         "cloture perdu", "ferme perdu", "echec", "no go", "classe sans suite", "lost", "closed lost", "loss",
         "rejected", "declined", "cancelled", "canceled", "dead", "no decision", "abandoned", "deal lost",
+        "closed lost to competition", "affaire perdue", "perdu concurrent", "conclue perdue", "fermee perdue",
+        "transaction perdue",
     ),
     "open": (
         "prospect", "prospection", "decouverte", "qualification", "qualifie", "a qualifier", "en cours", "ouvert",
@@ -238,6 +314,18 @@ STAGES: dict[str, tuple[str, ...]] = {
         "closing", "engagement", "validation", "open", "new", "lead", "prospecting", "discovery", "qualified", "needs analysis",
         "proposal", "proposal sent", "quote", "quote sent", "negotiation", "in negotiation", "commit", "pending",
         "on hold", "contract sent", "evaluation", "presentation",
+        # tools' pipeline stages: Maven, HubSpot, Salesforce, Pipedrive, Odoo, Zoho, Sellsy
+        "engaging", "appointment scheduled", "qualified to buy", "presentation scheduled", "decision maker bought in",
+        "contract sent", "value proposition", "id decision makers", "perception analysis", "proposal price quote",
+        "negotiation review", "needs analysis", "identify decision makers", "lead in", "contact made", "demo scheduled",
+        "proposal made", "negotiations started", "qualification", "id decision makers", "proposition faite",
+        "contact etabli", "demo programmee", "negociations commencees", "nouveau", "nouvelle", "qualifie",
+        "a contacter", "contacte", "rdv planifie", "rendez vous planifie", "propose", "proposition commerciale",
+        "en cours de negociation", "devis a faire", "a relancer", "ouverte", "en attente de signature",
+        "proposal review", "price quote", "closed pending",
+        "analyse des besoins", "proposition de valeur", "identification des decideurs", "analyse de perception",
+        "proposition devis", "negociation revision", "rendez vous programme", "qualifie pour acheter",
+        "presentation programmee", "decideur convaincu", "contrat envoye", "proposition envoyee", "qualifiee",
     ),
 }
 
@@ -286,9 +374,9 @@ LEAD_RESPONSES: dict[str, tuple[str, ...]] = {
 }
 DEAL_TYPES: dict[str, tuple[str, ...]] = {
     "new": ("nouveau", "nouvelle", "nouveau client", "nouvelle affaire", "acquisition", "conquete", "new",
-            "new business", "new customer", "new logo", "nb"),
+            "new business", "new customer", "new logo", "nb", "nouvelle activite"),
     "upsell": ("upsell", "up sell", "montee en gamme", "vente additionnelle", "extension", "augmentation",
-               "upgrade", "expansion", "add on"),
+               "upgrade", "expansion", "add on", "existing customer upgrade", "client existant montee en gamme"),
     "cross_sell": ("cross sell", "cross selling", "crosssell", "vente croisee", "ventes croisees",
                    "equipement complementaire"),
     "renewal": ("renouvellement", "reconduction", "renouvele", "reabonnement", "renewal", "renew", "renewed"),

@@ -69,3 +69,30 @@ def test_months_and_month_periods():
 def test_end_before_start_is_refused():
     with pytest.raises(ValueError):
         Period(date(2026, 2, 1), date(2026, 1, 1))
+
+
+@pytest.mark.parametrize("text, start, end", [
+    ("octobre 2026", "2026-10-01", "2026-10-31"),
+    ("oct. 2026", "2026-10-01", "2026-10-31"),
+    ("Oct 2026", "2026-10-01", "2026-10-31"),
+    ("October 2026", "2026-10-01", "2026-10-31"),
+    ("févr. 2026", "2026-02-01", "2026-02-28"),
+    ("2026 décembre", "2026-12-01", "2026-12-31"),
+    ("T3 2026", "2026-07-01", "2026-09-30"),
+    ("Q3 2026", "2026-07-01", "2026-09-30"),
+    ("2026-10", "2026-10-01", "2026-10-31"),
+])
+def test_periods_as_people_write_them(text, start, end):
+    from datetime import date
+
+    from kpis.periods import parse_period
+
+    p = parse_period(text)
+    assert (p.start, p.end) == (date.fromisoformat(start), date.fromisoformat(end))
+
+
+def test_a_word_that_is_no_month_is_refused():
+    from kpis.periods import parse_period
+
+    with pytest.raises(ValueError, match="octobre 2026"):
+        parse_period("foo 2026")

@@ -23,6 +23,7 @@ app = typer.Typer(
 # Modules that define verbs; each has ``register(app)``. Missing ones (work in progress) are skipped.
 _VERB_MODULES = (
     "kpis.cli.validate",
+    "kpis.cli.init",
     "kpis.cli.compute",
     "kpis.cli.calculators",
     "kpis.cli.report",

@@ -13,6 +13,8 @@ from typing import Any, List, Optional
 
 import typer
 
+from ..i18n import message as _message
+from ..i18n import register as register_messages
 from .common import (
     check_format,
     console,
@@ -40,6 +42,20 @@ COMPUTE_FORMATS = ("table", "json", "csv")
 CATALOG_FORMATS = ("table", "markdown", "json")
 ByOpt = typer.Option(None, "--by", "-b", help="Breakdown: rep, team, location, product, source (channel), segment, deal_type. Repeatable. / Axe d'analyse.")
 KpiOpt = typer.Option(None, "--kpi", "-k", help="Only these KPI ids (repeatable or comma-separated; see `kpis catalog`). / Seulement ces indicateurs.")
+
+
+register_messages(
+    {
+        "period_partial": {
+            "fr": "attention : les données s'arrêtent le {last}, la période {period} est incomplète",
+            "en": "note: the data stops on {last}: period {period} is incomplete",
+        },
+        "period_outside_data": {
+            "fr": "attention : la période {period} est hors des données (du {first} au {last})",
+            "en": "note: period {period} is outside the data ({first} to {last})",
+        },
+    }
+)
 
 
 def register(app: typer.Typer) -> None:
@@ -75,9 +91,15 @@ def compute_cmd(
             dims = normalise_dims(by, cfg.lang)
         except (KeyError, ValueError) as e:
             raise UserError(str(e.args[0] if e.args else e)) from None
-        ds = read_data(workbook, cfg, tables=sorted(tables_needed(ids, dims)))
+        from ..engine.compute import FACT_TABLES
+
+        ds = read_data(workbook, cfg, tables=sorted(tables_needed(ids, dims) | FACT_TABLES))
         p = resolve_period(period, start, end, cfg, default=lambda: default_period(ds))
         results = compute(ds, p, config=cfg, kpis=ids, by=dims)
+        from ..engine.compute import period_flags
+
+        for code, params in period_flags(ds, p, results.as_of):
+            typer.secho(_message(code, cfg.lang, **params), err=True, fg="yellow")
         if f == "json":
             write_text(json.dumps(results.to_json(), ensure_ascii=False, indent=2) + "\n", out)
         elif f == "csv":

@@ -30,6 +30,7 @@ VALIDATE_FORMATS = ("table", "json", "csv")
 LAYOUT_CODES = frozenset({"table_found", "column_mapped", "column_unmapped", "wide_layout"})
 SHEET_CODES = frozenset({"sheet_unused", "sheet_unused_near", "duplicate_source"})
 MAX_VALUE_WIDTH = 50
+MAX_LINES_PER_KIND = 200  # lines shown per (sheet, problem kind); --format csv / json list them all
 
 register_messages(
     {
@@ -62,6 +63,10 @@ register_messages(
             "{converted} conversion(s), {info} information(s)",
             "en": "{skipped} row(s) skipped, {empty} cell(s) left empty, {ignored} item(s) ignored, "
             "{converted} conversion(s), {info} note(s)",
+        },
+        "v_more": {
+            "fr": "… et {count} autre(s) ligne(s) de ce type (au-delà de {cap} ; --format csv pour toutes les voir)",
+            "en": "… and {count} more line(s) of this kind (beyond {cap}; --format csv to see them all)",
         },
     }
 )
@@ -170,6 +175,22 @@ def _print_csv(ds, lang: str) -> None:
         w.writerow(["" if r.get(c) is None else r.get(c) for c in cols])
 
 
+def _capped(problems: list) -> tuple[list, dict[tuple[str, str], tuple[Any, int]]]:
+    """At most :data:`MAX_LINES_PER_KIND` lines per (sheet, problem kind); the rest counted per kind
+    (first hidden issue, how many)."""
+    seen: dict[tuple[str, str], int] = {}
+    shown, hidden = [], {}
+    for i in problems:
+        k = (i.sheet, i.code)
+        seen[k] = seen.get(k, 0) + 1
+        if seen[k] <= MAX_LINES_PER_KIND:
+            shown.append(i)
+        else:
+            first, n = hidden.get(k, (i, 0))
+            hidden[k] = (first, n + 1)
+    return shown, hidden
+
+
 def _short(value: Any) -> str:
     if value is None:
         return ""
@@ -216,9 +237,14 @@ def _print_table(ds, summary: dict[str, Any], lang: str, workbook: Path) -> None
     for key in ("v_sheet", "v_row", "v_column", "v_value", "v_action", "v_reason"):
         t.add_column(message(key, lang), justify="right" if key == "v_row" else "left", overflow="fold")
     styles = {"error": "red", "warning": "yellow", "info": "dim"}
-    for i in problems:
+    shown, hidden = _capped(problems)
+    for i in shown:
         t.add_row(escape(i.sheet), "" if i.row is None else str(i.row), escape(i.column or ""), escape(_short(i.value)),
                   ACTIONS.get(i.action, {}).get(lang, i.action), escape(i.reason(lang)), style=styles[i.severity])
+    for (sheet, code), (first, count) in hidden.items():
+        t.add_row(escape(sheet), "" if first.row is None else str(first.row), "", "",
+                  ACTIONS.get(first.action, {}).get(lang, first.action),
+                  escape(message("v_more", lang, count=count, cap=MAX_LINES_PER_KIND)), style=styles[first.severity])
     con.print(t)
     c = _counts(ds)
     con.print(message("v_summary", lang, skipped=c["skipped"], empty=c["left_empty"], ignored=c["ignored"],

@@ -33,6 +33,9 @@ _FACT_DATES = (
     ("customers", "start_date"),
     ("surveys", "date"),
 )
+# Tables whose dates set the data's date and the default period: read whatever KPIs are asked, so
+# that `compute --kpi leads_created` reports the same month as `compute`.
+FACT_TABLES = frozenset(t for t, _ in _FACT_DATES)
 
 
 def reference_date(ds: Dataset) -> date | None:
@@ -53,6 +56,32 @@ def reference_date(ds: Dataset) -> date | None:
         latest.append(pd.to_datetime(deals.loc[closed, "close_date"], errors="coerce").max())
     latest = [t for t in latest if not pd.isna(t)]
     return max(latest).date() if latest else None
+
+
+def data_start(ds: Dataset) -> date | None:
+    """The earliest date of a recorded fact (same dates as :func:`reference_date`, closes included);
+    a comparison period ending before it has no data: n/a, not 0."""
+    earliest: list[pd.Timestamp] = []
+    for table, col in _FACT_DATES + (("deals", "close_date"),):
+        df = ds.get(table)
+        if df is not None and col in df.columns:
+            earliest.append(pd.to_datetime(df[col], errors="coerce").min())
+    earliest = [t for t in earliest if not pd.isna(t)]
+    return min(earliest).date() if earliest else None
+
+
+def period_flags(ds: Dataset, p: Period, as_of: date | None = None) -> list[tuple[str, dict[str, str]]]:
+    """What a reader of results for ``p`` must know: ``period_partial`` when the data stops inside
+    it (its last fact ``as_of`` before the period's end), ``period_outside_data`` when it ends before
+    the data starts or starts after its last fact. Codes with their parameters, in period order."""
+    start, last = data_start(ds), as_of or reference_date(ds)
+    if start is None or last is None:
+        return []
+    if p.end < start or p.start > last:
+        return [("period_outside_data", {"period": p.label, "first": start.isoformat(), "last": last.isoformat()})]
+    if p.start <= last < p.end:
+        return [("period_partial", {"period": p.label, "last": last.isoformat()})]
+    return []
 
 
 def default_period(ds: Dataset) -> Period:
@@ -117,7 +146,8 @@ def compute(
     dims = normalise_dims(by)
     ids = select_ids(kpis)
     prev, year_ago = (period.previous(), period.year_ago()) if compare else (None, None)
-    out = {k: _result(ev, k, period, prev, year_ago, dims) for k in ids}
+    start = data_start(ds)
+    out = {k: _result(ev, k, period, prev, year_ago, dims, start) for k in ids}
     return Results(period, out, prev, year_ago, ev.as_of, cfg.lang, cfg.currency, dims)
 
 
@@ -152,7 +182,8 @@ def compute_kpi(
 
 
 # -- one result ------------------------------------------------------------------------------------
-def _result(ev: Evaluator, kpi_id: str, p: Period, prev: Period | None, year_ago: Period | None, dims: tuple[str, ...]) -> KpiResult:
+def _result(ev: Evaluator, kpi_id: str, p: Period, prev: Period | None, year_ago: Period | None, dims: tuple[str, ...],
+            start: date | None = None) -> KpiResult:
     k = REGISTRY[kpi_id]
     lang = ev.config.lang
     e = ev.evaluate(kpi_id, p)
@@ -169,8 +200,9 @@ def _result(ev: Evaluator, kpi_id: str, p: Period, prev: Period | None, year_ago
         detail=clean(e.detail) if e.detail is not None else None,
     )
     if prev is not None:
-        r.previous = _value(ev.evaluate(kpi_id, prev))
-        r.year_ago = _value(ev.evaluate(kpi_id, year_ago))
+        # A comparison period that ends before the data starts has no data: n/a, not 0.
+        r.previous = None if start and prev.end < start else _value(ev.evaluate(kpi_id, prev))
+        r.year_ago = None if start and year_ago.end < start else _value(ev.evaluate(kpi_id, year_ago))
         r.change, r.change_kind = change_between(r.value, r.previous, k.unit)
         r.good = judge(r.change, k.direction)
     elif k.unit != "distribution":
@@ -179,9 +211,49 @@ def _result(ev: Evaluator, kpi_id: str, p: Period, prev: Period | None, year_ago
     r.target_met = meets(r.value, r.target, k.direction)
     if dims:
         r.by = {d: _by(ev.breakdown(kpi_id, p, d)) if e.status != "missing_input" else None for d in dims}
+        if r.by.get("rep") is not None:
+            r.by["rep"] = _with_members(r.by["rep"], _members(ev, p), _zero_when_absent(ev, kpi_id))
         if k.target is not None and kpi_id not in ev.config.targets:
             r.target_by = {d: _by(ev.breakdown(k.target, p, d)) for d in dims if not ev.missing(k.target)}
     return r
+
+
+def _members(ev: Evaluator, p: Period) -> list[str]:
+    """Reps the team expects in every by-rep breakdown: on the team sheet (not gone before P, not
+    hired after it) or with a quota in P."""
+    out: list[str] = []
+    team = ev.table("team")
+    if team is not None and "rep" in team.columns:
+        keep = team["rep"].notna()
+        if "leave_date" in team.columns:
+            keep &= ~(team["leave_date"] < pd.Timestamp(p.start))
+        if "hire_date" in team.columns:
+            keep &= ~(team["hire_date"] > pd.Timestamp(p.end))
+        out += [str(x) for x in team.loc[keep, "rep"]]
+    targets = ev.table("targets")
+    if targets is not None and {"rep", "period"} <= set(targets.columns):
+        inside = (targets["period"] >= pd.Timestamp(p.start)) & (targets["period"] <= pd.Timestamp(p.end))
+        out += [str(x) for x in targets.loc[inside & targets["rep"].notna(), "rep"]]
+    return list(dict.fromkeys(out))
+
+
+def _zero_when_absent(ev: Evaluator, kpi_id: str) -> bool:
+    """A rep without rows has 0 for sums and counts; ratios and averages have no denominator: n/a."""
+    from .model import Simple
+
+    metric = ev.resolve(kpi_id)
+    return isinstance(metric, Simple) and getattr(metric.measure, "agg", None) in ("sum", "count", "nunique")
+
+
+def _with_members(by: dict[str, Any], members: list[str], zero: bool) -> dict[str, Any]:
+    """The breakdown with every member listed (0 or None when absent), keys sorted as :func:`_by`."""
+    missing = [m for m in members if m not in by]
+    if not missing:
+        return by
+    d = dict(by)
+    for m in missing:
+        d[m] = 0.0 if zero else None
+    return {key: d[key] for key in sorted(d, key=lambda s: (s == NONE_KEY, s.casefold()))}
 
 
 def _value(e: Eval) -> Any:

@@ -298,10 +298,17 @@ class Evaluator:
         own = "channel" if table == "spend" and dim == "source" else dim
         if own in df.columns:
             return df[own]
-        if dim == "team":
+        if dim in TEAM_DIMS and table != "team":
+            # Team attributes flow to every table through the rep (a team named by its manager when
+            # the team sheet has no team column: Maven's sales_teams).
             reps = self._dim_values(table, df, "rep")
-            lookup = self._lookup("team", "rep", "team")
-            return None if reps is None or lookup is None else reps.map(lookup)
+            lookup = self._lookup("team", "rep", dim)
+            if lookup is None and dim == "team":
+                lookup = self._lookup("team", "rep", "manager")
+            if reps is not None and lookup is not None:
+                return reps.map(lookup)
+            if dim == "team":
+                return None
         if dim in CUSTOMER_DIMS and "customer_id" in df.columns:
             lookup = self._lookup("customers", "customer_id", dim)
             return None if lookup is None else df["customer_id"].map(lookup)
@@ -601,6 +608,10 @@ def _conform(name: str, df: pd.DataFrame) -> pd.DataFrame:
     return df.assign(**changes) if changes else df
 
 
+# Breakdowns the team sheet carries for every table through the rep.
+TEAM_DIMS = ("team", "location")
+
+
 def metric_tables(metric: Metric | str) -> set[str]:
     """Every table a metric may read (all options of a Variants, optional tables of sources): what
     the reader must load for it."""
@@ -632,7 +643,7 @@ def tables_needed(kpi_ids: list[str], dims: tuple[str, ...] = ()) -> set[str]:
         out |= metric_tables(REGISTRY[k].metric)
         if REGISTRY[k].target is not None:
             out |= metric_tables(REGISTRY[k].target)
-    if "team" in dims:
+    if set(dims) & set(TEAM_DIMS):
         out.add("team")
     if set(dims) & set(CUSTOMER_DIMS):
         out.add("customers")

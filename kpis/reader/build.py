@@ -248,6 +248,7 @@ def build_table(region: Region, match: TableMatch, cfg: Config) -> Built:
         months[col] = (month, c)
         merged_filled += filled
     label_cols = _label_columns(region, rows, match, cols, tname, cfg)
+    virtual, status, virtual_headers = _virtual_fields(region, rows, match, cols, tname, cfg, n)
     if merged_filled:
         issue(None, None, None, "converted", "merged_filled", count=merged_filled)
 
@@ -261,6 +262,8 @@ def build_table(region: Region, match: TableMatch, cfg: Config) -> Built:
     for f in required:
         if f in cols:
             missing_req |= _is_missing(cols[f].cell("values"))
+        elif f in virtual:
+            missing_req |= _is_missing(virtual[f])
         else:
             missing_req[:] = True
     totals, total_label = _totals_rows(label_cols, missing_req)
@@ -285,17 +288,91 @@ def build_table(region: Region, match: TableMatch, cfg: Config) -> Built:
 
     # 6. the frame ---------------------------------------------------------------------------------
     headers = {f: c.header for f, c in cols.items()}
+    headers.update(virtual_headers)
     kept_rows = excel_rows[keep]
     # Explicit dtypes: pandas would otherwise turn object columns of str into its "str" dtype.
     all_kept = bool(keep.all())
     data = {f: pd.Series(v, dtype=v.dtype, copy=False) for f in table.field_names if f in cols
             for v in (cols[f].cell("values") if all_kept else cols[f].cell("values")[keep],)}
+    for f in table.field_names:
+        if f in virtual:  # constants, derived, dates completed: never also a column of their own
+            data[f] = pd.Series(virtual[f][keep], dtype=virtual[f].dtype, copy=False)
+    data = {f: data[f] for f in table.field_names if f in data}
+    if status is not None:
+        data["status"] = pd.Series(status[keep], dtype=object)
     frame = pd.DataFrame(data, index=pd.RangeIndex(int(keep.sum())), copy=False)
     if match.wide:
         per_month = [(month, c.cell("values")[keep]) for month, c in months.values()]
         frame, kept_rows = months_to_rows(frame, kept_rows, per_month, value_field)
         headers["period"] = headers[value_field] = ", ".join(c.header for _, c in months.values())
     return Built(tname, frame, kept_rows, region, match, headers, issues)
+
+
+_EXTRA_KINDS = {"status": "text", "won_date": "date", "lost_date": "date", "active": "text"}
+FALSE_WORDS = frozenset({"false", "faux", "no", "non", "0", "n", "archive", "archivee", "archived", "inactive", "inactif"})
+
+
+def _virtual_fields(region: Region, rows: np.ndarray, match: TableMatch, cols: dict[str, _Column], tname: str,
+                    cfg: Config, n: int) -> tuple[dict[str, np.ndarray], np.ndarray | None, dict[str, str]]:
+    """Fields with no column of their own -- constants, derived arithmetic, a deal's stage from won/lost
+    dates or an order ledger -- and the deals' status when a column says it (status words, won/lost
+    dates, an active flag). Returns (field -> values per row, status per row or None, field -> header)."""
+    from .derive import compile_expression, evaluate
+
+    table = TABLES[tname]
+    out: dict[str, np.ndarray] = {}
+    heads: dict[str, str] = {}
+    for f, value in match.constants.items():
+        kind = table.field(f).kind
+        parsed = _parse(kind, np.array([value], dtype=object), tname, f, cfg, True).values.to_numpy()
+        out[f] = np.repeat(parsed, n) if n else parsed[:0]
+        heads[f] = f"= {value}"
+    for f, expr in match.derived.items():
+        tree, names = compile_expression(expr, region.headers)
+        inputs = {ph: _column(region, rows, col, "money", tname, None, cfg)[0].cell("values") for ph, col in names.items()}
+        out[f] = evaluate(tree, inputs)
+        heads[f] = f"= {expr}"
+    extra = {e: _column(region, rows, col, _EXTRA_KINDS[e], tname, None, cfg)[0].cell("values")
+             for e, col in match.extra.items() if e in _EXTRA_KINDS}
+    status: np.ndarray | None = None
+    if tname != "deals":
+        return out, status, heads
+    won = ~_is_missing(extra["won_date"]) if "won_date" in extra else np.zeros(n, dtype=bool)
+    lost = ~_is_missing(extra["lost_date"]) if "lost_date" in extra else np.zeros(n, dtype=bool)
+    if match.stage_from == "ledger":
+        out.setdefault("stage", np.full(n, "won", dtype=object))
+        heads.setdefault("stage", "= won")
+    elif match.stage_from == "dates":
+        out["stage"] = np.where(won, "won", np.where(lost, "lost", "open")).astype(object)
+        heads["stage"] = " / ".join(region.header(match.extra[e]) for e in ("won_date", "lost_date") if e in match.extra)
+    if "close_date" not in cols and "close_date" not in out and (won.any() or lost.any()):
+        w = extra.get("won_date")
+        lo = extra.get("lost_date")
+        close = np.full(n, np.datetime64("NaT"), dtype="datetime64[ns]")
+        if lo is not None:
+            close = np.where(lost, lo, close)
+        if w is not None:
+            close = np.where(won, w, close)
+        out["close_date"] = close.astype("datetime64[ns]")
+        heads["close_date"] = heads.get("stage") or ""
+    if "close_date" in cols and "lost_date" in extra and match.columns.get("close_date") == match.extra.get("won_date"):
+        # "Won time" is the close date of won deals; a lost deal closed on its "Lost time"
+        base = cols["close_date"].cell("values")
+        out["close_date"] = np.where(np.isnat(base), extra["lost_date"], base).astype("datetime64[ns]")
+        heads["close_date"] = f"{cols['close_date'].header} / {region.header(match.extra['lost_date'])}"
+    if "status" in extra:
+        from .categories import stage_status
+
+        st, unknown = stage_status(pd.Series(extra["status"], dtype=object), cfg)
+        status = st.where(~unknown, None).to_numpy(dtype=object)
+    if "won_date" in extra or "lost_date" in extra:
+        by_dates = np.where(won, "won", np.where(lost, "lost", None)).astype(object)
+        status = by_dates if status is None else np.where(pd.isna(status), by_dates, status).astype(object)
+    if "active" in extra:
+        inactive = np.array([isinstance(v, str) and fold(v) in FALSE_WORDS for v in extra["active"]], dtype=bool)
+        base = status if status is not None else np.full(n, None, dtype=object)
+        status = np.where(inactive & (base != "won"), "lost", base).astype(object)
+    return out, status, heads
 
 
 def _label_columns(region: Region, rows: np.ndarray, match: TableMatch, cols: dict[str, _Column], tname: str,

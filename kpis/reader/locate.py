@@ -9,17 +9,19 @@ header cell, and the data from the row below to the last row with anything in th
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any, Iterable
 
 import pandas as pd
 
 from ..schema import TABLES
+from .content import SAMPLE_ROWS, Profile, profile
 from .headers import TableMatch, best_tables, header_text, match_table
 from .source import ExcelTable, RawSheet
 from .text import cell_ref
 
 HEADER_SCAN_ROWS = 40
+MAX_PROFILED_COLUMNS = 256
 SCAN_PAST_HEADER = 5  # rows looked at below the best header found so far
 
 
@@ -35,6 +37,20 @@ class Region:
     last_row: int
     headers: dict[int, Any]  # column index -> header cell (non-empty only)
     excel_table: str | None = None
+    _profiles: dict[int, Profile] = field(default_factory=dict, repr=False, compare=False)
+
+    def profile(self, col: int) -> Profile | None:
+        """The column's first :data:`~.content.SAMPLE_ROWS` data values, profiled once; None beyond
+        :data:`MAX_PROFILED_COLUMNS` columns (a hostile sheet's thousands of headers are judged by
+        their headers alone, in bounded time)."""
+        if col not in self._profiles:
+            if len(self._profiles) >= MAX_PROFILED_COLUMNS:
+                return None
+            grid = self.sheet.grid
+            stop = min(self.last_row, self.first_row + SAMPLE_ROWS - 1)
+            cells = [grid[i][col] if col < len(grid[i]) else None for i in range(self.first_row, stop + 1)]
+            self._profiles[col] = profile(cells)
+        return self._profiles[col]
 
     @property
     def name(self) -> str:
@@ -135,14 +151,14 @@ def best_header_row(sheet: RawSheet, tables: Iterable[str] = TABLES, only: str |
     return best[1], best[2]
 
 
-def regions_of(sheet: RawSheet, tables: Iterable[str] = TABLES) -> list[tuple[Region, list[TableMatch]]]:
+def regions_of(sheet: RawSheet, tables: Iterable[str] = TABLES, config: Any = None) -> list[tuple[Region, list[TableMatch]]]:
     """The candidate regions of a sheet with their table matches (best first)."""
     tables = list(tables)
     if sheet.tables:
         out = []
         for t in sheet.tables:
             region = region_of_table(sheet, t)
-            matches = best_tables(region.headers, (sheet.name, t.name), tables)
+            matches = best_tables(region.headers, (sheet.name, t.name), tables, region.profile, config)
             out.append((region, matches))
         return out
     found = best_header_row(sheet, tables)
@@ -150,9 +166,13 @@ def regions_of(sheet: RawSheet, tables: Iterable[str] = TABLES) -> list[tuple[Re
         return []
     row, matches = found
     region = region_at(sheet, row)
-    return [(region, matches)] if region is not None else []
+    if region is None:
+        return []
+    return [(region, best_tables(region.headers, sheet.name, tables, region.profile, config))]
 
 
-def match_in(region: Region, table: str, forced: dict[str, int] | None = None) -> TableMatch:
-    """The match of one table in a region (sheet name bonus included)."""
-    return match_table(table, region.headers, (region.sheet.name, region.excel_table or ""), forced)
+def match_in(region: Region, table: str, forced: dict[str, int] | None = None, unmapped: Iterable[int] = (),
+             config: Any = None) -> TableMatch:
+    """The match of one table in a region (sheet name bonus included, content judged)."""
+    return match_table(table, region.headers, (region.sheet.name, region.excel_table or ""), forced, region.profile,
+                       unmapped, config)

@@ -106,6 +106,94 @@ MESSAGES = {
         "fr": "colonne « {column} » → {table}.{field}",
         "en": "column \"{column}\" → {table}.{field}",
     },
+    "column_guessed_unique_id": {
+        "fr": "colonne « {column} » prise pour {table}.{field} (supposé : aucun en-tête ne le nomme, mais ses valeurs sont uniques sur chaque ligne)",
+        "en": "column \"{column}\" taken as {table}.{field} (a guess: no header names it, but its values are unique on every row)",
+    },
+    "column_guessed_only_date": {
+        "fr": "colonne « {column} » prise pour {table}.{field} au lieu de {other} (supposé : c'est la seule date de la feuille)",
+        "en": "column \"{column}\" taken as {table}.{field} instead of {other} (a guess: it is the sheet's only date)",
+    },
+    "column_rejected_not_dates": {
+        "fr": "colonne « {column} » non prise pour {table}.{field} : ce ne sont pas des dates",
+        "en": "column \"{column}\" not taken as {table}.{field}: they are not dates",
+    },
+    "column_rejected_not_numbers": {
+        "fr": "colonne « {column} » non prise pour {table}.{field} : ce ne sont pas des nombres",
+        "en": "column \"{column}\" not taken as {table}.{field}: they are not numbers",
+    },
+    "column_rejected_mostly_zero": {
+        "fr": "colonne « {column} » non prise pour {table}.{field} : presque toutes valent 0",
+        "en": "column \"{column}\" not taken as {table}.{field}: nearly all of them are 0",
+    },
+    "column_rejected_yes_no_flag": {
+        "fr": "colonne « {column} » non prise pour {table}.{field} : c'est un indicateur oui/non",
+        "en": "column \"{column}\" not taken as {table}.{field}: it is a yes/no flag",
+    },
+    "column_rejected_postal_code": {
+        "fr": "colonne « {column} » non prise pour {table}.{field} : ce sont des codes postaux répétés, pas des identifiants",
+        "en": "column \"{column}\" not taken as {table}.{field}: they are repeated postal codes, not ids",
+    },
+    "column_rejected_not_names": {
+        "fr": "colonne « {column} » non prise pour {table}.{field} : ce sont des nombres ou des dates, pas des noms",
+        "en": "column \"{column}\" not taken as {table}.{field}: they are numbers or dates, not names",
+    },
+    "column_rejected_unique_per_row": {
+        "fr": "colonne « {column} » non prise pour {table}.{field} : une valeur différente sur chaque ligne : pas un commercial qui en suit plusieurs",
+        "en": "column \"{column}\" not taken as {table}.{field}: a different value on every row: not a rep who owns several",
+    },
+    "column_rejected_not_categories": {
+        "fr": "colonne « {column} » non prise pour {table}.{field} : aucune valeur connue de ce champ",
+        "en": "column \"{column}\" not taken as {table}.{field}: no known value of this field",
+    },
+    "why_not_dates": {"fr": "ce ne sont pas des dates", "en": "they are not dates"},
+    "why_not_numbers": {"fr": "ce ne sont pas des nombres", "en": "they are not numbers"},
+    "why_mostly_zero": {"fr": "presque toutes valent 0", "en": "nearly all of them are 0"},
+    "why_yes_no_flag": {"fr": "c'est un indicateur oui/non", "en": "it is a yes/no flag"},
+    "why_postal_code": {"fr": "ce sont des codes postaux répétés, pas des identifiants", "en": "they are repeated postal codes, not ids"},
+    "why_not_names": {"fr": "ce sont des nombres ou des dates, pas des noms", "en": "they are numbers or dates, not names"},
+    "why_unique_per_row": {"fr": "une valeur différente sur chaque ligne : pas un commercial qui en suit plusieurs", "en": "a different value on every row: not a rep who owns several"},
+    "why_not_categories": {"fr": "aucune valeur connue de ce champ", "en": "no known value of this field"},
+    "column_not_preferred": {
+        "fr": "colonne « {column} » non prise pour {table}.{field} : « {chosen} » lui a été préférée",
+        "en": "column \"{column}\" not taken as {table}.{field}: \"{chosen}\" was preferred",
+    },
+    "field_constant": {
+        "fr": "{table}.{field} = « {constant} » sur chaque ligne (configuration)",
+        "en": "{table}.{field} = \"{constant}\" on every row (configuration)",
+    },
+    "field_derived": {
+        "fr": "{table}.{field} calculé : {expr}",
+        "en": "{table}.{field} computed as {expr}",
+    },
+    "deal_status_column": {
+        "fr": "colonne « {column} » : statut gagné / perdu / en cours de chaque affaire",
+        "en": "column \"{column}\": each deal's won / lost / open status",
+    },
+    "deal_won_date_column": {
+        "fr": "colonne « {column} » : une date ici signifie affaire gagnée",
+        "en": "column \"{column}\": a date here means the deal was won",
+    },
+    "deal_lost_date_column": {
+        "fr": "colonne « {column} » : une date ici signifie affaire perdue",
+        "en": "column \"{column}\": a date here means the deal was lost",
+    },
+    "deal_active_column": {
+        "fr": "colonne « {column} » : une affaire inactive (archivée) est comptée perdue",
+        "en": "column \"{column}\": an inactive (archived) deal counts as lost",
+    },
+    "stage_from_dates": {
+        "fr": "pas de colonne d'étape : statut déduit des dates de gain / de perte (sans date : en cours)",
+        "en": "no stage column: status taken from the won / lost dates (no date: open)",
+    },
+    "stage_from_ledger": {
+        "fr": "journal de commandes : chaque commande est une vente gagnée à sa date de commande",
+        "en": "order ledger: every order is a won sale on its order date",
+    },
+    "order_lines_grouped": {
+        "fr": "{lines} lignes de commande regroupées en {orders} commandes (montants additionnés par n° de commande)",
+        "en": "{lines} order lines grouped into {orders} orders (amounts summed per order id)",
+    },
     "column_unmapped": {
         "fr": "colonne « {column} » non utilisée (aucun champ de {table} ne lui correspond)",
         "en": "column \"{column}\" not used (matches no field of {table})",

@@ -91,6 +91,21 @@ def read_source(
     return dataset
 
 
+def detect_layout(path: str | Path, config: Config | None = None) -> tuple[list[tuple[Region, TableMatch]], QualityReport]:
+    """What :func:`read_workbook` would read, without reading it: each region kept and its table
+    match (fields, confidences, runner-ups, columns rejected by content), in workbook order, and the
+    sheets left aside (``report``). ``kpis init`` explains it and writes it down as a configuration."""
+    cfg = config or Config()
+    with _gc_paused():
+        with Source(Path(path), cfg.lang) as src:
+            wanted, plan, sheets = _load(src, cfg, None, None)
+        report = QualityReport()
+        assigned = _assign(sheets, plan, wanted, cfg, report)
+    order = {name: k for k, name in enumerate(sheets)}
+    assigned.sort(key=lambda rm: (order[rm[0].sheet.name], rm[0].header_row))
+    return assigned, report
+
+
 @contextmanager
 def _gc_paused():
     """Millions of cell objects are created and dropped while reading: the cyclic garbage collector
@@ -278,14 +293,15 @@ def _assign(sheets: dict[str, RawSheet], plan: _Plan, wanted: set[str], cfg: Con
     # 1. tables placed by the configuration
     for tname in sorted(reading):
         spec = cfg.mapping.get(tname)
-        if spec is None or spec.ignore or not (_pinned(spec) or spec.header_row or spec.columns):
+        if spec is None or spec.ignore or not spec.shapes:
             continue
         for pin in plan.mapped.get(tname) or [(None, None)]:
             region = _mapped_region(sheets, pin, tname, spec, cfg)
             if region is None:
                 continue  # no sheet given and nothing looks like the table: reported as not found
             forced = _forced_columns(region, tname, spec, cfg)
-            out.append((region, match_in(region, tname, forced)))
+            unmapped = _unmapped_columns(region, tname, spec, cfg)
+            out.append((region, _apply_spec(match_in(region, tname, forced, unmapped, cfg), region, tname, spec, cfg)))
             used.add(_region_key(region))
             used_sheets.add(region.sheet.name)
             done.add(tname)
@@ -298,7 +314,7 @@ def _assign(sheets: dict[str, RawSheet], plan: _Plan, wanted: set[str], cfg: Con
     for order, sheet in enumerate(sheets.values()):
         if sheet.name in used_sheets and not sheet.tables:
             continue
-        for region, matches in regions_of(sheet, [t for t in TABLES if t in reading] or ["deals"]):
+        for region, matches in regions_of(sheet, [t for t in TABLES if t in reading] or ["deals"], cfg):
             if _region_key(region) in used:
                 continue
             all_regions.append((region, matches))
@@ -360,8 +376,8 @@ def _mapped_region(sheets: dict[str, RawSheet], pin: tuple[str | None, str | Non
         # No sheet given: the best region for this table anywhere, then the header row/columns apply.
         best: tuple[int, Region] | None = None
         for sheet in sheets.values():
-            for region, _ in regions_of(sheet, [tname]):
-                score = match_in(region, tname).score
+            for region, _ in regions_of(sheet, [tname], cfg):
+                score = match_in(region, tname, config=cfg).score
                 if best is None or score > best[0]:
                     best = (score, region)
         if best is None:
@@ -383,12 +399,56 @@ def _mapped_region(sheets: dict[str, RawSheet], pin: tuple[str | None, str | Non
         return region_of_table(sheet, next(t for t in sheet.tables if t.name == excel_table))
     if sheet.tables:
         regions = [region_of_table(sheet, t) for t in sheet.tables]
-        return max(regions, key=lambda r: match_in(r, tname).score)
+        return max(regions, key=lambda r: match_in(r, tname, config=cfg).score)
     found = best_header_row(sheet, only=tname)
     region = region_at(sheet, found[0]) if found else None
     if region is None:
         raise cfg.error(message("mapping_no_header", cfg.lang, sheet=sheet.name), "mapping", tname, "sheet")
     return region
+
+
+def _header_column(region: Region, header: str) -> int | None:
+    """The column of ``header`` (as written, case and accents free, or a column letter)."""
+    for col, cell in region.headers.items():
+        if fold(header_text(cell)) == fold(header):
+            return col
+    letter = column_index(header)
+    return letter if letter is not None and region.first_col <= letter <= region.last_col else None
+
+
+def _unmapped_columns(region: Region, tname: str, spec: TableMapping, cfg: Config) -> list[int]:
+    out = []
+    for header in spec.unmapped:
+        col = _header_column(region, header)
+        if col is None:
+            shown = ", ".join(f"« {header_text(c)} »" for c in region.headers.values())
+            raise cfg.error(message("mapping_column_not_found", cfg.lang, header=header, range=region.ref, headers=shown),
+                            "mapping", tname, "unmapped")
+        out.append(col)
+    return out
+
+
+def _apply_spec(m: TableMatch, region: Region, tname: str, spec: TableMapping, cfg: Config) -> TableMatch:
+    """Constants, derived fields and order lines of ``[mapping.TABLE]`` on a match."""
+    from .derive import ExpressionError, compile_expression
+
+    for f, value in spec.constants.items():
+        m.constants[f] = value
+        m.columns.pop(f, None)
+        m.scores.pop(f, None)
+    for f, expr in spec.derived.items():
+        try:
+            compile_expression(expr, region.headers)
+        except ExpressionError as e:
+            raise cfg.error(str(e), "mapping", tname, "derived", f) from None
+        m.derived[f] = expr
+        m.columns.pop(f, None)
+        m.scores.pop(f, None)
+    if "stage" in m.constants:
+        m.stage_from = None
+    if spec.order_lines is not None:
+        m.order_lines = spec.order_lines
+    return m
 
 
 def _forced_columns(region: Region, tname: str, spec: TableMapping, cfg: Config) -> dict[str, int]:
@@ -439,7 +499,41 @@ def _report_layout(report: QualityReport, b: Built) -> None:
         value_field = WIDE_TABLES[m.table][0]
         report.add(Issue(r.name, row, None, None, "mapped", "wide_layout",
                          {"table": m.table, "field": value_field, "count": len(m.months)}, m.table, value_field))
-    taken = set(m.columns.values()) | set(m.months)
+    for fld, why in m.guessed.items():
+        header = r.header(m.columns[fld])
+        code, _, other = why.partition(":")
+        report.add(Issue(r.name, row, header, None, "info", f"column_guessed_{code}",
+                         {"table": m.table, "field": fld, "column": header, "other": other}, m.table, fld))
+    for fld, value in m.constants.items():
+        report.add(Issue(r.name, row, None, value, "mapped", "field_constant", {"table": m.table, "field": fld, "constant": value},
+                         m.table, fld))
+    for fld, expr in m.derived.items():
+        report.add(Issue(r.name, row, None, None, "mapped", "field_derived", {"table": m.table, "field": fld, "expr": expr},
+                         m.table, fld))
+    for e, col in sorted(m.extra.items(), key=lambda kv: kv[1]):
+        if e in ("status", "won_date", "lost_date", "active"):
+            report.add(Issue(r.name, row, r.header(col), None, "mapped", f"deal_{e}_column", {"column": r.header(col)},
+                             m.table, "stage"))
+    if m.stage_from:
+        report.add(Issue(r.name, row, None, None, "info", f"stage_from_{m.stage_from}", {"table": m.table}, m.table, "stage"))
+    taken = set(m.columns.values()) | set(m.months) | {c for e, c in m.extra.items() if e in _EXTRAS_READ}
+    if m.derived:
+        from .derive import compile_expression
+
+        for expr in m.derived.values():
+            taken |= set(compile_expression(expr, r.headers)[1].values())
+    seen_rejected: set[int] = set()
+    for col, fld, reason in m.rejected:
+        if col in taken or col in seen_rejected:
+            continue
+        seen_rejected.add(col)
+        report.add(Issue(r.name, row, r.header(col), None, "info", f"column_rejected_{reason}",
+                         {"table": m.table, "field": fld, "column": r.header(col), "reason": reason}, m.table, fld))
+    for col, fld in sorted(m.losers.items()):
+        if col not in taken and col not in seen_rejected and fld in m.columns:
+            report.add(Issue(r.name, row, r.header(col), None, "info", "column_not_preferred",
+                             {"table": m.table, "field": fld, "column": r.header(col),
+                              "chosen": r.header(m.columns[fld])}, m.table, fld))
     _report_duplicate_headers(report, b, taken)
     for col in sorted(r.headers):
         if col not in taken:
@@ -477,6 +571,9 @@ def _letters(col: int) -> str:
     return s
 
 
+_EXTRAS_READ = ("status", "won_date", "lost_date", "active", "profit")
+
+
 def _says_thousands(header: str) -> bool:
     words = fold(header).split()
     return "k" in words or "keur" in words or "milliers" in words or "thousands" in words or "k€" in header.lower()
@@ -485,6 +582,8 @@ def _says_thousands(header: str) -> bool:
 # -- after reading: duplicates across sheets, splits, status, names, duplicates --------------------------
 
 def _post_process(built: dict[str, _Table], cfg: Config, report: QualityReport) -> tuple[dict[str, pd.DataFrame], dict[str, np.ndarray]]:
+    if "deals" in built and built["deals"].parts[0].match.order_lines:
+        built["deals"] = _group_order_lines(built["deals"], report)
     for t in list(built):
         if len(built[t].parts) > 1 and t in ID_FIELDS:
             built[t] = _drop_cross_sheet_duplicates(built[t], ID_FIELDS[t], report)
@@ -524,6 +623,10 @@ def _post_process(built: dict[str, _Table], cfg: Config, report: QualityReport) 
                 sheet_of["splits"] = split_sheets
         if "stage" in deals.columns:
             status, unknown = stage_status(deals["stage"], cfg)
+            if "status" in deals.columns:  # said by a status column, won/lost dates or an active flag
+                given = deals["status"]
+                unknown &= given.isna()
+                status = given.where(given.notna(), status)
             deals = deals.copy()
             deals["status"] = status
             frames["deals"] = deals
@@ -558,6 +661,34 @@ def _post_process(built: dict[str, _Table], cfg: Config, report: QualityReport) 
                     report.add(Issue(sheet, int(r[0]), head, value, "info", "duplicate_id",
                                      {"count": len(r), "rows": ", ".join(str(int(x)) for x in r[:10])}, t, f))
     return frames, rows
+
+
+MONEY_FIELDS = tuple(f.name for f in TABLES["deals"].fields if f.kind == "money")
+
+
+def _group_order_lines(t: _Table, report: QualityReport) -> _Table:
+    """An order ledger's lines sharing an order id are one sale: their amounts (and costs, prices)
+    are summed onto the order's first line, whose other cells (date, customer…) stand for the order.
+    Lines without an order id stay as they are."""
+    df = t.frame
+    if "deal_id" not in df.columns:
+        return t
+    ids = df["deal_id"]
+    has = ids.notna().to_numpy()
+    first = ~ids.duplicated().to_numpy() | ~has
+    if first.all():
+        return t
+    out = t.keep(first)
+    kept_ids = out.frame["deal_id"]
+    frame = out.frame.copy()
+    for f in MONEY_FIELDS:
+        if f in df.columns:
+            sums = df.loc[has, f].groupby(ids[has], sort=False).sum(min_count=1)
+            frame[f] = kept_ids.map(sums).where(kept_ids.notna(), frame[f]).astype("float64")
+    p = t.parts[0]
+    report.add(Issue(p.region.name, p.region.header_row + 1, p.headers.get("deal_id"), None, "converted",
+                     "order_lines_grouped", {"lines": int(has.sum()), "orders": int(kept_ids.notna().sum())}, "deals", "deal_id"))
+    return _Table(out.table, out.parts, frame, out.rows, out.part)
 
 
 def _drop_cross_sheet_duplicates(t: _Table, f: str, report: QualityReport) -> _Table:

@@ -98,3 +98,11 @@ def test_the_same_table_on_two_sheets_is_read_from_both(tmp_path):
     assert ds.tables["deals"]["account"].tolist() == ["A", "A", "B"]
     assert not issues(ds, "duplicate_source")
     assert [i.sheet for i in issues(ds, "sheet_appended")] == ["Affaires 2026"]
+
+
+def test_recognition_document_is_up_to_date():
+    from kpis.reader.recognition_doc import DOC_PATH, document
+
+    assert DOC_PATH.read_text(encoding="utf-8") == document(), (
+        "docs/recognition.md is stale: run `python -m kpis.reader.recognition_doc docs/recognition.md`"
+    )

@@ -113,3 +113,15 @@ def test_main_entry_point_returns_the_code(bad_workbook):
     from kpis.cli import main
 
     assert main(["validate", str(bad_workbook), "--format", "json"]) == 1
+
+
+def test_every_problem_kind_is_capped_and_a_summary_ends_the_report(tmp_path):
+    # 500 ids each on two rows: 500 duplicate_id notes, 200 shown, one line for the other 300.
+    rows = [["N° affaire", "Client", "Étape", "Montant"]] + [[k // 2, "A", "Gagné", 10] for k in range(1000)]
+    path = write_xlsx(tmp_path / "dups.xlsx", {"Affaires": rows})
+    out = CliRunner().invoke(app, ["validate", str(path), "--lang", "en"], env={"COLUMNS": "250"}).output
+    assert out.count("duplicate id") == 200
+    assert "300 more line(s) of this kind" in out
+    assert out.strip().splitlines()[-1].startswith("0 row(s) skipped")
+    full = CliRunner().invoke(app, ["validate", str(path), "--format", "csv"]).output
+    assert sum(1 for r in csv.DictReader(io.StringIO(full)) if r["code"] == "duplicate_id") == 500
