@@ -210,11 +210,12 @@ MESSAGES = {
         "fr": "aucune table de suivi reconnue dans ce fichier : le lecteur cherche une ligne d'en-têtes comme "
               "« N° affaire | Client | Commercial | Montant | Étape | Date de signature » (affaires), ou celles des "
               "activités, prospects, clients, objectifs… ; si vos colonnes portent d'autres noms, indiquez la feuille "
-              "et les colonnes dans [mapping] de kpis.toml (voir docs/configuration.md)",
+              "et les colonnes dans [mapping] de kpis.toml (voir docs/configuration.md) ; « kpis init FICHIER » montre ce qui a été "
+              "reconnu et propose un kpis.toml",
         "en": "no tracking table recognised in this file: the reader looks for a header row such as "
               "\"Deal ID | Account | Sales rep | Amount | Stage | Close date\" (deals), or those of activities, leads, "
               "customers, targets…; if your columns have other names, give the sheet and columns under [mapping] in "
-              "kpis.toml (see docs/configuration.md)",
+              "kpis.toml (see docs/configuration.md); \"kpis init FILE\" shows what was recognised and proposes a kpis.toml",
     },
     "empty_workbook": {
         "fr": "le fichier ne contient aucune donnée (toutes ses feuilles sont vides)",
