@@ -43,11 +43,11 @@ def test_default_period_comes_from_every_table(tmp_path):
 
     import json
 
-    out = tmp_path / "a.json"
-    assert main(["compute", "examples/suivi_commercial.xlsx", "--kpi", "leads_created", "-f", "json", "-o", str(out)]) in (0, 1)
-    leads_only = json.loads(out.read_text(encoding="utf-8"))
-    assert main(["compute", "examples/suivi_commercial.xlsx", "--kpi", "revenue", "-f", "json", "-o", str(out)]) in (0, 1)
-    revenue = json.loads(out.read_text(encoding="utf-8"))
+    a, b = tmp_path / "a.json", tmp_path / "b.json"
+    assert main(["compute", "examples/suivi_commercial.xlsx", "--kpi", "leads_created", "-f", "json", "-o", str(a)]) in (0, 1)
+    leads_only = json.loads(a.read_text(encoding="utf-8"))
+    assert main(["compute", "examples/suivi_commercial.xlsx", "--kpi", "revenue", "-f", "json", "-o", str(b)]) in (0, 1)
+    revenue = json.loads(b.read_text(encoding="utf-8"))
     assert leads_only["period"] == revenue["period"]
     assert default_period(_ds()) == parse_period("2026-01")  # latest fact 2026-02-20: February in progress
 
