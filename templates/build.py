@@ -927,7 +927,7 @@ def quality_sheet(ws: Worksheet, lang: str) -> None:
     ws["G10"].alignment = Alignment(wrap_text=True, vertical="center")
     ws.conditional_formatting.add("A10:G10", FormulaRule(formula=[f'$F10="{w["error_word"]}"'], fill=BAD_FILL))
     widths(ws, {"A": 20, "B": 9, "C": 28, "D": 22, "E": 14, "F": 14, "G": 80})
-    page(ws, lang, freeze="A10")
+    page(ws, lang, title_rows="9:9", freeze="A10")  # a long list's later pages keep its header
 
 
 # -- workbooks -------------------------------------------------------------------------------------
