@@ -483,7 +483,7 @@ def summary_sheet(ws: Worksheet, lang: str) -> None:
     the previous period), then previous period, change, year ago, target."""
     w = W[lang]
     ws.title = w["summary"]
-    last = 19  # A margin + 4 cards of 4 columns + 3 spacers
+    last = 20  # A margin + 4 cards of 4 columns + 3 spacers: the last card ends in T
     title(ws, "{% if company %}{{ company }} — {% endif %}" + w["report_title"] + " — {{ period.label }}",
           w["source_line"], last)
     row = 4
@@ -873,6 +873,9 @@ def rep_sheet(ws: Worksheet, lang: str, *, with_kpis: bool = True) -> None:
         r = kpi_rows(ws, 6, REP_KPIS, lang, prefix="r.cards", rep=True)
         put(ws, f"A{r}", w["rep_note"], SMALL)
         r += 2
+        # the statement on a page of its own: printed after the KPIs it left its table's header
+        # and first deal alone at the foot of page 1, the other deals and the total on page 2
+        page_break_after(ws, r - 1)
     section(ws, r, w["statement"] + " — {{ period.label }}", 10)
     r += 1
     put(ws, f"A{r}", "{% if r.has_statement %}")
@@ -924,7 +927,7 @@ def quality_sheet(ws: Worksheet, lang: str) -> None:
     ws["G10"].alignment = Alignment(wrap_text=True, vertical="center")
     ws.conditional_formatting.add("A10:G10", FormulaRule(formula=[f'$F10="{w["error_word"]}"'], fill=BAD_FILL))
     widths(ws, {"A": 20, "B": 9, "C": 28, "D": 22, "E": 14, "F": 14, "G": 80})
-    page(ws, lang, freeze="A10")
+    page(ws, lang, title_rows="9:9", freeze="A10")  # a long list's later pages keep its header
 
 
 # -- workbooks -------------------------------------------------------------------------------------

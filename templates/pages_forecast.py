@@ -67,7 +67,7 @@ TOP_WRAP = Alignment(wrap_text=True, vertical="top")
 def extend_report(wb, lang: str, b: dict[str, Any]) -> None:
     """Commentary on the summary and the rep sheet, and the forecast sheet after the pipeline."""
     w = b["W"][lang]
-    _comment(wb[w["summary"]], "B3", "{{ commentary.text }}", 2, 19, 100)
+    _comment(wb[w["summary"]], "B3", "{{ commentary.text }}", 2, 20, 100)  # as wide as the cards (B:T)
     _comment(wb["{{ r.name }}"], "A4", "{{ r.commentary }}", 1, 10, 92)
     ws = wb.create_sheet(WORDS[lang]["sheet"], index=wb.sheetnames.index(w["pipeline"]) + 1)
     forecast_sheet(ws, lang, b)
@@ -119,7 +119,8 @@ def forecast_sheet(ws, lang: str, b: dict[str, Any]) -> None:
     put(ws, f"A{r}", fw["note"], b["SMALL"], alignment=TOP_WRAP)
     ws.merge_cells(start_row=r, start_column=1, end_row=r, end_column=9)
     ws.row_dimensions[r].height = 26
-    data_head = r + 2  # the chart's three bars, as numbers (a chart reads cells)
+    data_head = r + 2  # the chart's three bars, as numbers (a chart reads cells); hidden rows:
+    # printed they were a stray table of offsets and segments a reader cannot use
     b["header"](ws, data_head, ["", fw["offset"], fw["first"], fw["second"]])
     bars = [(fw["bar_forecast"], "forecast.chart.won", "forecast.chart.weighted", None),
             (fw["bar_range"], "forecast.chart.p10", "forecast.chart.p10_p50", "forecast.chart.p50_p90"),
@@ -129,7 +130,10 @@ def forecast_sheet(ws, lang: str, b: dict[str, Any]) -> None:
         put(ws, f"A{rr}", label, b["BODY"], border=b["BOX"])
         for j, expr in enumerate((a, c2, c3)):
             put(ws, f"{b['col'](2 + j)}{rr}", "{{ %s }}" % expr if expr else 0, b["SMALL"], money, border=b["BOX"])
+    for rr in range(data_head, data_head + 4):
+        ws.row_dimensions[rr].hidden = True
     chart = BarChart()
+    chart.visible_cells_only = False  # the chart still plots its hidden rows
     chart.type = "bar"
     chart.grouping = "stacked"
     chart.overlap = 100

@@ -168,11 +168,14 @@ def movement_sheet(ws, lang: str, b) -> None:
     b.chart_style(c2, h["chart_by_rep"], b.money_axis(lang), width=20, height=7.5)
     c2.visible_cells_only = False
     ws.add_chart(c2, f"A{data + 2}")
+    note_font = Font(name="Calibri", size=9, italic=True, color="595959")
+    b.put(ws, f"A{data + 17}", "{{ history.quiet_note }}", note_font)  # why the chart above is empty
     r = data + 19
     b.section(ws, r, h["pushes"], last)
     b.table(ws, r + 1, [h["account"], h["deal"], h["rep"], h["amount"], h["times"]],
             '{{ history.pushes | columns(["account", "deal_id", "rep", "amount", "pushes"]) | noheader }}',
             ["text", "text", "text", "money", "count"], lang)
+    b.put(ws, f"A{r + 3}", "{{ history.pushes_note }}", note_font)  # why the table is empty
     b.widths(ws, {"A": 31, **{b.col(c): 12 for c in range(2, last + 1)}, "C": 14})
     b.page(ws, lang, freeze="A3")
 

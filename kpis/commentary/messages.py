@@ -31,7 +31,7 @@ register({
     "cm_best_revenue": {"fr": "Meilleur chiffre d'affaires : {name} ({revenue}).", "en": "Top revenue: {name} ({revenue})."},
     "cm_below": {"fr": "Les plus loin de leur objectif : {items}.", "en": "Furthest below quota: {items}."},
     "cm_all_at_quota": {"fr": "Tous les commerciaux ont atteint leur objectif.", "en": "Every rep reached quota."},
-    "cm_rank": {"fr": "{rank} sur {n} commerciaux en atteinte de l'objectif.", "en": "Ranked {rank} of {n} reps on quota attainment."},
+    "cm_rank": {"fr": "{rank} sur {n} commerciaux pour l'atteinte de l'objectif.", "en": "Ranked {rank} of {n} reps on quota attainment."},
     "cm_forecast": {
         "fr": "{period} (données au {as_of}) : prévision de {forecast} ({won} déjà gagnés + {weighted} de pipeline pondéré){quota}, fourchette P10–P90 de {p10} à {p90}.",
         "en": "{period} (data as of {as_of}): forecast of {forecast} ({won} already won + {weighted} weighted pipeline){quota}, P10–P90 range {p10} to {p90}.",

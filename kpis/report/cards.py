@@ -6,8 +6,9 @@ year-ago, target, change, good/bad), the card only adds how to show it: the labe
 language, the number formats, formatted texts, and a status for the colour.
 
 ``status`` -- the colour of the value: against the target when there is one (``good`` when met,
-``bad`` when not), else against the previous period (the engine's ``good``), else ``None`` (no
-colour: no comparison, or a neutral KPI). ``change_font`` is the font colour of the change cell
+``bad`` when not; quota attainment against 100 % when it has none, :data:`IMPLICIT_TARGETS`),
+else against the previous period (the engine's ``good``), else ``None`` (no colour: no
+comparison, or a neutral KPI). ``change_font`` is the font colour of the change cell
 (green / red by the engine's ``good``).
 """
 
@@ -23,6 +24,19 @@ from . import formats
 
 GOOD_FONT = "006100"
 BAD_FONT = "9C0006"
+
+# KPIs that are themselves a ratio to a target: coloured against 100 % when nothing else sets a
+# target. Coloured by its change, an attainment of 115 % that fell from 162 % was red although the
+# quota is beaten; a manager reads the colour against the quota. Only the colour: the card's
+# target and target_met stay the engine's.
+IMPLICIT_TARGETS = {"quota_attainment": 1.0}
+
+
+def _colour_met(kpi_id: str, value: Any, target: float | None, met: bool | None) -> bool | None:
+    """``met`` against the target, else against the KPI's implicit target (None: no such target)."""
+    if target is not None or kpi_id not in IMPLICIT_TARGETS:
+        return met
+    return meets(value, IMPLICIT_TARGETS[kpi_id], REGISTRY[kpi_id].direction)
 
 
 def card(r: KpiResult, lang: str, currency: str = "EUR") -> dict[str, Any]:
@@ -49,7 +63,7 @@ def rep_card(kpi_id: str, value: Any, previous: Any, target: float | None, team:
 def _card(kpi_id, value, previous, year_ago, target, change, kind, good, met, status, reason, notes, lang, currency):
     k = REGISTRY[kpi_id]
     scalar = not isinstance(value, dict)
-    colour = _status(met, good)
+    colour = _status(_colour_met(kpi_id, value, target, met), good)
     return {
         "id": kpi_id,
         "label": k.name(lang),

@@ -56,7 +56,8 @@ def _team_of(ds: Dataset) -> pd.Series:
 def _empty_movement(note: str, lang: str) -> dict[str, Any]:
     return {"available": False, "note": note, "a_text": "", "b_text": "", "flows": flows_frame(None, lang),
             "slipped_count": 0, "slipped_amount": 0.0, "by_team": by_frame({}, lang), "by_rep": by_frame({}, lang),
-            "has_teams": False, "pushes": pd.DataFrame(columns=["deal_id", "rep", "account", "amount", "pushes"])}
+            "has_teams": False, "pushes": pd.DataFrame(columns=["deal_id", "rep", "account", "amount", "pushes"]),
+            "quiet_note": "", "pushes_note": ""}
 
 
 def movement_part(ds: Dataset, period: Period, cfg: Config, path: Path | None, day: dt.date, lang: str) -> dict[str, Any]:
@@ -86,9 +87,14 @@ def movement_part(ds: Dataset, period: Period, cfg: Config, path: Path | None, d
         "amount": [open_b.at[k, "cents_b"] / 100 for k in pushed.index],
         "pushes": [int(n) for n in pushed.to_numpy()],
     }, columns=["deal_id", "rep", "account", "amount", "pushes"])
+    # nothing moved: say so beside the per-rep chart, which is otherwise an empty frame
+    quiet = pm.total.slipped_count == 0 and not any(pm.total.flows[k] or pm.total.counts[k] for k in FLOWS[1:-1])
     return {
         "available": True,
         "note": note,
+        "quiet_note": message("report_movement_none", lang, a=long_date(pm.a_date, lang),
+                              b=long_date(pm.b_date, lang)) if quiet else "",
+        "pushes_note": "" if len(pushes) else message("report_pushes_none", lang),
         "a_text": long_date(pm.a_date, lang),
         "b_text": long_date(pm.b_date, lang),
         "flows": flows_frame(pm.total, lang),

@@ -193,3 +193,17 @@ def test_a_context_renders_with_every_default_template():
             assert check_template(tpl, ctx) == [], (kind, lang)
             if kind != "statements":
                 render(tpl, ctx, lang=lang)
+
+
+def test_attainment_is_coloured_against_its_quota_not_its_change():
+    """A rep at 115 % who was at 162 % last month beat the quota: green, though the change is bad
+    (115 % − 162 % = −47 pts); 95 % after 80 % is short of it: red, though the change is good."""
+    from kpis.report.cards import rep_card
+
+    beat = rep_card("quota_attainment", 1.154, 1.621, None, 1.269, "fr")
+    assert beat["good"] is False and beat["status"] == "good"
+    assert beat["target"] is None and beat["target_met"] is None  # the engine's, unchanged
+    short = rep_card("quota_attainment", 0.95, 0.80, None, 1.269, "en")
+    assert short["good"] is True and short["status"] == "bad"
+    # a KPI without an implicit target keeps the colour of its change
+    assert rep_card("win_rate", 0.30, 0.80, None, 0.48, "fr")["status"] == "bad"
