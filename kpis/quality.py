@@ -20,6 +20,8 @@ ROW_LOSING_ACTIONS = frozenset({"skipped"})
 # Problems that make the numbers untrustworthy without losing a row (formulas whose result the file
 # does not hold: read as empty, a revenue of 0 otherwise): errors too, `kpis validate` exits 1.
 ERROR_CODES = frozenset({"formula_no_value", "formulas_no_value"})
+# Notes that lose nothing but change how the results read: shown with the problems, not the info.
+WARNING_CODES = frozenset({"period_partial", "period_outside_data"})
 
 
 @dataclass(frozen=True)
@@ -38,7 +40,7 @@ class Issue:
     def severity(self) -> Severity:
         if self.action in ROW_LOSING_ACTIONS or self.code in ERROR_CODES:
             return "error"
-        if self.action in ("info", "mapped"):
+        if self.action in ("info", "mapped") and self.code not in WARNING_CODES:
             return "info"
         return "warning"
 

@@ -13,7 +13,6 @@ from typing import Any, List, Optional
 
 import typer
 
-from ..i18n import message as _message
 from ..i18n import register as register_messages
 from .common import (
     check_format,
@@ -31,6 +30,7 @@ from .common import (
     WorkbookArg,
     check_text_output,
     format_opt,
+    flag_period,
     load_cfg,
     read_data,
     resolve_period,
@@ -96,10 +96,7 @@ def compute_cmd(
         ds = read_data(workbook, cfg, tables=sorted(tables_needed(ids, dims) | FACT_TABLES))
         p = resolve_period(period, start, end, cfg, default=lambda: default_period(ds))
         results = compute(ds, p, config=cfg, kpis=ids, by=dims)
-        from ..engine.compute import period_flags
-
-        for code, params in period_flags(ds, p, results.as_of):
-            typer.secho(_message(code, cfg.lang, **params), err=True, fg="yellow")
+        flag_period(ds, p, cfg.lang, results.as_of)
         if f == "json":
             write_text(json.dumps(results.to_json(), ensure_ascii=False, indent=2) + "\n", out)
         elif f == "csv":

@@ -25,6 +25,7 @@ from .common import (
     ToOpt,
     UserError,
     WorkbookArg,
+    flag_period,
     load_cfg,
     read_data,
     resolve_period,
@@ -99,6 +100,7 @@ def report_cmd(
                 ds = read_data(workbook, cfg)
             snapshot = _snapshot(ds, cfg, workbook, not no_snapshot, lg)  # before the context: its movement uses it
             p = resolve_period(period, start, end, cfg, default=lambda: default_period(ds))
+            flag_period(ds, p, lg)  # a partial or out-of-data period: said, and on the Data quality sheet
             try:
                 out = explicit or check_output(default_output(p, lg), lang=lg, source=workbook, template=tpl, config=cfg.path,
                                                 force=force)
