@@ -35,6 +35,20 @@ def data_date(ds: Dataset) -> dt.date | None:
     return reference_date(ds)
 
 
+def dataset_history_path(ds: Dataset, cfg: Config) -> Path | None:
+    """The history file of the workbook ``ds`` was read from (``[history] file``, else beside it), as
+    the report's pages and commentary read it; None for a dataset not read from a file or a
+    ``[history]`` mistake (reported by the verbs; the report still renders)."""
+    from .settings import history_file
+
+    if ds.path is None or not Path(ds.path).is_file():
+        return None
+    try:
+        return history_file(cfg, Path(ds.path))
+    except Exception:
+        return None
+
+
 def guard(fn, path: Path, lang: str):
     """Run a store call, turning a locked or broken file into a readable :class:`HistoryError`."""
     try:
