@@ -24,7 +24,6 @@ register(
         "history_no_ids": {"fr": "aucune des {n} affaires n'a de numéro (colonne N° / ID) : impossible de les suivre d'une date à l'autre ; ajoutez une colonne d'identifiant (ou [mapping.deals] columns.deal_id)",
                            "en": "none of the {n} deals has an id (an ID / No. column): they cannot be followed from one date to the next; add an id column (or [mapping.deals] columns.deal_id)"},
         "history_no_date": {"fr": "aucune date dans les données : précisez --as-of AAAA-MM-JJ", "en": "no date in the data: give --as-of YYYY-MM-DD"},
-        "history_bad_date": {"fr": "--as-of : date attendue AAAA-MM-JJ, reçu {value!r}", "en": "--as-of: expected a date YYYY-MM-DD, got {value!r}"},
         "snapshot_recorded": {"fr": "instantané du {date} enregistré : {n} affaires → {path}", "en": "snapshot of {date} recorded: {n} deals → {path}"},
         "snapshot_replaced": {"fr": "instantané du {date} remplacé : {n} affaires → {path}", "en": "snapshot of {date} replaced: {n} deals → {path}"},
         "snapshot_without_id": {"fr": "{n} affaire(s) sans identifiant non enregistrée(s) : on ne peut pas les suivre d'une date à l'autre",
