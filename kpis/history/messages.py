@@ -45,6 +45,8 @@ register(
                               "en": "no snapshot on or before {date} in {path}: record the state at the start of the period (kpis snapshot --as-of {date} with the copy of the file of that date)"},
         "movement_no_end": {"fr": "rien à comparer à l'instantané du {a} : les données du fichier datent du {date}, et aucun instantané plus récent n'existe",
                             "en": "nothing to compare with the snapshot of {a}: the workbook's data is of {date}, and no later snapshot exists"},
+        "history_cannot_write": {"fr": "impossible d'écrire l'historique {path} : le dossier ou le fichier est en lecture seule",
+                                 "en": "cannot write the history {path}: its folder or the file is read-only"},
         "history_cannot_open": {"fr": "impossible d'ouvrir l'historique {path} : {error}", "en": "cannot open the history {path}: {error}"},
         "movement_bad_period": {"fr": "--period : un mois AAAA-MM est attendu, reçu {value!r}", "en": "--period: expected a month YYYY-MM, got {value!r}"},
         "movement_bad_by": {"fr": "--by : rep ou team", "en": "--by: rep or team"},

@@ -53,12 +53,8 @@ def guard(fn, path: Path, lang: str):
     """Run a store call, turning a locked or broken file into a readable :class:`HistoryError`."""
     try:
         return fn()
-    except sqlite3.OperationalError as e:
-        if "locked" in str(e) or "busy" in str(e):
-            raise HistoryError(message("history_locked", lang, path=path)) from None
-        raise HistoryError(message("history_not_sqlite", lang, path=path)) from None
-    except sqlite3.DatabaseError:
-        raise HistoryError(message("history_not_sqlite", lang, path=path)) from None
+    except sqlite3.DatabaseError as e:
+        raise HistoryError(message(store.unusable(e, path), lang, path=path)) from None
 
 
 def record_dataset(ds: Dataset, path: Path, as_of: dt.date | None, *, lang: str, source: str | None) -> store.Recorded:

@@ -121,3 +121,27 @@ def test_deals_without_ids_are_refused_not_recorded_empty(tmp_path):
     code, _, err = cli("snapshot", str(wb), "--as-of", "2026-10-01", "-l", "en")
     assert code == 2 and "id" in err
     assert not (tmp_path / "noid.kpis-history.sqlite").exists()
+
+
+@pytest.mark.skipif(not Path("/proc/self").is_dir(), reason="needs a folder no one can write (/proc)")
+def test_history_in_a_folder_that_cannot_be_written(files, tmp_path):
+    # Found in review: a history that cannot be created (read-only folder) was called "not an SQLite
+    # database". /proc refuses new files even to root, so this holds whoever runs the tests.
+    sept, oct_, hist = files
+    (tmp_path / "kpis.toml").write_text('[history]\nfile = "/proc/kpis-test.kpis-history.sqlite"\n')
+    code, _, err = cli("snapshot", str(oct_), "-l", "en")
+    assert code == 2 and "cannot write the history" in err and "read-only" in err and "SQLite" not in err
+    code, _, err = cli("snapshot", str(oct_))
+    assert code == 2 and "impossible d'écrire l'historique" in err
+    assert oct_.read_text() == OCT
+
+
+@pytest.mark.skipif(not Path("/proc/self").is_dir(), reason="needs a folder no one can write (/proc)")
+def test_report_written_when_its_history_cannot_be(files, tmp_path):
+    sept, oct_, hist = files
+    (tmp_path / "kpis.toml").write_text('[history]\nfile = "/proc/kpis-test.kpis-history.sqlite"\n')
+    before = sha(oct_)
+    code, out, err = cli("report", str(oct_), "--period", "2026-10", "-o", str(tmp_path / "r.xlsx"), "-l", "en")
+    assert code == 0 and (tmp_path / "r.xlsx").is_file()
+    assert "snapshot not recorded (cannot write the history" in err and "the report is written anyway" in err
+    assert sha(oct_) == before
