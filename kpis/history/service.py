@@ -16,6 +16,7 @@ import pandas as pd
 
 from ..config import Config
 from ..dataset import Dataset
+from ..engine.compute import FACT_TABLES
 from ..i18n import message
 from ..periods import Period
 from . import store
@@ -25,8 +26,8 @@ from .settings import history_settings
 from .store import HistoryError
 
 #: The tables the history verbs read: the deals, the activities (stale deals), the team (by team) and
-#: every table with fact dates, so the data date is the same as the report's.
-TABLES = ("deals", "activities", "team", "leads", "customers", "surveys")
+#: every table with fact dates (the engine's own list), so the data date is the same as the report's.
+TABLES = tuple(dict.fromkeys(("deals", "activities", "team", *sorted(FACT_TABLES))))
 
 
 def data_date(ds: Dataset) -> dt.date | None:

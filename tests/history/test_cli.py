@@ -145,3 +145,26 @@ def test_report_written_when_its_history_cannot_be(files, tmp_path):
     assert code == 0 and (tmp_path / "r.xlsx").is_file()
     assert "snapshot not recorded (cannot write the history" in err and "the report is written anyway" in err
     assert sha(oct_) == before
+
+
+def test_data_date_is_the_same_for_the_report_the_history_and_the_forecast(example_fr):
+    # The history verbs read fewer tables than the report; their data date must not move for it
+    # (their table list is now derived from the engine's FACT_TABLES, not copied).
+    if not example_fr.exists():
+        pytest.skip("examples/suivi_commercial.xlsx is not generated")
+    from kpis.cli.common import load_cfg
+    from kpis.engine import compute, reference_date
+    from kpis.engine.compute import FACT_TABLES
+    from kpis.forecast import forecast
+    from kpis.history.service import TABLES, data_date
+    from kpis.periods import month
+    from kpis.reader import read_workbook
+
+    cfg = load_cfg(None, example_fr, "fr")
+    full = read_workbook(example_fr, cfg)
+    part = read_workbook(example_fr, cfg, tables=list(TABLES))
+    assert FACT_TABLES <= set(TABLES)
+    day = reference_date(full)
+    assert day is not None and data_date(part) == day
+    assert compute(full, month(2026, 10), config=cfg, kpis=["revenue"]).as_of == day
+    assert forecast(full, month(day.year, day.month), cfg)["as_of"] == day.isoformat()
