@@ -168,3 +168,17 @@ def test_data_date_is_the_same_for_the_report_the_history_and_the_forecast(examp
     assert day is not None and data_date(part) == day
     assert compute(full, month(2026, 10), config=cfg, kpis=["revenue"]).as_of == day
     assert forecast(full, month(day.year, day.month), cfg)["as_of"] == day.isoformat()
+
+
+def test_a_refused_report_records_no_snapshot(files, tmp_path):
+    # Found in review: the report recorded its snapshot before checking the period and its output,
+    # so `kpis report --period xx` (exit 2, no report) still wrote a history state.
+    sept, oct_, hist = files
+    (tmp_path / "r.xlsx").write_bytes(b"mine")
+    for args in (["--period", "xx"], ["--from", "2026-10-01"], ["--period", "2026-10", "-o", str(tmp_path / "r.xlsx")]):
+        code, _, err = cli("report", str(oct_), *args, "-l", "en")
+        assert code == 2 and "Traceback" not in err
+        assert not hist.exists(), args
+    assert (tmp_path / "r.xlsx").read_bytes() == b"mine"
+    code, _, err = cli("report", str(oct_), "--period", "2026-10", "-o", str(tmp_path / "r2.xlsx"), "-l", "en")
+    assert code == 0 and hist.is_file() and "snapshot of" in err
