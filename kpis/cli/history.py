@@ -132,6 +132,8 @@ def history_cmd(
         f = check_format(fmt)
         cfg = load_cfg(config, workbook, lang)
         lg = cfg.lang
+        if history is None and not Path(workbook).is_file():  # a mistyped name is not "no snapshot"
+            raise UserError(message("file_not_found", lg, path=workbook))
         path = _history_path(cfg, workbook, history)
         if delete is not None:
             day = parse_date(delete, lg, "--delete")

@@ -182,3 +182,9 @@ def test_a_refused_report_records_no_snapshot(files, tmp_path):
     assert (tmp_path / "r.xlsx").read_bytes() == b"mine"
     code, _, err = cli("report", str(oct_), "--period", "2026-10", "-o", str(tmp_path / "r2.xlsx"), "-l", "en")
     assert code == 0 and hist.is_file() and "snapshot of" in err
+
+
+def test_history_of_a_missing_workbook_is_file_not_found(tmp_path):
+    # Found in review: `kpis history missing.xlsx` said "no snapshot" and exited 0.
+    code, _, err = cli("history", str(tmp_path / "missing.xlsx"), "-l", "en")
+    assert code == 2 and "file not found" in err
