@@ -17,7 +17,7 @@ from ..i18n import message, normalise_lang, register
 register({
     "cli_bad_date": {"fr": "{option} : date attendue au format AAAA-MM-JJ, reçu {value!r}",
                      "en": "{option}: expected a date as YYYY-MM-DD, got {value!r}"},
-    "cli_bad_period": {"fr": "période non reconnue {value!r} : utilisez 2026-10, octobre 2026, 2026-T4, T4 2026, 2026, FY2026 ou 2026-10-01:2026-12-31",
+    "cli_bad_period": {"fr": "période non reconnue {value!r} : utilisez 2026-10, octobre 2026, 2026-Q4, T4 2026, 2026, FY2026 ou 2026-10-01:2026-12-31",
                        "en": "unrecognised period {value!r}: use 2026-10, October 2026, 2026-Q4, Q4 2026, 2026, FY2026 or 2026-10-01:2026-12-31"},
     "cli_period_reversed": {"fr": "la période finit ({end}) avant de commencer ({start})",
                             "en": "the period ends ({end}) before it starts ({start})"},
