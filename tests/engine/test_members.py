@@ -46,8 +46,9 @@ def test_default_period_comes_from_every_table(tmp_path):
     out = tmp_path / "a.json"
     assert main(["compute", "examples/suivi_commercial.xlsx", "--kpi", "leads_created", "-f", "json", "-o", str(out)]) in (0, 1)
     leads_only = json.loads(out.read_text(encoding="utf-8"))
-    assert main(["compute", "examples/suivi_commercial.xlsx", "--kpi", "revenue", "-f", "json", "-o", str(out)]) in (0, 1)
-    revenue = json.loads(out.read_text(encoding="utf-8"))
+    out2 = tmp_path / "b.json"  # an existing -o is refused without --force (kpis.outputs)
+    assert main(["compute", "examples/suivi_commercial.xlsx", "--kpi", "revenue", "-f", "json", "-o", str(out2)]) in (0, 1)
+    revenue = json.loads(out2.read_text(encoding="utf-8"))
     assert leads_only["period"] == revenue["period"]
     assert default_period(_ds()) == parse_period("2026-01")  # latest fact 2026-02-20: February in progress
 
