@@ -25,11 +25,12 @@ from .common import (
     format_opt,
     write_text,
     load_cfg,
+    parse_as_of,
     read_data,
     resolve_period,
     run,
 )
-from .forecast import AsOfOpt, parse_as_of
+from .forecast import AsOfOpt
 
 RepOpt = typer.Option(None, "--rep", help="Only this rep's sentences. / Seulement ce commercial.")
 

@@ -12,7 +12,18 @@ from typing import TYPE_CHECKING, Any, Callable, TypeVar
 
 import typer
 
-from ..i18n import normalise_lang
+from ..i18n import message, normalise_lang, register
+
+register({
+    "cli_bad_date": {"fr": "{option} : date attendue au format AAAA-MM-JJ, reçu {value!r}",
+                     "en": "{option}: expected a date as YYYY-MM-DD, got {value!r}"},
+    "cli_bad_period": {"fr": "période non reconnue {value!r} : utilisez 2026-10, octobre 2026, 2026-Q4, T4 2026, 2026, FY2026 ou 2026-10-01:2026-12-31",
+                       "en": "unrecognised period {value!r}: use 2026-10, October 2026, 2026-Q4, Q4 2026, 2026, FY2026 or 2026-10-01:2026-12-31"},
+    "cli_period_reversed": {"fr": "la période finit ({end}) avant de commencer ({start})",
+                            "en": "the period ends ({end}) before it starts ({start})"},
+    "cli_from_to": {"fr": "--from et --to vont ensemble", "en": "--from and --to go together"},
+    "cli_period_required": {"fr": "--period est obligatoire", "en": "--period is required"},
+})
 
 if TYPE_CHECKING:  # the modules themselves are imported when a verb runs: `kpis --help` stays quick
     from ..config import Config
@@ -102,18 +113,40 @@ def resolve_period(period: str | None, start: str | None, end: str | None, cfg: 
     """The period a verb works on: --period, or --from/--to, or the default given by the verb."""
     from ..periods import custom, parse_period
 
-    try:
-        if start or end:
-            if not (start and end):
-                raise UserError("--from and --to go together / --from et --to vont ensemble")
-            return custom(start, end)
-        if period:
+    lg = cfg.lang
+    if start or end:
+        if not (start and end):
+            raise UserError(message("cli_from_to", lg))
+        a, b = parse_date(start, lg, "--from"), parse_date(end, lg, "--to")
+        if b < a:
+            raise UserError(message("cli_period_reversed", lg, start=a.isoformat(), end=b.isoformat()))
+        return custom(a, b)
+    if period:
+        try:
             return parse_period(period, cfg.fiscal_year_start)
-    except ValueError as e:
-        raise UserError(str(e)) from None
+        except ValueError:  # also a range whose dates do not exist or end before they start
+            raise UserError(message("cli_bad_period", lg, value=period)) from None
     if default is None:
-        raise UserError("--period is required / --period est obligatoire")
+        raise UserError(message("cli_period_required", lg))
     return default()
+
+
+def parse_date(value: str, lang: str, option: str = "--as-of") -> "date":
+    """A date option (``--as-of``, ``--from``…) typed as YYYY-MM-DD, or a usage error in ``lang``
+    naming the option."""
+    from datetime import date
+
+    try:
+        return date.fromisoformat(str(value).strip())
+    except ValueError:
+        raise UserError(message("cli_bad_date", lang, option=option, value=value)) from None
+
+
+def parse_as_of(value: str | None, lang: str, option: str = "--as-of") -> "date | None":
+    """:func:`parse_date`, None when the option is absent or blank."""
+    if value is None or not str(value).strip():
+        return None
+    return parse_date(value, lang, option)
 
 
 def emit_json(data: Any) -> None:

@@ -27,6 +27,7 @@ from .common import (
     console,
     write_text,
     load_cfg,
+    parse_as_of,
     read_data,
     resolve_period,
     run,
@@ -39,17 +40,6 @@ ByRepOpt = typer.Option(None, "--by", "-b", help="rep: one forecast per rep too.
 
 def register(app: typer.Typer) -> None:
     app.command("forecast", help="Where the period will land, and the chance of reaching the quota. / Où atterrira la période, et la probabilité d'atteindre l'objectif.")(forecast_cmd)
-
-
-def parse_as_of(value: str | None, lang: str) -> date | None:
-    from ..i18n import message
-
-    if value is None or not str(value).strip():
-        return None
-    try:
-        return date.fromisoformat(str(value).strip())
-    except ValueError:
-        raise UserError(message("fc_bad_date", lang, value=value)) from None
 
 
 def parse_quota(value: str | None, lang: str) -> float | None:

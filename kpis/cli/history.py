@@ -28,6 +28,8 @@ from .common import (
     console,
     emit_json,
     load_cfg,
+    parse_as_of,
+    parse_date,
     read_data,
     resolve_period,
     run,
@@ -46,15 +48,6 @@ def register(app: typer.Typer) -> None:
 
 
 # -- shared ----------------------------------------------------------------------------------------
-def _date(value: str | None, lang: str) -> dt.date | None:
-    if value is None:
-        return None
-    try:
-        return dt.date.fromisoformat(value.strip())
-    except ValueError:
-        raise UserError(message("history_bad_date", lang, value=value)) from None
-
-
 def _history_path(cfg, workbook: Path, history: Path | None) -> Path:
     from ..history.settings import history_file
     from ..history.store import check_path
@@ -106,7 +99,7 @@ def snapshot_cmd(
 
         cfg = load_cfg(config, workbook, lang)
         lg = cfg.lang
-        day = _date(as_of, lg)
+        day = parse_as_of(as_of, lg)
         path = _history_path(cfg, workbook, history)
         ds = _read(workbook, cfg)
         rec = _guarded(lambda: record_dataset(ds, path, day, lang=lg, source=Path(workbook).name))
@@ -139,9 +132,11 @@ def history_cmd(
         f = check_format(fmt)
         cfg = load_cfg(config, workbook, lang)
         lg = cfg.lang
+        if history is None and not Path(workbook).is_file():  # a mistyped name is not "no snapshot"
+            raise UserError(message("file_not_found", lg, path=workbook))
         path = _history_path(cfg, workbook, history)
         if delete is not None:
-            day = _date(delete, lg)
+            day = parse_date(delete, lg, "--delete")
             if not _guarded(lambda: store.delete(path, day, lg)):
                 raise UserError(message("history_not_found", lg, date=day.isoformat(), path=path))
             typer.echo(message("history_deleted", lg, date=day.isoformat(), path=path))
@@ -279,7 +274,7 @@ def alerts_cmd(
         f = check_format(fmt)
         cfg = load_cfg(config, workbook, lang)
         lg = cfg.lang
-        day = _date(as_of, lg)
+        day = parse_as_of(as_of, lg)
         path = _history_path(cfg, workbook, history)
         ds = _read(workbook, cfg)
         day = day or data_date(ds) or dt.date.today()

@@ -19,6 +19,7 @@ import typer
 from ..config import CONFIG_FILENAME, Config
 from ..i18n import message, normalise_lang
 from ..i18n import register as register_messages
+from ..outputs import same_file
 from .common import EXIT_DATA, EXIT_OK, LangOpt, UserError, WorkbookArg, run
 
 register_messages(
@@ -71,11 +72,7 @@ def init_cmd(
         from ..reader.workbook import detect_layout
 
         cfg = Config(lang=normalise_lang(lang or "fr"))
-        target = output or Path(workbook).resolve().parent / CONFIG_FILENAME
-        if target.resolve() == Path(workbook).resolve():
-            raise UserError(message("i_is_source", cfg.lang, path=target))
-        if target.exists() and not force:
-            raise UserError(message("i_exists", cfg.lang, path=target))
+        target = _target(output or Path(workbook).resolve().parent / CONFIG_FILENAME, workbook, cfg.lang, force)
         assigned, report = detect_layout(workbook, cfg)
         aside = [i.sheet + " — " + i.reason(cfg.lang) for i in report
                  if i.code in ("sheet_unused", "sheet_unused_near", "duplicate_source")]
@@ -88,11 +85,23 @@ def init_cmd(
         if not assigned:
             typer.echo(message("i_none", cfg.lang))
         write_atomic(target, proposal(assigned, aside, Path(workbook).name, cfg.lang))
-        beside = target.resolve() == Path(workbook).resolve().parent / CONFIG_FILENAME
+        beside = same_file(target, Path(workbook).resolve().parent / CONFIG_FILENAME)
         typer.echo(message("i_written" if beside else "i_written_elsewhere", cfg.lang, path=target))
         return EXIT_OK if assigned else EXIT_DATA
 
     raise typer.Exit(run(body))
+
+
+def _target(path: Path, workbook: Path, lang: str, force: bool) -> Path:
+    """The proposal's file through the shared output check (:func:`kpis.outputs.check_output`: never
+    the workbook, even by another name, never a folder, a ``.toml`` file), with init's own hints."""
+    from ..outputs import OutputError, check_output
+
+    try:
+        return check_output(path, lang=lang, inputs=[(workbook, "input_workbook")], suffixes=(".toml",), force=force)
+    except OutputError as e:
+        hint = {"output_over_input": "i_is_source", "output_exists": "i_exists"}.get(e.code)
+        raise UserError(message(hint, lang, path=path) if hint else str(e)) from None
 
 
 def explain(assigned, lang: str) -> list[str]:

@@ -98,7 +98,6 @@ def report_cmd(
         with _progress() as step:
             with step(message("report_step_read", lg, name=Path(workbook).name)):
                 ds = read_data(workbook, cfg)
-            snapshot = _snapshot(ds, cfg, workbook, not no_snapshot, lg)  # before the context: its movement uses it
             p = resolve_period(period, start, end, cfg, default=lambda: default_period(ds))
             flag_period(ds, p, lg)  # a partial or out-of-data period: said, and on the Data quality sheet
             try:
@@ -109,6 +108,9 @@ def report_cmd(
                     check_pdf_outputs([out], lang=lg, source=workbook, config=cfg.path, template=tpl, force=force)
             except OutputError as e:
                 raise UserError(str(e)) from None
+            # Once the period and the outputs are known good (a refused report records nothing);
+            # before the context: its movement uses it.
+            snapshot = _snapshot(ds, cfg, workbook, not no_snapshot, lg)
             with step(message("report_step_compute", lg)):
                 ctx = build_context(ds, p, cfg, lang=lg, source=Path(workbook).name, trend_months=s.trend_months)
             if per_rep is not None:
@@ -153,6 +155,8 @@ def _snapshot(ds, cfg, workbook: Path, enabled: bool, lang: str) -> str | None:
         return None
     code = "snapshot_replaced" if rec.replaced else "snapshot_recorded"
     return message(code, lang, date=rec.snapshot.as_of.isoformat(), n=rec.snapshot.deals, path=path)
+
+
 def _pdf_ready(lang: str) -> None:
     from ..report.pdf import PdfError, require_soffice
 

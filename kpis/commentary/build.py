@@ -12,7 +12,8 @@ Team, in this order:
 5. where the period will land (:mod:`kpis.forecast`): the period in progress at the as-of date --
    the report's period when it is not over, else the following one (a monthly report of October
    made on 13 November forecasts November);
-6. how many deals need attention (:mod:`.attention`).
+6. how many deals need attention: the report's "Deals to watch" list (:mod:`.attention`), so the
+   two counts agree; no sentence when that page has no list.
 
 Each rep: their revenue against their previous period and quota, their win rate and deals won, the
 products that drove their change, their rank on attainment, their forecast, their deals needing
@@ -34,7 +35,7 @@ from ..i18n import message, normalise_lang
 from ..periods import Period, month
 from . import messages  # noqa: F401
 from . import numbers as N
-from .attention import attention_mask
+from .attention import Attention, attention_of
 
 TEAM_KPIS = ("revenue", "quota_attainment", "win_rate", "deals_won", "average_deal_size", "sales_cycle_days")
 DRIVER_DIMS = ("rep", "product", "source")
@@ -91,10 +92,10 @@ def build_commentary(ds: Dataset, period: Period, config: Config | None = None, 
     fp = landing_period(period, day)
     fc = forecast(ds, fp, cfg, as_of=day, by="rep")
     deals = ds.get("deals")
-    attention = attention_mask(deals, day)
+    attention = attention_of(ds, cfg, day, lg)
     words = {"period": period_label(period, lg), "prev_label": period_label(period.previous(), lg),
              "fp": period_label(fp, lg), "as_of": long_date(day, lg)}
-    out = Commentary(lg, period, day, fp, fc, attention=int(attention.sum()))
+    out = Commentary(lg, period, day, fp, fc, attention=attention.count if attention is not None else 0)
 
     # -- the team --------------------------------------------------------------------------------
     rev = res["revenue"]
@@ -109,16 +110,16 @@ def build_commentary(ds: Dataset, period: Period, config: Config | None = None, 
     s.extend(_performers(res, lg, cur))
     out.forecast_sentence = _forecast_sentence(fc, words, lg, cur)
     s.append(out.forecast_sentence)
-    s.append(_attention_sentence(out.attention, lg))
+    if attention is not None:
+        s.append(_attention_sentence(attention, lg))
 
     # -- each rep --------------------------------------------------------------------------------
     names = list(reps) if reps is not None else _rep_names(res, fc)
     attainment = _by(res, "quota_attainment", "rep")
     ranked = sorted(((v, k) for k, v in attainment.items() if _num(v)), key=lambda t: -t[0])
-    rep_col = deals["rep"].astype(object) if deals is not None and "rep" in deals.columns else None
     for name in names:
         out.reps[name] = _rep_sentences(name, res, prev, fc, ranked, words, lg, cur, deals,
-                                        int(attention[rep_col.eq(name).fillna(False).astype(bool)].sum()) if rep_col is not None else 0,
+                                        attention.of(name) if attention is not None else None,
                                         period)
     return out
 
@@ -204,10 +205,13 @@ def _forecast_sentence(fc: dict[str, Any], words: dict[str, str], lg: str, cur: 
                    p90=N.money(fc["p90"], lg, cur))
 
 
-def _attention_sentence(n: int, lg: str) -> str:
+def _attention_sentence(att: Attention, lg: str) -> str:
+    """How many deals are to watch, and why (the reasons that occur among them)."""
+    n = att.count
     if not n:
         return message("cm_attention_none", lg)
-    return message("cm_attention_one", lg) if n == 1 else message("cm_attention", lg, n=N.count(n, lg))
+    why = N.join([message(f"cm_why_{r}", lg) for r in att.present()], lg, either=True)
+    return message("cm_attention_one", lg, why=why) if n == 1 else message("cm_attention", lg, n=N.count(n, lg), why=why)
 
 
 def _rep_sentences(name, res, prev, fc, ranked, words, lg, cur, deals, attention, period) -> list[str]:
@@ -237,7 +241,8 @@ def _rep_sentences(name, res, prev, fc, ranked, words, lg, cur, deals, attention
     mine = ((fc.get("by") or {}).get("rep") or {}).get(name)
     if mine is not None:
         out.append(_forecast_sentence(mine, words, lg, cur))
-    out.append(_attention_sentence(attention, lg))
+    if attention is not None:
+        out.append(_attention_sentence(attention, lg))
     return out
 
 

@@ -40,15 +40,17 @@ register({
                          "en": "{period} (data as of {as_of}): nothing won and no open deal expected to close in the period."},
     "cm_forecast_quota": {"fr": " pour un objectif de {quota}, probabilité de l'atteindre {p_hit}",
                           "en": " against a quota of {quota}, {p_hit} probability of reaching it"},
-    "cm_attention": {
-        "fr": "{n} affaires ouvertes demandent de l'attention (date de clôture prévue dépassée ou montant manquant).",
-        "en": "{n} open deals need attention (expected close date passed or amount missing).",
-    },
-    "cm_attention_one": {
-        "fr": "1 affaire ouverte demande de l'attention (date de clôture prévue dépassée ou montant manquant).",
-        "en": "1 open deal needs attention (expected close date passed or amount missing).",
-    },
+    # The deals to watch of the report's page (kpis.history.alerts); {why}: the cm_why_* that occur.
+    "cm_attention": {"fr": "{n} affaires ouvertes demandent de l'attention ({why}).",
+                     "en": "{n} open deals need attention ({why})."},
+    "cm_attention_one": {"fr": "1 affaire ouverte demande de l'attention ({why}).",
+                         "en": "1 open deal needs attention ({why})."},
     "cm_attention_none": {"fr": "Aucune affaire ouverte en retard ni sans montant.",
                           "en": "No open deal is overdue or without an amount."},
+    "cm_why_overdue": {"fr": "date de clôture prévue dépassée", "en": "expected close date passed"},
+    "cm_why_stale": {"fr": "sans activité récente", "en": "no recent activity"},
+    "cm_why_pushed": {"fr": "date prévue repoussée plusieurs fois", "en": "expected date pushed several times"},
+    "cm_why_stuck": {"fr": "bloquée dans son étape", "en": "stuck in its stage"},
+    "cm_why_no_amount": {"fr": "montant manquant", "en": "amount missing"},
     "cm_no_revenue": {"fr": "{period} : aucune vente enregistrée.", "en": "{period}: no sale recorded."},
 })

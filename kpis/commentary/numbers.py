@@ -58,9 +58,10 @@ def ordinal(n: int, lang: str) -> str:
     return f"{n}{suffix}"
 
 
-def join(items: list[str], lang: str) -> str:
-    """``a, b et c`` / ``a, b and c``."""
+def join(items: list[str], lang: str, *, either: bool = False) -> str:
+    """``a, b et c`` / ``a, b and c`` (``either``: ``a, b ou c`` / ``a, b or c``)."""
     if len(items) <= 1:
         return "".join(items)
-    word = " et " if normalise_lang(lang) == "fr" else " and "
+    fr = normalise_lang(lang) == "fr"
+    word = (" ou " if fr else " or ") if either else (" et " if fr else " and ")
     return ", ".join(items[:-1]) + word + items[-1]

@@ -43,8 +43,6 @@ register({
     "fc_s_p90": {"fr": "P90", "en": "P90"},
     "fc_h_rep": {"fr": "Commercial", "en": "Rep"},
     "fc_team": {"fr": "Équipe", "en": "Team"},
-    "fc_bad_date": {"fr": "--as-of : date attendue au format AAAA-MM-JJ, reçu {value!r}",
-                    "en": "--as-of: expected a date as YYYY-MM-DD, got {value!r}"},
     "fc_bad_quota": {"fr": "--quota : montant positif attendu, reçu {value!r}",
                      "en": "--quota: expected a positive amount, got {value!r}"},
     "fc_bad_by": {"fr": "--by : seul « rep » est possible ici", "en": "--by: only \"rep\" is possible here"},

@@ -16,6 +16,7 @@ import pandas as pd
 
 from ..config import Config
 from ..dataset import Dataset
+from ..engine.compute import FACT_TABLES
 from ..i18n import message
 from ..periods import Period
 from . import store
@@ -25,8 +26,8 @@ from .settings import history_settings
 from .store import HistoryError
 
 #: The tables the history verbs read: the deals, the activities (stale deals), the team (by team) and
-#: every table with fact dates, so the data date is the same as the report's.
-TABLES = ("deals", "activities", "team", "leads", "customers", "surveys")
+#: every table with fact dates (the engine's own list), so the data date is the same as the report's.
+TABLES = tuple(dict.fromkeys(("deals", "activities", "team", *sorted(FACT_TABLES))))
 
 
 def data_date(ds: Dataset) -> dt.date | None:
@@ -35,16 +36,26 @@ def data_date(ds: Dataset) -> dt.date | None:
     return reference_date(ds)
 
 
+def dataset_history_path(ds: Dataset, cfg: Config) -> Path | None:
+    """The history file of the workbook ``ds`` was read from (``[history] file``, else beside it), as
+    the report's pages and commentary read it; None for a dataset not read from a file or a
+    ``[history]`` mistake (reported by the verbs; the report still renders)."""
+    from .settings import history_file
+
+    if ds.path is None or not Path(ds.path).is_file():
+        return None
+    try:
+        return history_file(cfg, Path(ds.path))
+    except Exception:
+        return None
+
+
 def guard(fn, path: Path, lang: str):
     """Run a store call, turning a locked or broken file into a readable :class:`HistoryError`."""
     try:
         return fn()
-    except sqlite3.OperationalError as e:
-        if "locked" in str(e) or "busy" in str(e):
-            raise HistoryError(message("history_locked", lang, path=path)) from None
-        raise HistoryError(message("history_not_sqlite", lang, path=path)) from None
-    except sqlite3.DatabaseError:
-        raise HistoryError(message("history_not_sqlite", lang, path=path)) from None
+    except sqlite3.DatabaseError as e:
+        raise HistoryError(message(store.unusable(e, path), lang, path=path)) from None
 
 
 def record_dataset(ds: Dataset, path: Path, as_of: dt.date | None, *, lang: str, source: str | None) -> store.Recorded:

@@ -110,6 +110,17 @@ def check_path(history: str | os.PathLike, inputs: Iterable[str | os.PathLike | 
     return h
 
 
+def unusable(e: sqlite3.DatabaseError, path: Path) -> str:
+    """The message code for an SQLite error: a file that cannot be created or written (read-only
+    folder or file) is not "not a history"; a busy file is said to be busy."""
+    text = str(e).lower()
+    if "locked" in text or "busy" in text:
+        return "history_locked"
+    if "readonly" in text or "read-only" in text or ("unable to open" in text and not Path(path).is_file()):
+        return "history_cannot_write"
+    return "history_not_sqlite"
+
+
 def _connect(path: Path, lang: str, *, create: bool) -> sqlite3.Connection:
     if not create and not path.is_file():
         raise HistoryError(message("history_missing", lang, path=path))
@@ -125,8 +136,8 @@ def _connect(path: Path, lang: str, *, create: bool) -> sqlite3.Connection:
         con.execute("PRAGMA foreign_keys = ON")
         version = con.execute("PRAGMA user_version").fetchone()[0]
         tables = {r[0] for r in con.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
-    except sqlite3.DatabaseError:
-        raise HistoryError(message("history_not_sqlite", lang, path=path)) from None
+    except sqlite3.DatabaseError as e:
+        raise HistoryError(message(unusable(e, path), lang, path=path)) from None
     if version > SCHEMA_VERSION:
         con.close()
         raise HistoryError(message("history_newer", lang, path=path, version=version, supported=SCHEMA_VERSION))

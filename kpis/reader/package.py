@@ -33,6 +33,7 @@ from dataclasses import dataclass, field
 from typing import IO
 
 from .cells import CALAMINE_ERRORS
+from .text import column_letter
 
 MAX_PART_BYTES = 512 * 2**20  # one part, inflated (a worksheet's XML; the library streams it)
 MAX_WHOLE_PART_BYTES = 256 * 2**20  # parts held whole in memory (shared strings, styles, workbook)
@@ -223,12 +224,7 @@ def col_index(letters: bytes) -> int:
     return n - 1
 
 
-def col_letters(col: int) -> str:
-    s, n = "", col + 1
-    while n:
-        n, r = divmod(n - 1, 26)
-        s = chr(65 + r) + s
-    return s
+col_letters = column_letter  # 0 -> "A" (the reader's one column-letter function, kpis.reader.text)
 
 
 def _ref(attrs: bytes) -> tuple[int, int] | None:

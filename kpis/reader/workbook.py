@@ -44,7 +44,7 @@ from .locate import Region, best_header_row, match_in, region_at, region_of_tabl
 from .names import fold_names
 from .source import RawSheet, Source
 from .splits import split_deals
-from .text import column_index, fold
+from .text import column_index, column_letter, fold
 
 ID_FIELDS = {"deals": "deal_id", "leads": "lead_id", "customers": "customer_id"}
 
@@ -553,22 +553,14 @@ def _report_duplicate_headers(report: QualityReport, b: Built, taken: set[int]) 
         if len(cols) < 2:
             continue
         used = [c for c in cols if c in taken]
-        letters = ", ".join(_letters(c) for c in cols)
+        letters = ", ".join(column_letter(c) for c in cols)
         header = r.header(cols[0])
         if used:
             report.add(Issue(r.name, r.header_row + 1, header, None, "ignored", "duplicate_header",
-                             {"column": header, "letters": letters, "used": ", ".join(_letters(c) for c in used)}, m.table))
+                             {"column": header, "letters": letters, "used": ", ".join(column_letter(c) for c in used)}, m.table))
         else:
             report.add(Issue(r.name, r.header_row + 1, header, None, "info", "duplicate_header_unused",
                              {"column": header, "letters": letters}, m.table))
-
-
-def _letters(col: int) -> str:
-    s, n = "", col + 1
-    while n:
-        n, rem = divmod(n - 1, 26)
-        s = chr(65 + rem) + s
-    return s
 
 
 _EXTRAS_READ = ("status", "won_date", "lost_date", "active", "profit")

@@ -34,14 +34,10 @@ def history_context(ds: Dataset, period: Period, cfg: Config, *, lang: str, as_o
                     path: Path | None = None, beside_dataset: bool = True) -> dict[str, Any]:
     """``{"history": {...}, "watch": {...}}`` for the report of ``period``. The history file is
     ``path``, else (``beside_dataset``) the one beside the workbook the dataset was read from."""
-    from ..history.service import data_date
-    from ..history.settings import history_file
+    from ..history.service import data_date, dataset_history_path
 
-    if path is None and beside_dataset and ds.path is not None and Path(ds.path).is_file():
-        try:
-            path = history_file(cfg, Path(ds.path))
-        except Exception:  # a [history] mistake is reported by the verbs; the report still renders
-            path = None
+    if path is None and beside_dataset:
+        path = dataset_history_path(ds, cfg)
     day = as_of or data_date(ds) or dt.date.today()
     return {"history": movement_part(ds, period, cfg, path, day, lang), "watch": watch_part(ds, cfg, path, day, lang)}
 

@@ -133,3 +133,35 @@ def test_a_rep_with_nothing_to_forecast_gets_one_plain_sentence():
     c = build_commentary(ds, month(2026, 10), Config(), lang="fr", as_of=date(2026, 11, 5))
     assert "Novembre 2026 (données au 5 novembre 2026) : rien de gagné ni d'affaire ouverte prévue dans la période." in c.text("Bruno")
     assert "Aucune affaire ouverte en retard ni sans montant." in c.text("Bruno")
+
+
+def test_attention_is_the_deals_to_watch_list():
+    # Bug found in review: the commentary counted only overdue/amountless deals while the report's
+    # "Deals to watch" page also lists stale ones (43 on the page, 10 in the sentence for the example).
+    # Here the 9 000 deal (D7) has no activity since its creation on 10-03: stale at 11-05 (14 days).
+    from kpis.report.history_context import watch_part
+
+    acts = pd.DataFrame({"deal_id": ["D5", "D6"], "date": pd.to_datetime(["2026-11-01", "2026-11-02"]),
+                         "rep": ["Alice", "Bruno"], "type": ["call", "call"]})
+    ds = Dataset.from_frames(deals=_deals(), targets=_targets(), activities=acts)
+    day = date(2026, 11, 5)
+    page = watch_part(ds, Config(), None, day, "fr")
+    c = build_commentary(ds, month(2026, 10), Config(), lang="fr", as_of=day)
+    assert page["count"] == c.attention == 3  # D5 overdue, D6 no amount, D7 stale
+    assert _plain(c.text()).endswith("3 affaires ouvertes demandent de l'attention "
+                                     "(date de clôture prévue dépassée, sans activité récente ou montant manquant).")
+    assert "2 affaires ouvertes demandent de l'attention (sans activité récente ou montant manquant)." in c.text("Bruno")
+
+
+def test_report_commentary_and_watch_page_agree(example_fr):
+    if not example_fr.exists():
+        pytest.skip("examples/suivi_commercial.xlsx is not generated")
+    from kpis.cli.common import load_cfg
+    from kpis.reader import read_workbook
+    from kpis.report import build_context
+
+    cfg = load_cfg(None, example_fr, "en")
+    ds = read_workbook(example_fr, cfg)
+    ctx = build_context(ds, month(2026, 10), cfg, lang="en", source=example_fr.name)
+    n = ctx["watch"]["count"]
+    assert n > 0 and ctx["commentary"]["sentences"][-1].startswith(f"{n} open deals need attention (")

@@ -121,3 +121,70 @@ def test_deals_without_ids_are_refused_not_recorded_empty(tmp_path):
     code, _, err = cli("snapshot", str(wb), "--as-of", "2026-10-01", "-l", "en")
     assert code == 2 and "id" in err
     assert not (tmp_path / "noid.kpis-history.sqlite").exists()
+
+
+@pytest.mark.skipif(not Path("/proc/self").is_dir(), reason="needs a folder no one can write (/proc)")
+def test_history_in_a_folder_that_cannot_be_written(files, tmp_path):
+    # Found in review: a history that cannot be created (read-only folder) was called "not an SQLite
+    # database". /proc refuses new files even to root, so this holds whoever runs the tests.
+    sept, oct_, hist = files
+    (tmp_path / "kpis.toml").write_text('[history]\nfile = "/proc/kpis-test.kpis-history.sqlite"\n')
+    code, _, err = cli("snapshot", str(oct_), "-l", "en")
+    assert code == 2 and "cannot write the history" in err and "read-only" in err and "SQLite" not in err
+    code, _, err = cli("snapshot", str(oct_))
+    assert code == 2 and "impossible d'écrire l'historique" in err
+    assert oct_.read_text() == OCT
+
+
+@pytest.mark.skipif(not Path("/proc/self").is_dir(), reason="needs a folder no one can write (/proc)")
+def test_report_written_when_its_history_cannot_be(files, tmp_path):
+    sept, oct_, hist = files
+    (tmp_path / "kpis.toml").write_text('[history]\nfile = "/proc/kpis-test.kpis-history.sqlite"\n')
+    before = sha(oct_)
+    code, out, err = cli("report", str(oct_), "--period", "2026-10", "-o", str(tmp_path / "r.xlsx"), "-l", "en")
+    assert code == 0 and (tmp_path / "r.xlsx").is_file()
+    assert "snapshot not recorded (cannot write the history" in err and "the report is written anyway" in err
+    assert sha(oct_) == before
+
+
+def test_data_date_is_the_same_for_the_report_the_history_and_the_forecast(example_fr):
+    # The history verbs read fewer tables than the report; their data date must not move for it
+    # (their table list is now derived from the engine's FACT_TABLES, not copied).
+    if not example_fr.exists():
+        pytest.skip("examples/suivi_commercial.xlsx is not generated")
+    from kpis.cli.common import load_cfg
+    from kpis.engine import compute, reference_date
+    from kpis.engine.compute import FACT_TABLES
+    from kpis.forecast import forecast
+    from kpis.history.service import TABLES, data_date
+    from kpis.periods import month
+    from kpis.reader import read_workbook
+
+    cfg = load_cfg(None, example_fr, "fr")
+    full = read_workbook(example_fr, cfg)
+    part = read_workbook(example_fr, cfg, tables=list(TABLES))
+    assert FACT_TABLES <= set(TABLES)
+    day = reference_date(full)
+    assert day is not None and data_date(part) == day
+    assert compute(full, month(2026, 10), config=cfg, kpis=["revenue"]).as_of == day
+    assert forecast(full, month(day.year, day.month), cfg)["as_of"] == day.isoformat()
+
+
+def test_a_refused_report_records_no_snapshot(files, tmp_path):
+    # Found in review: the report recorded its snapshot before checking the period and its output,
+    # so `kpis report --period xx` (exit 2, no report) still wrote a history state.
+    sept, oct_, hist = files
+    (tmp_path / "r.xlsx").write_bytes(b"mine")
+    for args in (["--period", "xx"], ["--from", "2026-10-01"], ["--period", "2026-10", "-o", str(tmp_path / "r.xlsx")]):
+        code, _, err = cli("report", str(oct_), *args, "-l", "en")
+        assert code == 2 and "Traceback" not in err
+        assert not hist.exists(), args
+    assert (tmp_path / "r.xlsx").read_bytes() == b"mine"
+    code, _, err = cli("report", str(oct_), "--period", "2026-10", "-o", str(tmp_path / "r2.xlsx"), "-l", "en")
+    assert code == 0 and hist.is_file() and "snapshot of" in err
+
+
+def test_history_of_a_missing_workbook_is_file_not_found(tmp_path):
+    # Found in review: `kpis history missing.xlsx` said "no snapshot" and exited 0.
+    code, _, err = cli("history", str(tmp_path / "missing.xlsx"), "-l", "en")
+    assert code == 2 and "file not found" in err

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+import os
 
 import pandas as pd
 import pytest
@@ -106,3 +107,22 @@ def test_init_proposal_used_as_is_reads_the_same_tables(tmp_path, make):
     path = make(tmp_path)
     assert main(["init", str(path), "--lang", "en"]) == 0
     _same_tables(read_workbook(path), read_workbook(path, load_config(tmp_path / "kpis.toml")))
+
+
+def test_init_output_goes_through_the_shared_check(tmp_path, capsys):
+    # Found in review: `init -o FOLDER` ended in a traceback, and `init -o LINK --force` wrote the
+    # proposal over another name (hard link) of the workbook: init had its own path comparison.
+    path = _ledger(tmp_path)
+    before = hashlib.sha256(path.read_bytes()).hexdigest()
+    (tmp_path / "d").mkdir()
+    assert main(["init", str(path), "-o", str(tmp_path / "d"), "--force", "--lang", "en"]) == 2
+    err = capsys.readouterr().err
+    assert "is a folder" in err and "Traceback" not in err
+    link = tmp_path / "other_name.toml"
+    os.link(path, link)
+    assert main(["init", str(path), "-o", str(link), "--force", "--lang", "en"]) == 2
+    assert "is the file being read" in capsys.readouterr().err
+    assert main(["init", str(path), "-o", str(tmp_path / "proposal.xlsx"), "--lang", "en"]) == 2
+    assert ".toml" in capsys.readouterr().err
+    assert hashlib.sha256(path.read_bytes()).hexdigest() == before
+    assert hashlib.sha256(link.read_bytes()).hexdigest() == before
