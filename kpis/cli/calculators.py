@@ -105,12 +105,9 @@ def _check_statements_output(output: Optional[Path], workbook: Path, cfg, force:
     """``-o`` of ``kpis commissions``, checked before any work (:func:`kpis.report.check_output`)."""
     if output is None:
         return None
-    from ..report import OutputError, check_output
+    from ..report import check_output
 
-    try:
-        return check_output(output, lang=cfg.lang, source=workbook, config=cfg.path, force=force)
-    except OutputError as e:
-        raise UserError(str(e)) from None
+    return check_output(output, lang=cfg.lang, source=workbook, config=cfg.path, force=force)
 
 
 def _default_period(ds):

@@ -64,13 +64,15 @@ T = TypeVar("T")
 def run(fn: Callable[[], T]) -> T:
     """Run a verb body, turning user-facing errors into a message and an exit code."""
     from ..config import ConfigError
+    from ..outputs import OutputError
     from ..reader import ReadError  # late: keeps `kpis --help` fast
 
     try:
         return fn()
-    except (UserError, ConfigError, ReadError) as e:
+    except (UserError, ConfigError, ReadError, OutputError) as e:
         typer.secho(str(e), err=True, fg="red")
-        raise typer.Exit(getattr(e, "code", EXIT_USAGE)) from None
+        # OutputError.code is its message code; its exit code is OutputError.exit_code (2).
+        raise typer.Exit(e.exit_code if isinstance(e, OutputError) else getattr(e, "code", EXIT_USAGE)) from None
 
 
 def load_cfg(config: Path | None, workbook: Path | None, lang: str | None) -> Config:
@@ -100,7 +102,6 @@ def flag_period(ds: Any, p: "Period", lang: str, as_of: Any = None) -> None:
     outside the data (``kpis.engine.compute.period_flags``), and keep it in the data-quality report
     (the report's "Data quality" sheet shows it)."""
     from ..engine.compute import period_flags
-    from ..i18n import message
     from ..quality import Issue
 
     for code, params in period_flags(ds, p, as_of):
@@ -174,8 +175,7 @@ def check_text_output(output: Path | None, fmt: str, offered: tuple[str, ...], *
     the file takes the format's ending, is never one of ``reads`` (the workbook...) nor the
     configuration, and replaces an existing file only with ``--force``. ``None`` when printing.
     ``offered`` are the verb's formats (named in the message when a screen format is given)."""
-    from ..outputs import OutputError, check_output
-    from ..i18n import message
+    from ..outputs import check_output
 
     if output is None:
         return None
@@ -183,10 +183,7 @@ def check_text_output(output: Path | None, fmt: str, offered: tuple[str, ...], *
         formats = [f for f in offered if f in OUTPUT_SUFFIXES]
         raise UserError(message("output_needs_format", lang, formats=" / ".join(formats), first=formats[0]))
     inputs = [(r, "input_workbook") for r in reads] + [(config, "input_config")]
-    try:
-        return check_output(output, lang=lang, inputs=inputs, suffixes=OUTPUT_SUFFIXES[fmt], force=force)
-    except OutputError as e:
-        raise UserError(str(e)) from None
+    return check_output(output, lang=lang, inputs=inputs, suffixes=OUTPUT_SUFFIXES[fmt], force=force)
 
 
 def write_text(text: str, output: Path | None) -> None:

@@ -63,7 +63,6 @@ def report_cmd(
     def body() -> int:
         from ..engine import default_period
         from ..report import (
-            OutputError,
             build_context,
             check_output,
             default_output,
@@ -89,38 +88,29 @@ def report_cmd(
             raise UserError(message("file_not_found", lg, path=workbook))
         # Refuse a bad output before any work; the period (and the default name) needs the data.
         explicit = None
-        try:
-            if output is not None:
-                explicit = check_output(output, lang=lg, source=workbook, template=tpl, config=cfg.path, force=force)
-        except OutputError as e:
-            raise UserError(str(e)) from None
+        if output is not None:
+            explicit = check_output(output, lang=lg, source=workbook, template=tpl, config=cfg.path, force=force)
 
         with _progress() as step:
             with step(message("report_step_read", lg, name=Path(workbook).name)):
                 ds = read_data(workbook, cfg)
             p = resolve_period(period, start, end, cfg, default=lambda: default_period(ds))
             flag_period(ds, p, lg)  # a partial or out-of-data period: said, and on the Data quality sheet
-            try:
-                out = explicit or check_output(default_output(p, lg), lang=lg, source=workbook, template=tpl, config=cfg.path,
-                                                force=force)
-                pairs = rep_outputs({"period": {"code": p.label}, "reps": []}, per_rep, lang=lg) if per_rep else []  # a folder?
-                if pdf:
-                    check_pdf_outputs([out], lang=lg, source=workbook, config=cfg.path, template=tpl, force=force)
-            except OutputError as e:
-                raise UserError(str(e)) from None
+            out = explicit or check_output(default_output(p, lg), lang=lg, source=workbook, template=tpl, config=cfg.path,
+                                            force=force)
+            pairs = rep_outputs({"period": {"code": p.label}, "reps": []}, per_rep, lang=lg) if per_rep else []  # a folder?
+            if pdf:
+                check_pdf_outputs([out], lang=lg, source=workbook, config=cfg.path, template=tpl, force=force)
             # Once the period and the outputs are known good (a refused report records nothing);
             # before the context: its movement uses it.
             snapshot = _snapshot(ds, cfg, workbook, not no_snapshot, lg)
             with step(message("report_step_compute", lg)):
                 ctx = build_context(ds, p, cfg, lang=lg, source=Path(workbook).name, trend_months=s.trend_months)
             if per_rep is not None:
-                try:
-                    pairs = rep_outputs(ctx, per_rep, lang=lg, force=force, template=rep_tpl, source=workbook)
-                    if pdf:
-                        check_pdf_outputs([p_ for p_, _ in pairs], lang=lg, source=workbook, config=cfg.path,
-                                          template=rep_tpl, force=force)
-                except OutputError as e:
-                    raise UserError(str(e)) from None
+                pairs = rep_outputs(ctx, per_rep, lang=lg, force=force, template=rep_tpl, source=workbook)
+                if pdf:
+                    check_pdf_outputs([p_ for p_, _ in pairs], lang=lg, source=workbook, config=cfg.path,
+                                      template=rep_tpl, force=force)
             with step(message("report_step_render", lg)):
                 report = _render(render_report, tpl, ctx, lg)
             with step(message("report_step_write", lg, name=out.name)):
