@@ -155,7 +155,7 @@ _YEAR_WORD_RE = re.compile(r"^\s*(\d{4})\s*[-/ ]?\s*([^\W\d_]+)\.?\s*$", re.UNIC
 def _month_word(word: str) -> int | None:
     """Month number of a month name or abbreviation, French or English ("octobre", "oct", "Oct.")."""
     from . import vocab
-    from .reader.text import fold
+    from .text import fold
 
     w = fold(word)
     for mo, names in vocab.MONTHS.items():

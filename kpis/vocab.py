@@ -1,6 +1,6 @@
 """The words the reader recognises, as plain data: sheet names, headers, categories, months.
 
-Everything here is matched after folding (:func:`kpis.reader.text.fold`): accents, case, punctuation
+Everything here is matched after folding (:func:`kpis.text.fold`): accents, case, punctuation
 and repeated spaces do not matter, so ``"Montant HT (€)"``, ``"montant ht"`` and ``"MONTANT HT"``
 are the same header, and ``"Étape"`` matches ``"etape"``. Lists are French first, then English.
 

@@ -68,7 +68,7 @@ def commentary_cmd(
         p = resolve_period(period, None, None, cfg, default=lambda: default_period(ds))
         c = build_commentary(ds, p, cfg, as_of=day)
         if rep:
-            from ..reader.text import fold
+            from ..text import fold
 
             c.reps = {k: v for k, v in c.reps.items() if fold(k) == fold(rep)}
             if not c.reps:

@@ -1,7 +1,7 @@
 """Words the engine matches in the data: stage → probability, referral sources.
 
 Matching is case-, accent- and punctuation-insensitive (``"Négociation"`` = ``"negociation"``: the
-reader's :func:`kpis.reader.text.fold`, so the whole product folds words one way), and done once per
+shared :func:`kpis.text.fold`, so the whole product folds words one way), and done once per
 *distinct* value, never per row.
 """
 
@@ -55,7 +55,7 @@ def _lookup(word: str, table: Mapping[str, float]) -> float | None:
 
 def stage_probabilities(stages: pd.Series, configured: Mapping[str, float] | None = None) -> pd.Series:
     """Probability for each stage value: the configuration first, then the defaults; NaN if unknown."""
-    from ..reader.text import fold  # late: keeps the registry import light
+    from ..text import fold
 
     conf = {fold(k): float(v) for k, v in (configured or {}).items()}
     defaults = {fold(k): v for k, v in DEFAULT_STAGE_PROBABILITY.items()}
@@ -72,7 +72,7 @@ def stage_probabilities(stages: pd.Series, configured: Mapping[str, float] | Non
 
 def matches_any(values: pd.Series, words: Iterable[str]) -> pd.Series:
     """True where the value contains one of ``words`` as whole words (folded): referral sources."""
-    from ..reader.text import fold
+    from ..text import fold
 
     keys = [fold(w) for w in words if fold(w)]
     hits = [u for u in values.dropna().unique() if any(f" {k} " in f" {fold(u)} " for k in keys)]

@@ -169,7 +169,7 @@ def win_probabilities(rows: pd.DataFrame, stage_probability: Mapping[str, float]
 def category_of(values: pd.Series) -> pd.Series:
     """Canonical forecast category of each value (``commit``, ``best_case``, ``pipeline``,
     ``omitted``, ``closed``) or None for a word not known."""
-    from ..reader.text import fold
+    from ..text import fold
 
     table = {u: CATEGORY_WORDS.get(fold(u)) for u in values.dropna().unique()}
     return values.map(table)

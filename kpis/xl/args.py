@@ -106,7 +106,7 @@ def text(v: Any, arg: str, *, required: bool = True, default: str | None = None)
 
 def choice(v: Any, arg: str, choices: dict[str, str], default: str) -> str:
     """One of ``choices`` (accepted words, accents and case ignored -> canonical value)."""
-    from ..reader.text import fold
+    from ..text import fold
 
     t = text(v, arg, required=False, default="")
     if not t:
