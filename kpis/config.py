@@ -14,16 +14,17 @@ import re
 import tomllib
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, Collection
 
+from .errors import KpisError
 from .i18n import normalise_lang, register
 
 CONFIG_FILENAME = "kpis.toml"
 
 
-class ConfigError(ValueError):
+class ConfigError(KpisError, ValueError):
     """A configuration mistake, located by file and line -- or by cell (``Paramètres KPI!C7``) when
-    the key came from the workbook's configuration sheet -- and key path."""
+    the key came from the workbook's configuration sheet -- and key path (code ``config_error``)."""
 
     def __init__(self, message: str, *, key: str | None = None, line: int | None = None, path: Path | None = None,
                  cell: str | None = None):
@@ -32,7 +33,7 @@ class ConfigError(ValueError):
         self.path = path
         self.cell = cell
         where = cell or f"{path.name if path else 'config'}" + (f":{line}" if line else "")
-        super().__init__(f"{where}: {key + ': ' if key else ''}{message}")
+        super().__init__("config_error", "en", where=where, key=f"{key}: " if key else "", text=message)
 
 
 @dataclass
@@ -158,22 +159,28 @@ def find_config(workbook: Path | None) -> Path | None:
     return None
 
 
-def load_config(path: Path | str | None = None, *, workbook: Path | None = None, overrides: dict[str, Any] | None = None) -> Config:
-    """Load and validate a configuration. With no path, look beside the workbook; none → defaults."""
+def load_config(path: Path | str | None = None, *, workbook: Path | None = None, overrides: dict[str, Any] | None = None,
+                kpi_ids: Collection[str] | None = None) -> Config:
+    """Load and validate a configuration. With no path, look beside the workbook; none → defaults.
+    ``kpi_ids``: the KPI registry the ``[targets]`` must name (:func:`check_targets`; not checked when None)."""
     if path is None:
         path = find_config(workbook)
     if path is None:
         cfg = Config()
         _apply(cfg, overrides or {}, "")
+        if kpi_ids is not None:
+            check_targets(cfg, kpi_ids)
         return cfg
     p = Path(path)
     if not p.is_file():
         raise ConfigError("file not found / fichier introuvable", path=p)
     text = p.read_text(encoding="utf-8-sig")
-    return parse_config(text, path=p, overrides=overrides)
+    return parse_config(text, path=p, overrides=overrides, kpi_ids=kpi_ids)
 
 
-def parse_config(text: str, *, path: Path | None = None, overrides: dict[str, Any] | None = None) -> Config:
+def parse_config(text: str, *, path: Path | None = None, overrides: dict[str, Any] | None = None,
+                 kpi_ids: Collection[str] | None = None) -> Config:
+    """:func:`load_config` of a text."""
     try:
         data = tomllib.loads(text)
     except tomllib.TOMLDecodeError as e:
@@ -182,7 +189,18 @@ def parse_config(text: str, *, path: Path | None = None, overrides: dict[str, An
     cfg = Config(path=path, source_text=text)
     data.update(overrides or {})
     _apply(cfg, data, text)
+    if kpi_ids is not None:
+        check_targets(cfg, kpi_ids)
     return cfg
+
+
+def check_targets(cfg: Config, kpi_ids: Collection[str]) -> None:
+    """Every ``[targets]`` key names a KPI of ``kpi_ids`` (the engine's registry, passed by the caller:
+    the configuration does not import the engine), else :class:`ConfigError` with the closest id."""
+    for kpi_id in cfg.targets:
+        if kpi_ids and kpi_id not in kpi_ids:
+            close = closest(kpi_id, set(kpi_ids))
+            raise cfg.error(f"unknown KPI{f' (did you mean {close!r}?)' if close else ''}", "targets", kpi_id)
 
 
 def _apply(cfg: Config, data: dict[str, Any], text: str) -> None:
@@ -229,12 +247,7 @@ def _apply(cfg: Config, data: dict[str, Any], text: str) -> None:
         elif key == "targets":
             if not isinstance(value, dict):
                 raise err("expected a table of kpi_id = target", key)
-            from .engine.registry import REGISTRY  # late: the registry imports the engine
-
-            for kpi_id, target in value.items():
-                if REGISTRY and kpi_id not in REGISTRY:
-                    close = closest(kpi_id, set(REGISTRY))
-                    raise err(f"unknown KPI{f' (did you mean {close!r}?)' if close else ''}", key, kpi_id)
+            for kpi_id, target in value.items():  # the ids are checked by check_targets (the registry's)
                 if not isinstance(target, (int, float)) or isinstance(target, bool):
                     raise err(f"expected a number, got {target!r}", key, kpi_id)
                 cfg.targets[kpi_id] = float(target)
@@ -399,6 +412,6 @@ def locate_line(text: str, keys: tuple[str, ...] | list[str]) -> int | None:
 
 register(
     {
-        "config_error": {"fr": "erreur de configuration : {error}", "en": "configuration error: {error}"},
+        "config_error": {"fr": "{where} : {key}{text}", "en": "{where}: {key}{text}"},
     }
 )

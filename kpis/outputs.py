@@ -19,6 +19,7 @@ import os
 from pathlib import Path
 from typing import Any, Iterable
 
+from .errors import KpisError
 from .i18n import message, register
 
 register({
@@ -48,14 +49,8 @@ register({
 })
 
 
-class OutputError(Exception):
+class OutputError(KpisError):
     """An output the command refuses to write (exists, is an input, wrong type): exit code 2."""
-
-    exit_code = 2
-
-    def __init__(self, code: str, lang: str = "en", **params: Any):
-        self.code, self.params, self.lang = code, params, lang
-        super().__init__(message(code, lang, **params))
 
 
 def same_file(a: str | os.PathLike, b: str | os.PathLike) -> bool:

@@ -45,18 +45,15 @@ def _load(workbook: Path, config: Optional[Path], lang: Optional[str], cfg=None)
 
 
 def _calc(fn, lang: str):
-    """Run a calculator, turning its refusals into one readable line (exit 2)."""
-    from ..calculators.errors import CalculatorError
+    """Run a calculator, turning its refusals (a :class:`~kpis.errors.KpisError`, said in the verb's
+    language by :func:`kpis.errors.user_message`, or a bad value) into one readable line (exit 2)."""
+    from ..errors import KpisError, user_message
 
     try:
         return fn()
-    except CalculatorError as e:
-        raise UserError(message(e.code, lang, **e.params)) from None
+    except KpisError as e:
+        raise UserError(user_message(e, lang)) from None
     except ValueError as e:
-        from ..config import ConfigError
-
-        if isinstance(e, ConfigError):
-            raise
         raise UserError(str(e)) from None
 
 

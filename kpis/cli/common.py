@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING, Any, Callable, TypeVar
 
 import typer
 
+from ..errors import KpisError, user_message
 from ..i18n import message, normalise_lang, register
 
 register({
@@ -50,38 +51,34 @@ def format_opt(*choices: str) -> Any:
 FormatOpt = format_opt("table", "json")
 
 
-class UserError(Exception):
-    """A mistake the user can fix: printed as one line, exit code 2 (or ``code``)."""
-
-    def __init__(self, message: str, code: int = EXIT_USAGE):
-        super().__init__(message)
-        self.code = code
+class UserError(KpisError):
+    """A mistake the user can fix: printed as one line, exit code 2. ``UserError(code, lang, **params)``
+    or, as older call sites do, ``UserError(text)`` with the text already in the user's language."""
 
 
 T = TypeVar("T")
 
 
 def run(fn: Callable[[], T]) -> T:
-    """Run a verb body, turning user-facing errors into a message and an exit code."""
-    from ..config import ConfigError
-    from ..outputs import OutputError
-    from ..reader import ReadError  # late: keeps `kpis --help` fast
-
+    """Run a verb body, turning every :class:`~kpis.errors.KpisError` (a user mistake, a configuration,
+    read, output, calculator, history, PDF or template problem) into its message, in the language it
+    was raised in (:func:`kpis.errors.user_message`), and its exit code."""
     try:
         return fn()
-    except (UserError, ConfigError, ReadError, OutputError) as e:
-        typer.secho(str(e), err=True, fg="red")
-        # OutputError.code is its message code; its exit code is OutputError.exit_code (2).
-        raise typer.Exit(e.exit_code if isinstance(e, OutputError) else getattr(e, "code", EXIT_USAGE)) from None
+    except KpisError as e:
+        typer.secho(user_message(e, e.lang), err=True, fg="red")
+        raise typer.Exit(e.exit_code) from None
 
 
 def load_cfg(config: Path | None, workbook: Path | None, lang: str | None) -> Config:
     """``kpis.toml`` (``--config``, else beside the workbook), then the workbook's configuration sheet
     on top, key by key (:mod:`kpis.config_sheet`), then ``--lang``."""
-    from ..config import load_config
+    from ..config import check_targets, load_config
     from ..config_sheet import apply_workbook_sheet
+    from ..engine.registry import REGISTRY
 
     cfg = apply_workbook_sheet(load_config(config, workbook=workbook), workbook, normalise_lang(lang) if lang else None)
+    check_targets(cfg, REGISTRY)  # the [targets] name KPIs of the registry (passed: config does not import the engine)
     if lang:
         cfg.lang = normalise_lang(lang)
     return cfg

@@ -60,12 +60,8 @@ def _guarded(fn, lang: str = "en"):
     readable line and exit code 2."""
     import sqlite3
 
-    from ..history.store import HistoryError
-
     try:
-        return fn()
-    except HistoryError as e:
-        raise UserError(str(e), e.code) from None
+        return fn()  # a HistoryError is a KpisError: run() says it
     except (sqlite3.Error, OSError) as e:
         raise UserError(message("history_cannot_open", lang, path="", error=e)) from None
 

@@ -55,17 +55,17 @@ def guard(fn, path: Path, lang: str):
     try:
         return fn()
     except sqlite3.DatabaseError as e:
-        raise HistoryError(message(store.unusable(e, path), lang, path=path)) from None
+        raise HistoryError(store.unusable(e, path), lang, path=path) from None
 
 
 def record_dataset(ds: Dataset, path: Path, as_of: dt.date | None, *, lang: str, source: str | None) -> store.Recorded:
     """Record the deals of ``ds`` as their state on ``as_of`` (default: the data date)."""
     deals = ds.get("deals")
     if deals is None:
-        raise HistoryError(message("history_no_deals", lang, name=source or ""))
+        raise HistoryError("history_no_deals", lang, name=source or "")
     day = as_of or data_date(ds)
     if day is None:
-        raise HistoryError(message("history_no_date", lang))
+        raise HistoryError("history_no_date", lang)
     current_frame(ds, lang)  # refuses deals without ids rather than record an empty state
     return guard(lambda: store.record(path, deals, day, source=source, lang=lang), path, lang)
 
@@ -106,7 +106,7 @@ def current_frame(ds: Dataset, lang: str) -> pd.DataFrame:
         return store.frame_of(pd.DataFrame())
     frame = store.frame_of(deals)
     if frame.empty and len(deals):
-        raise HistoryError(message("history_no_ids", lang, n=len(deals)))
+        raise HistoryError("history_no_ids", lang, n=len(deals))
     return frame
 
 
@@ -155,12 +155,12 @@ def period_movement(ds: Dataset, workbook_date: dt.date | None, path: Path, peri
     wins a tie, being the same day's newest state); when no state falls after A up to the period's
     end, B is the workbook itself (flagged ``b_after_period`` when it is dated after the period)."""
     if not Path(path).is_file():
-        raise HistoryError(message("history_missing", lang, path=path))
+        raise HistoryError("history_missing", lang, path=path)
     hist = states(path, lang=lang)
     day_before = period.start - dt.timedelta(days=1)
     before = [(d, df) for d, df in hist if d <= day_before]
     if not before:
-        raise HistoryError(message("movement_no_start", lang, date=day_before.isoformat(), path=path))
+        raise HistoryError("movement_no_start", lang, date=day_before.isoformat(), path=path)
     a_date, a = before[-1]
     current = current_frame(ds, lang)
     wdate = workbook_date or dt.date.today()
@@ -173,7 +173,7 @@ def period_movement(ds: Dataset, workbook_date: dt.date | None, path: Path, peri
     elif wdate > a_date:
         b_date, b, src = wdate, current, "workbook"
     else:  # the workbook is older than the start state: nothing to compare it with
-        raise HistoryError(message("movement_no_end", lang, a=a_date.isoformat(), date=wdate.isoformat()))
+        raise HistoryError("movement_no_end", lang, a=a_date.isoformat(), date=wdate.isoformat())
     c = classify(a, b)
     series = [df for d, df in hist if d <= b_date]
     if src == "workbook":

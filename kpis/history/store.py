@@ -27,8 +27,8 @@ from typing import Iterable
 import pandas as pd
 
 from ..i18n import message
+from ..errors import KpisError
 from ..outputs import same_file
-from . import messages  # noqa: F401  (registers the texts)
 
 SCHEMA_VERSION = 1
 SUFFIX = ".kpis-history.sqlite"
@@ -64,12 +64,8 @@ CREATE TABLE IF NOT EXISTS deals (
 """
 
 
-class HistoryError(Exception):
+class HistoryError(KpisError):
     """A history file that cannot be used (not SQLite, newer schema, same file as an input)."""
-
-    def __init__(self, message: str, code: int = 2):
-        super().__init__(message)
-        self.code = code
 
 
 @dataclass(frozen=True)
@@ -104,9 +100,9 @@ def check_path(history: str | os.PathLike, inputs: Iterable[str | os.PathLike | 
         if i is None:
             continue
         if same_file(h, i):
-            raise HistoryError(message("history_is_input", lang, path=h))
+            raise HistoryError("history_is_input", lang, path=h)
     if h.suffix.lower() in (".xlsx", ".xlsm", ".xls", ".csv", ".toml", ".xlam"):
-        raise HistoryError(message("history_bad_suffix", lang, path=h))
+        raise HistoryError("history_bad_suffix", lang, path=h)
     return h
 
 
@@ -123,27 +119,27 @@ def unusable(e: sqlite3.DatabaseError, path: Path) -> str:
 
 def _connect(path: Path, lang: str, *, create: bool) -> sqlite3.Connection:
     if not create and not path.is_file():
-        raise HistoryError(message("history_missing", lang, path=path))
+        raise HistoryError("history_missing", lang, path=path)
     if path.is_dir():
-        raise HistoryError(message("history_not_sqlite", lang, path=path))
+        raise HistoryError("history_not_sqlite", lang, path=path)
     try:
         if create:
             path.parent.mkdir(parents=True, exist_ok=True)
     except OSError as e:
-        raise HistoryError(message("history_cannot_open", lang, path=path, error=e.strerror or e)) from None
+        raise HistoryError("history_cannot_open", lang, path=path, error=e.strerror or e) from None
     try:
         con = sqlite3.connect(path, isolation_level=None, timeout=10)  # autocommit; we BEGIN ourselves
         con.execute("PRAGMA foreign_keys = ON")
         version = con.execute("PRAGMA user_version").fetchone()[0]
         tables = {r[0] for r in con.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
     except sqlite3.DatabaseError as e:
-        raise HistoryError(message(unusable(e, path), lang, path=path)) from None
+        raise HistoryError(unusable(e, path), lang, path=path) from None
     if version > SCHEMA_VERSION:
         con.close()
-        raise HistoryError(message("history_newer", lang, path=path, version=version, supported=SCHEMA_VERSION))
+        raise HistoryError("history_newer", lang, path=path, version=version, supported=SCHEMA_VERSION)
     if tables and not {"snapshots", "deals"} <= tables:
         con.close()
-        raise HistoryError(message("history_not_ours", lang, path=path))
+        raise HistoryError("history_not_ours", lang, path=path)
     if not tables and create:
         # One script, one transaction: the tables and the version appear together or not at all.
         con.executescript(f"BEGIN IMMEDIATE;{_SCHEMA}PRAGMA user_version = {SCHEMA_VERSION};COMMIT;")

@@ -16,6 +16,7 @@ from typing import Any, Callable
 
 import numpy as np
 
+from ..errors import TEXT, KpisError
 from .headers import header_text
 from .text import fold
 
@@ -24,8 +25,11 @@ _OPS: dict[type, Callable[[Any, Any], Any]] = {
 }
 
 
-class ExpressionError(ValueError):
-    """The expression is not plain arithmetic over the region's headers (message says why)."""
+class ExpressionError(KpisError, ValueError):
+    """The expression is not plain arithmetic over the region's headers (the text says why)."""
+
+    def __init__(self, text: str) -> None:
+        super().__init__(TEXT, "en", text=text)
 
 
 def compile_expression(expr: str, headers: dict[int, Any]) -> tuple[ast.Expression, dict[str, int]]:

@@ -2,25 +2,19 @@
 
 from __future__ import annotations
 
-from typing import Any
-
-from ..i18n import message, normalise_lang
+from ..errors import KpisError
 
 
-class ReadError(Exception):
+class ReadError(KpisError):
     """A workbook that cannot be read (missing, unsupported type, corrupt, password-protected).
 
-    ``code`` is the CLI exit code (2); ``reason`` the message code; ``str(e)`` is the message in the
-    language given when raising, :meth:`message` gives it in any language.
+    ``code`` is the message code (``reason`` too, as older callers say), ``exit_code`` the CLI's (2);
+    ``str(e)`` is the message in the language given when raising, :meth:`message` in any language.
     """
 
-    code = 2
+    def __init__(self, reason: str, lang: str | None = "fr", /, **params: object) -> None:
+        super().__init__(reason, lang or "fr", **params)
 
-    def __init__(self, reason: str, lang: str | None = "fr", **params: Any) -> None:
-        self.reason = reason
-        self.params = params
-        self.lang = normalise_lang(lang)
-        super().__init__(self.message(self.lang))
-
-    def message(self, lang: str = "fr") -> str:
-        return message(self.reason, lang, **self.params)
+    @property
+    def reason(self) -> str:
+        return self.code

@@ -32,6 +32,7 @@ import zipfile
 from dataclasses import dataclass, field
 from typing import IO
 
+from ..errors import KpisError
 from .cells import CALAMINE_ERRORS
 from .text import column_letter
 
@@ -49,13 +50,16 @@ CHUNK = 8 * 2**20
 NARROW_ROWS = 99999  # cells in columns A-Z with rows below 100000 are not looked at one by one
 
 
-class PackageProblem(Exception):
-    """The package cannot be handed to the reader library; ``reason`` and ``params`` make the message."""
+class PackageProblem(KpisError):
+    """The package cannot be handed to the reader library; ``code`` (``reason``) and ``params`` make
+    the message (the reader raises it again as a :class:`~kpis.reader.errors.ReadError` naming the file)."""
 
-    def __init__(self, reason: str, **params: object) -> None:
-        super().__init__(reason)
-        self.reason = reason
-        self.params = params
+    def __init__(self, reason: str, /, **params: object) -> None:
+        super().__init__(reason, "en", **params)
+
+    @property
+    def reason(self) -> str:
+        return self.code
 
 
 @dataclass

@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from kpis import i18n
+from kpis.errors import KpisError
 
 MESSAGES = {
     "undefined": {"en": "undefined '{name}'", "fr": "indéfini : '{name}'"},
@@ -34,6 +35,8 @@ MESSAGES = {
         "fr": "un seul {{% sheet for %}} par feuille",
     },
     "bad_value": {"en": "cannot write {kind} in a cell", "fr": "impossible d'écrire {kind} dans une cellule"},
+    "problems": {"en": "the template has {n} mistake(s)", "fr": "le modèle contient {n} erreur(s)"},
+    "problems_more": {"en": "… and {n} more", "fr": "… et {n} de plus"},
 }
 i18n.register({f"render.{k}": v for k, v in MESSAGES.items()})
 
@@ -69,13 +72,19 @@ def _cell_order(cell: str) -> tuple[int, int]:
         return (0, 0)
 
 
-class TemplateError(Exception):
-    """Raised when a template has mistakes; ``problems`` lists every one of them."""
+class TemplateError(KpisError):
+    """Raised when a template has mistakes; ``problems`` lists every one of them (the message: one
+    line per problem, the first ten)."""
 
     def __init__(self, problems: list[Problem], lang: str = "en"):
         self.problems = list(problems)
-        self.lang = lang
-        super().__init__("\n".join(p.format(lang) for p in self.problems))
+        super().__init__("render.problems", lang, n=len(self.problems))
+
+    def message(self, lang: str = "en") -> str:
+        lines = [p.format(lang) for p in self.problems[:10]]
+        if len(self.problems) > 10:
+            lines.append(i18n.message("render.problems_more", lang, n=len(self.problems) - 10))
+        return "\n".join(lines)
 
 
 class Problems:

@@ -418,11 +418,12 @@ def commission_statements_or_reason(ds: Dataset, period: Period, cfg: Config) ->
     """The period's statements, or None and why not (no plan configured, a missing input, a period
     the plans do not pay on). A configuration mistake in a plan is raised, not hidden."""
     from ..calculators import CalculatorError, commission_statements
+    from ..errors import user_message
 
     try:
         return commission_statements(ds, period, cfg), None
     except CalculatorError as e:
-        return None, message(e.code, cfg.lang, **e.params)
+        return None, user_message(e, cfg.lang)
 
 
 def _statement_column(statements: Any, figure: str) -> dict[str, float] | None:

@@ -18,6 +18,7 @@ import pandas as pd
 
 from ..config import Config
 from ..dataset import Dataset
+from ..errors import user_message
 from ..i18n import message
 from ..periods import Period
 from .labels import long_date
@@ -66,7 +67,7 @@ def movement_part(ds: Dataset, period: Period, cfg: Config, path: Path | None, d
     try:
         pm = period_movement(ds, day, Path(path), period, lang=lang)
     except HistoryError as e:
-        return _empty_movement(str(e), lang)
+        return _empty_movement(user_message(e, lang), lang)
     c = pm.classified
     teams = _team_of(ds)
     by_rep = pm.by(c["rep"])
@@ -158,7 +159,7 @@ def watch_part(ds: Dataset, cfg: Config, path: Path | None, day: dt.date, lang: 
     try:
         al = workbook_alerts(ds, cfg, Path(path) if path is not None else None, day, lang=lang)
     except HistoryError as e:
-        return {**empty, "note": str(e)}
+        return {**empty, "note": user_message(e, lang)}
     teams = _team_of(ds)
     rows = al.rows.copy()
     rows["team"] = rows["rep"].map(teams) if len(teams) else None

@@ -20,6 +20,7 @@ import tempfile
 from pathlib import Path
 
 from ..atomic import write_atomic
+from ..errors import KpisError
 from ..i18n import message, normalise_lang, register
 
 TIMEOUT = int(os.environ.get("KPIS_SOFFICE_TIMEOUT", "180"))
@@ -56,7 +57,7 @@ register({
 })
 
 
-class PdfError(Exception):
+class PdfError(KpisError):
     """The PDF could not be made (no LibreOffice, a failure, a timeout): a message for the user."""
 
 
@@ -73,7 +74,7 @@ def require_soffice(lang: str) -> str:
     """The LibreOffice command, or :class:`PdfError` saying how to install it."""
     exe = soffice()
     if exe is None:
-        raise PdfError(message("pdf_no_soffice", lang))
+        raise PdfError("pdf_no_soffice", lang)
     return exe
 
 
@@ -112,12 +113,12 @@ def to_pdfs(pairs, *, lang: str, timeout: int = TIMEOUT) -> list[Path]:
         try:
             proc = subprocess.run(cmd, capture_output=True, text=True, timeout=limit, env=env)
         except subprocess.TimeoutExpired:
-            raise PdfError(message("pdf_timeout", lang, path=src.name, seconds=limit)) from None
+            raise PdfError("pdf_timeout", lang, path=src.name, seconds=limit) from None
         made = [(out / f"{w.stem}.pdf", p, w) for w, p in pairs]
         for m, _, w in made:
             if proc.returncode != 0 or not m.is_file():
                 error = (proc.stderr or proc.stdout or f"exit {proc.returncode}").strip().splitlines()
-                raise PdfError(message("pdf_failed", lang, path=w.name, error=error[-1] if error else ""))
+                raise PdfError("pdf_failed", lang, path=w.name, error=error[-1] if error else "")
         return [write_atomic(p, m.read_bytes()) for m, p, _ in made]
     finally:
         shutil.rmtree(work, ignore_errors=True)

@@ -31,6 +31,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from ..atomic import write_atomic
+from ..errors import TEXT, KpisError
 
 ADDIN_DIR = Path(__file__).resolve().parents[2] / "addin"
 # Shipped inside the package (package data), so `kpis addin install` finds it after a plain pip install.
@@ -61,8 +62,11 @@ _CORE_XML = (
 )
 
 
-class BuildError(RuntimeError):
-    """The add-in sources are inconsistent, or a build tool is missing."""
+class BuildError(KpisError, RuntimeError):
+    """The add-in sources are inconsistent, or a build tool is missing (a text for the developer)."""
+
+    def __init__(self, text: str) -> None:
+        super().__init__(TEXT, "en", text=text)
 
 
 @dataclass(frozen=True)

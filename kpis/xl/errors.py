@@ -14,7 +14,8 @@ from __future__ import annotations
 import logging
 from typing import Any
 
-from ..i18n import message, register
+from ..errors import KpisError
+from ..i18n import register
 
 log = logging.getLogger("kpis.xl")
 
@@ -23,17 +24,20 @@ VALUE, NA, NUM, DIV0, REF, NAME = "#VALUE!", "#N/A", "#NUM!", "#DIV/0!", "#REF!"
 _COM_ERRORS = {DIV0: -2146826281, NA: -2146826246, NAME: -2146826259, NUM: -2146826252, REF: -2146826265, VALUE: -2146826273}
 
 
-class XlError(Exception):
-    """An Excel error value with its reason: ``XlError("#VALUE!", "xl_bad_number", arg="quota", value="abc")``."""
+class XlError(KpisError):
+    """An Excel error value with its reason: ``XlError("#VALUE!", "xl_bad_number", arg="quota", value="abc")``;
+    ``value`` is the error value shown in the cell, ``code`` + ``params`` the reason."""
 
-    def __init__(self, code: str, reason: str, **params: Any) -> None:
-        self.code = code
-        self.reason = reason
-        self.params = params
-        super().__init__(f"{code} {self.message('en')}")
+    def __init__(self, value: str, code: str, /, **params: Any) -> None:
+        self.value = value
+        super().__init__(code, "en", **params)
 
-    def message(self, lang: str = "fr") -> str:
-        return message(self.reason, lang, **self.params)
+    @property
+    def reason(self) -> str:
+        return self.code
+
+    def __str__(self) -> str:
+        return f"{self.value} {self.message('en')}"
 
     def both(self) -> str:
         """The reason in French and English, for logs."""
@@ -45,17 +49,17 @@ def error_value(err: XlError) -> Any:
     """What a function returns to show ``err`` in its cell, for the current runtime."""
     from .runtime import is_remote
 
-    log.warning("%s %s", err.code, err.both())
+    log.warning("%s %s", err.value, err.both())
     if not is_remote():
         try:  # desktop Excel on Windows: a real VT_ERROR variant, so ISERROR() sees it
             import pythoncom  # noqa: PLC0415
             from win32com.client import VARIANT  # noqa: PLC0415
 
-            return VARIANT(pythoncom.VT_ERROR, _COM_ERRORS.get(err.code, _COM_ERRORS[VALUE]))
+            return VARIANT(pythoncom.VT_ERROR, _COM_ERRORS.get(err.value, _COM_ERRORS[VALUE]))
         except ImportError:
             pass
     # Office.js (xlwings Lite/Server): xlwings turns the error text into a typed cell error.
-    return err.code
+    return err.value
 
 
 register(

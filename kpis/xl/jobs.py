@@ -14,6 +14,7 @@ import re
 from pathlib import Path
 from typing import Any, Callable
 
+from ..errors import KpisError, user_message
 from ..i18n import message, normalise_lang, register
 from .book import read_book
 from .layouts import REFRESH_ROLES, quota_sheet, refresh_contents, statements_sheet
@@ -23,12 +24,8 @@ from .sheets import SheetContent, ensure_sheet, write_content
 log = logging.getLogger("kpis.xl")
 
 
-class JobError(Exception):
+class JobError(KpisError):
     """A request the job cannot serve, explained: message code and parameters."""
-
-    def __init__(self, code: str, **params: Any) -> None:
-        self.code, self.params = code, params
-        super().__init__(code)
 
 
 def _context(book: Any) -> tuple[Settings, Any, str]:
@@ -311,37 +308,6 @@ def _money(v: float, lang: str, currency: str) -> str:
 # -- running a job for a button ---------------------------------------------------------------------------
 
 
-def user_message(e: BaseException, lang: str) -> str | None:
-    """A readable message for a known failure, None for a bug."""
-    from ..calculators.errors import CalculatorError
-    from ..config import ConfigError
-    from ..reader.errors import ReadError
-    from .errors import XlError
-
-    if isinstance(e, (JobError, SettingsError)):
-        return message(e.code, lang, **e.params)
-    if isinstance(e, CalculatorError):
-        return message(e.code, lang, **e.params)
-    if isinstance(e, ReadError):
-        return e.message(lang)
-    if isinstance(e, ConfigError):
-        return message("config_error", lang, error=str(e))
-    if isinstance(e, XlError):
-        return e.message(lang)
-    from ..outputs import OutputError
-
-    if isinstance(e, OutputError):
-        return message(e.code, lang, **e.params)
-    try:
-        from ..render.errors import TemplateError
-
-        if isinstance(e, TemplateError):
-            return "\n".join(p.format(lang) for p in e.problems[:10])
-    except ImportError:  # pragma: no cover
-        pass
-    return None
-
-
 def notify(book: Any, text: str, lang: str, ok: bool) -> None:
     """Show ``text`` to the user: a message box in Excel (and the output pane of xlwings Lite)."""
     title = message("xl_title_ok" if ok else "xl_title_error", lang)
@@ -361,9 +327,10 @@ def run_job(book: Any, job: Callable[[Any], str]) -> str:
         text = job(book)
         ok = True
     except Exception as e:  # every failure ends as a message, never as a traceback in Excel
-        text = user_message(e, lang)
         ok = False
-        if text is None:
+        if isinstance(e, KpisError):  # a known failure, said in the user's language
+            text = user_message(e, lang)
+        else:  # a bug: logged with its traceback
             log.exception("kpis: %s failed", getattr(job, "__name__", job))
             text = message("xl_err_internal", lang, error=f"{type(e).__name__}: {e}")
     notify(book, text, lang, ok)

@@ -28,8 +28,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from ..config import Config, ConfigError, find_config, parse_config
+from ..config import Config, ConfigError, check_targets, find_config, parse_config
 from ..config_sheet import config_from_grid, is_config_sheet, merge_sheet_config
+from ..errors import KpisError
 from ..i18n import message, normalise_lang, register
 from .sheets import SheetContent, owned_sheets
 
@@ -89,13 +90,8 @@ class Settings:
         return normalise_lang(str(v)) if v else None
 
 
-class SettingsError(Exception):
+class SettingsError(KpisError):
     """A value of the settings sheet that cannot be used: message code and parameters."""
-
-    def __init__(self, code: str, **params: Any) -> None:
-        self.code = code
-        self.params = params
-        super().__init__(code)
 
 
 def _blank(v: Any) -> bool:
@@ -228,6 +224,9 @@ def config_for(book: Any, s: Settings | None = None) -> Config:
         for name, grid, first_row, skip in _config_grids(book, s):
             data, cells = config_from_grid(grid, name, skip=skip, first_row=first_row)
             cfg = merge_sheet_config(cfg, data, cells, sheet=name)
+        from ..engine.registry import REGISTRY  # the KPI ids [targets] may name
+
+        check_targets(cfg, REGISTRY)
     except ConfigError as e:
         raise SettingsError("xl_setting_config", error=str(e)) from None
     return cfg

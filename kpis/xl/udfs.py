@@ -220,7 +220,7 @@ def _kpi_id(v: Any) -> str:
     import difflib
 
     from ..engine import REGISTRY
-    from ..reader.text import fold
+    from ..text import fold
 
     t = A.text(v, "kpi")
     assert t is not None
@@ -296,7 +296,7 @@ def _rows_of(value: Any) -> list[list[Any]]:
 
 
 def _find_key(values: dict[str, Any], key: Any, by: str) -> Any:
-    from ..reader.text import fold
+    from ..text import fold
 
     want = fold(key)
     for k, v in values.items():
@@ -411,7 +411,7 @@ def kpi_explain(kpi_id, table, period=None, by=None, key=None, table2=None, tabl
         kid = _kpi_id(kpi_id)
         value = _kpi_value(kid, table, period, by, key, table2, table3, fixed_id=kid)
     except XlError as e:
-        return f"{e.code} {e.message(lg)}"
+        return f"{e.value} {e.message(lg)}"
     k = REGISTRY[kid]
     shown = value if not isinstance(value, (int, float)) else format_number(value, lg, 4).rstrip("0").rstrip(",.")
     if isinstance(value, list):
@@ -597,7 +597,7 @@ def reverse_funnel(quota, table, rep=None, period=None, table2=None, table3=None
     who_name = A.text(rep, "rep", required=False, default="") or "(team)"
     if who_name != "(team)":
         reps = set(ds.tables["deals"]["rep"].dropna()) if ds.has("deals", "rep") else set()
-        from ..reader.text import fold
+        from ..text import fold
 
         match = [r for r in reps if fold(r) == fold(who_name)]
         if not match:
@@ -716,7 +716,6 @@ def kpi_forecast(table, period=None, figure=None, quota=None, as_of=None, table2
     from ..config import Config
     from ..engine import reference_date
     from ..forecast import forecast
-    from ..forecast import messages as _fc  # noqa: F401
     from ..periods import month
 
     lg = _lang(lang)

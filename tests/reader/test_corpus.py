@@ -44,7 +44,7 @@ def _validate_exit_code(path: str, lang: str) -> tuple[int, str]:
         said = next((i.reason(lang) for i in ds.quality if i.code in ("no_tables", "empty_workbook")), "")
         return _exit_code(ds), said
     except ReadError as e:
-        return e.code, e.message(lang)
+        return e.exit_code, e.message(lang)
     except ConfigError as e:  # a configuration sheet with mistakes: a user error, exit 2
         return EXIT_USAGE, str(e)
 

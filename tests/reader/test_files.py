@@ -59,7 +59,7 @@ def test_unsupported_files(tmp_path, name):
     path.write_bytes(b"whatever")
     with pytest.raises(ReadError) as e:
         read_workbook(path)
-    assert e.value.code == 2
+    assert e.value.exit_code == 2
     assert "non pris en charge" in e.value.message("fr") and "unsupported" in e.value.message("en")
 
 
@@ -77,7 +77,7 @@ def test_text_under_a_workbook_name_is_read_as_csv_and_said(tmp_path, name):
 def test_missing_file(tmp_path):
     with pytest.raises(ReadError) as e:
         read_workbook(tmp_path / "absent.xlsx")
-    assert e.value.code == 2 and "introuvable" in str(e.value) and "not found" in e.value.message("en")
+    assert e.value.exit_code == 2 and "introuvable" in str(e.value) and "not found" in e.value.message("en")
 
 
 @pytest.mark.parametrize("content", [b"not a zip at all", b"PK\x03\x04broken", b""])
@@ -86,7 +86,7 @@ def test_corrupt_files(tmp_path, content):
     path.write_bytes(content)
     with pytest.raises(ReadError) as e:
         read_workbook(path)
-    assert e.value.code == 2
+    assert e.value.exit_code == 2
 
 
 def test_zip_that_is_not_a_workbook(tmp_path):

@@ -126,7 +126,7 @@ def test_damaged_packages_raise_read_error_or_read(deals_only, tmp_path, data):
     try:
         ds = read_workbook(path, tables=["deals"])
     except ReadError as e:
-        assert e.code == 2 and e.message("fr") and e.message("en")
+        assert e.exit_code == 2 and e.message("fr") and e.message("en")
         return
     _accounted(ds)
 
