@@ -45,9 +45,12 @@ class Issue:
         return "warning"
 
     def reason(self, lang: str = "en") -> str:
+        """Why, in ``lang``: the ``code`` + ``params`` shape of :class:`kpis.errors.Coded`, with the value."""
         from .i18n import message
 
         return message(self.code, lang, value=self.value, **self.params)
+
+    message = reason  # an Issue is a kpis.errors.Coded that also says where
 
 
 class QualityReport:

@@ -50,16 +50,14 @@ import pandas as pd
 from ..config import Config
 from ..credit import credit_lines, employed_fraction, prorated_quotas
 from ..dataset import Dataset
-from ..i18n import message
+from ..errors import Note
 from ..jsonout import dumps
 from ..periods import Period, add_months, month
-from . import labels as _labels  # noqa: F401  (registers messages)
 from .errors import CalculatorError
 from .plans import Plan, load_plans, plan_of, unknown_plans
 from .tiers import rate_reached, walk
 
 
-Note = tuple[str, dict[str, Any]]
 
 LINE_COLUMNS = ("kind", "deal_id", "account", "close_date", "amount", "share", "weight", "credited", "rate", "commission")
 SPIFF_COLUMNS = ("spiff", "deal_id", "account", "close_date", "share", "amount")
@@ -120,7 +118,7 @@ class RepStatement:
             "lines": _records(self.lines),
             "spiff_lines": _records(self.spiff_lines),
             "clawback_lines": _records(self.clawback_lines),
-            "notes": [{"code": c, "message": message(c, lang, **p)} for c, p in self.notes],
+            "notes": [{"code": n.code, "message": n.message(lang)} for n in self.notes],
         }
 
 
@@ -139,7 +137,7 @@ class Statements:
             "period": {**self.period.as_dict(), "label": self.period.label},
             "currency": self.currency,
             "reps": {rep: st.to_dict(lang) for rep, st in self.reps.items()},
-            "warnings": [{"code": c, "message": message(c, lang, **p)} for c, p in self.warnings],
+            "warnings": [{"code": n.code, "message": n.message(lang)} for n in self.warnings],
         }
 
     def to_json(self, lang: str = "en", indent: int | None = 2) -> str:
@@ -174,19 +172,19 @@ def commission_statements(ds: Dataset, period: Period, config: Config, *, plans:
     reps = pd.concat([_col(deals, "rep"), _col(ds.get("splits"), "rep"), _col(ds.get("targets"), "rep"), _col(team, "rep")]).dropna()
     assigned = plan_of(pd.Index(reps.unique()), team, plans, config, unknown="none")
     for rep, name in sorted(unknown_plans(team, plans).items()):
-        warnings.append(("calc_unknown_plan", {"rep": rep, "plan": name, "known": ", ".join(sorted(plans))}))
+        warnings.append(Note("calc_unknown_plan", {"rep": rep, "plan": name, "known": ", ".join(sorted(plans))}))
 
     # Warnings about the asked period: deals nobody is credited with, reps without a plan.
     lines_now = credit_lines(deals, ds.get("splits"), period)
     no_rep = lines_now.loc[lines_now["rep"].isna()]
     if len(no_rep):
         ids = ", ".join(str(x) for x in no_rep["deal_id"].fillna("?").head(10))
-        warnings.append(("calc_no_rep", {"count": len(no_rep), "deals": ids}))
+        warnings.append(Note("calc_no_rep", {"count": len(no_rep), "deals": ids}))
     flagged = {p["rep"] for c, p in warnings if c == "calc_unknown_plan"}
     for rep in sorted(set(lines_now["rep"].dropna()) - set(assigned.dropna().index) - flagged):
-        warnings.append(("calc_no_plan", {"rep": rep}))
+        warnings.append(Note("calc_no_plan", {"rep": rep}))
     if not ds.has("targets", "rep", "period", "quota") and not any(p.quota for p in plans.values()):
-        warnings.append(("calc_no_targets", {}))
+        warnings.append(Note("calc_no_targets", {}))
 
     statements: dict[str, RepStatement] = {}
     history: list[pd.DataFrame] = []
@@ -221,7 +219,7 @@ def _final_period(plan: Plan, asked: Period, config: Config) -> tuple[Period, li
     if full.end <= asked.end:
         return full, []
     # A month asked of a quarterly plan: the quarter to date.
-    return Period(full.start, asked.end, "custom"), [("calc_partial_period", {"grain": plan.period, "end": asked.end.isoformat()})]
+    return Period(full.start, asked.end, "custom"), [Note("calc_partial_period", {"grain": plan.period, "end": asked.end.isoformat()})]
 
 
 def _run_plan(plan: Plan, members: set[str], ds: Dataset, asked: Period, config: Config):
@@ -333,7 +331,7 @@ def _run_plan(plan: Plan, members: set[str], ds: Dataset, asked: Period, config:
             for rep, row in fig.iterrows():  # one iteration per rep (tens), not per deal
                 result[rep] = _statement(rep, row, plan, t, w, spiff_lines, claw_lines, notes, rep in capped)
     hist = pd.concat(hist_rows, ignore_index=True) if hist_rows else pd.DataFrame()
-    plan_notes = [n for n in notes if n[0] == "calc_no_clawback_input"]
+    plan_notes = [n for n in notes if n.code == "calc_no_clawback_input"]
     return result, hist, plan_notes
 
 
@@ -344,13 +342,13 @@ def _statement(rep, row, plan: Plan, t: Period, w, spiff_lines, claw_lines, plan
     cb = claw_lines.loc[claw_lines["rep"] == rep].reindex(columns=CLAWBACK_COLUMNS).reset_index(drop=True) if len(claw_lines) else pd.DataFrame(columns=CLAWBACK_COLUMNS)
     quota = None if pd.isna(row["quota"]) else float(row["quota"])
     att = None if quota is None else float(row["attainment"])
-    notes: list[Note] = [n for n in plan_notes if n[0] != "calc_no_clawback_input"]
+    notes: list[Note] = [n for n in plan_notes if n.code != "calc_no_clawback_input"]
     if quota is None and row["credited_to_date"] > 0:
-        notes.append(("calc_no_quota", {"credited": round(float(row["credited_to_date"]), 2)}))
+        notes.append(Note("calc_no_quota", {"credited": round(float(row["credited_to_date"]), 2)}))
     if att is not None and plan.gate is not None and att + 1e-9 < plan.gate and row["credited_to_date"] > 0:
-        notes.append(("calc_gated", {"attainment": f"{att:.1%}", "gate": f"{plan.gate:.0%}"}))
+        notes.append(Note("calc_gated", {"attainment": f"{att:.1%}", "gate": f"{plan.gate:.0%}"}))
     if capped:
-        notes.append(("calc_capped", {"cap": plan.cap}))
+        notes.append(Note("calc_capped", {"cap": plan.cap}))
     rate = None if att is None else float(rate_reached(att, plan.froms, plan.rate_values))
     f = {k: float(row[k]) for k in ("credited", "credited_to_date", "commission", "spiffs", "clawbacks", "earned", "balance_in",
                                      "recovered", "deferred", "draw", "balance_out", "payable")}
@@ -396,7 +394,7 @@ def _churn_dates(ds: Dataset, plan: Plan, lines: pd.DataFrame) -> tuple[pd.Serie
         return None, None
     missing = ds.missing("customers", "customer_id", "end_date") + (["deals.customer_id"] if "customer_id" not in lines.columns else [])
     if missing:
-        return None, ("calc_no_clawback_input", {"what": ", ".join(missing)})
+        return None, Note("calc_no_clawback_input", {"what": ", ".join(missing)})
     c = ds.get("customers")
     c = c.loc[c["customer_id"].notna() & c["end_date"].notna(), ["customer_id", "end_date"]]
     # A customer listed twice: the earliest churn counts.

@@ -54,6 +54,7 @@ import pandas as pd
 from ..config import Config
 from ..credit import credit_lines, employed_fraction, prorated_quotas
 from ..dataset import Dataset
+from ..errors import Note
 from ..periods import Period, month
 from .errors import CalculatorError
 
@@ -73,7 +74,7 @@ class QuotaPlan:
     table: pd.DataFrame  # rep, capacity, basis, full_quota, quota, rates..., rates_from, funnel steps
     history_window: Period
     rates_window: Period
-    notes: list[tuple[str, dict[str, Any]]] = field(default_factory=list)
+    notes: list[Note] = field(default_factory=list)
 
     @property
     def total(self) -> float:
@@ -164,7 +165,7 @@ def plan_quotas(
 
     table = pd.DataFrame({"rep": who, "capacity": capacity.to_numpy(), "basis": basis.reindex(who).to_numpy(),
                           "full_quota": full.reindex(who).round(2).to_numpy(), "quota": quota.reindex(who).round(2).to_numpy()})
-    notes: list[tuple[str, dict[str, Any]]] = []
+    notes: list[Note] = []
     if funnel:
         rates, from_, notes = funnel_rates(ds, rates_window, who, config)
         table = table.merge(rates, left_on="rep", right_index=True, how="left")
@@ -292,5 +293,5 @@ def funnel_rates(ds: Dataset, window: Period, who: pd.Index, config: Config) -> 
     team_frame = pd.DataFrame([team_rates] * len(who), index=who, dtype="float64")
     rates = rep.where(own, team_frame)
     rates.index.name = "rep"
-    notes = [("calc_few_history", {"rep": r, "min": config.min_history_deals, "months": config.history_months}) for r in who[~own.to_numpy()]]
+    notes = [Note("calc_few_history", {"rep": r, "min": config.min_history_deals, "months": config.history_months}) for r in who[~own.to_numpy()]]
     return rates, pd.Series(np.where(own, "rep", "team"), index=who), notes

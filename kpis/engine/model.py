@@ -22,6 +22,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, Callable, Literal, Mapping, Union
 
+from ..errors import Note as Note  # the one "code + params" shape, kept importable from here
+
 if TYPE_CHECKING:  # keep this module import-light: the registry is imported by the config loader
     import pandas as pd
 
@@ -115,14 +117,6 @@ class Measure:
 
 # -- metric types ----------------------------------------------------------------------------------
 NoteFn = Callable[["pd.DataFrame", "Evaluator"], "list[Note]"]
-
-
-@dataclass(frozen=True)
-class Note:
-    """Something the reader of a value should know (rendered FR/EN by :mod:`kpis.i18n`)."""
-
-    code: str
-    params: Mapping[str, Any] = field(default_factory=dict)
 
 
 @dataclass(frozen=True, eq=False)
