@@ -1,18 +1,72 @@
 """Everything a user reads, in French and English.
 
 Modules register their messages with :func:`register` (a code → ``{"fr": ..., "en": ...}`` map of
-``str.format`` templates) and render them with :func:`message`. Unknown codes fall back to the code
-itself with its parameters, so a missing translation never hides a problem.
+``str.format`` templates) and render them with :func:`message`. Every module that registers messages
+is listed in :data:`MESSAGE_MODULES`: the first lookup of a code not yet known imports them all, so a
+message never depends on which modules happened to be imported before.
+
+An unknown code falls back to the code itself with its parameters, so a missing translation never
+hides a problem -- except in strict mode (``KPIS_STRICT_MESSAGES=1``, set by the tests), where it
+raises :class:`UnknownMessage`: a typo in a code fails a test instead of showing the bare code.
+``tests/test_message_codes.py`` also checks every code literal of the package against the catalogue.
 """
 
 from __future__ import annotations
 
+import importlib
+import os
 from typing import Any, Literal, Mapping
 
 Lang = Literal["fr", "en"]
 LANGS: tuple[Lang, ...] = ("fr", "en")
 
 _MESSAGES: dict[str, dict[str, str]] = {}
+
+# Every module that calls :func:`register` (a new one is added here; a test checks the list is whole).
+MESSAGE_MODULES: tuple[str, ...] = (
+    "kpis.errors", "kpis.config", "kpis.outputs", "kpis.calculators.labels", "kpis.engine.messages",
+    "kpis.reader.messages", "kpis.reader.proposal", "kpis.forecast.messages", "kpis.history.messages",
+    "kpis.commentary.messages", "kpis.report.labels", "kpis.report.pdf", "kpis.render.errors",
+    "kpis.render.excel_rules", "kpis.cli.common", "kpis.xl.errors", "kpis.xl.jobs", "kpis.xl.layouts",
+    "kpis.xl.settings", "kpis.xl.udfs",
+)
+_loaded = False
+
+
+class UnknownMessage(KeyError):
+    """A message code nobody registered (strict mode only: otherwise the bare code is shown)."""
+
+
+def strict() -> bool:
+    """Whether an unknown code raises (``KPIS_STRICT_MESSAGES=1``: the tests) instead of falling back."""
+    return os.environ.get("KPIS_STRICT_MESSAGES", "") not in ("", "0")
+
+
+def load_all() -> None:
+    """Import every module of :data:`MESSAGE_MODULES` (once), so the catalogue is whole."""
+    global _loaded
+    if _loaded:
+        return
+    _loaded = True
+    for name in MESSAGE_MODULES:
+        try:
+            importlib.import_module(name)
+        except ImportError:  # an optional part (xlwings missing): its messages are not needed then
+            pass
+
+
+def _lookup(code: str) -> dict[str, str] | None:
+    texts = _MESSAGES.get(code)
+    if texts is None and not _loaded:
+        load_all()
+        texts = _MESSAGES.get(code)
+    return texts
+
+
+def known_codes() -> frozenset[str]:
+    """Every registered message code (after loading every messages module)."""
+    load_all()
+    return frozenset(_MESSAGES)
 
 
 def register(messages: Mapping[str, Mapping[str, str]]) -> None:
@@ -26,8 +80,10 @@ def register(messages: Mapping[str, Mapping[str, str]]) -> None:
 
 def message(code: str, lang: str = "en", /, **params: Any) -> str:
     lang = normalise_lang(lang)
-    texts = _MESSAGES.get(code)
+    texts = _lookup(code)
     if texts is None:
+        if strict():
+            raise UnknownMessage(code)
         args = ", ".join(f"{k}={v!r}" for k, v in params.items())
         return f"{code}({args})" if args else code
     try:
@@ -37,7 +93,7 @@ def message(code: str, lang: str = "en", /, **params: Any) -> str:
 
 
 def has(code: str) -> bool:
-    return code in _MESSAGES
+    return _lookup(code) is not None
 
 
 def normalise_lang(lang: str | None) -> Lang:

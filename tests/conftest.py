@@ -15,6 +15,10 @@ from hypothesis import HealthCheck, settings
 ROOT = Path(__file__).resolve().parents[1]
 EXAMPLES = ROOT / "examples"
 
+# A message code nobody registered raises instead of showing the bare code (kpis.i18n.strict): a typo
+# in a code fails the test that reaches it (subprocesses inherit it).
+os.environ.setdefault("KPIS_STRICT_MESSAGES", "1")
+
 settings.register_profile("ci", max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 settings.register_profile("dev", max_examples=30, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 settings.load_profile("ci" if os.environ.get("CI") == "true" else "dev")

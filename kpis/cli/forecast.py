@@ -74,7 +74,6 @@ def forecast_cmd(
     def body() -> int:
         from ..engine import reference_date
         from ..forecast import forecast
-        from ..forecast import messages  # noqa: F401
         from ..i18n import message
         from ..periods import month
 

@@ -33,7 +33,6 @@ from ..config import Config
 from ..dataset import Dataset
 from ..i18n import message, normalise_lang
 from ..periods import Period, month
-from . import messages  # noqa: F401
 from . import numbers as N
 from .attention import Attention, attention_of
 

@@ -13,7 +13,6 @@ from pathlib import Path
 from typing import Any
 
 from ..i18n import message, normalise_lang
-from . import messages  # noqa: F401
 from .evaluate import metric_inputs
 from .model import SECTIONS, KpiDef
 from .registry import REGISTRY, by_section

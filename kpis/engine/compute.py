@@ -18,7 +18,6 @@ from ..dataset import Dataset
 from ..i18n import message
 from ..periods import Period, month
 from ..schema import DIMENSION_ALIASES, DIMENSIONS
-from . import messages  # noqa: F401  (registers the engine's words)
 from .evaluate import NONE_KEY, Eval, Evaluator, finite
 from .registry import REGISTRY
 from .results import KpiResult, Results, ResultsSeries, change_between, clean, judge, meets

@@ -5,7 +5,6 @@ from __future__ import annotations
 from typing import Any
 
 from ..i18n import format_money, format_number, format_percent, message, normalise_lang
-from . import messages  # noqa: F401
 from .evaluate import NONE_KEY
 
 

@@ -21,7 +21,6 @@ from ..config import Config
 from ..dataset import Dataset
 from ..periods import Period
 from ..render import Report
-from . import labels as _labels  # noqa: F401  (registers the report's words)
 from .context import build_context, build_statements_context
 from .templates import ReportSettings, default_template, resolve_template, settings
 from .write import (

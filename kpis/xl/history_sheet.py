@@ -12,7 +12,6 @@ from typing import Any
 
 import pandas as pd
 
-from ..history import messages  # noqa: F401  (registers the texts)
 from ..i18n import message, normalise_lang
 from .layouts import HEADER_FILL, MUTED, SECTION_FILL, date_format, money_format
 from .sheets import SheetContent
