@@ -52,7 +52,7 @@ _DECIMAL_COMMA = re.compile(r"^[-+]?\d+,\d+$")
 
 def _fold(value: Any) -> str:
     # late: importing the reader package is heavy, and this module is imported by every config user
-    from .reader.text import fold
+    from .text import fold
 
     return fold(value)
 

@@ -103,7 +103,10 @@ def test_catalogue_in_both_languages():
 
 
 def test_config_targets_are_checked_against_the_registry():
-    cfg = parse_config("[targets]\nwin_rate = 0.3\nrevenue = 250000\n")
+    cfg = parse_config("[targets]\nwin_rate = 0.3\nrevenue = 250000\n", kpi_ids=REGISTRY)
     assert cfg.targets == {"win_rate": 0.3, "revenue": 250000.0}
-    with pytest.raises(ConfigError, match="win_rate"):
-        parse_config("[targets]\nwin_rat = 0.3\n")
+    with pytest.raises(ConfigError, match="win_rate") as e:
+        parse_config("[targets]\nwin_rat = 0.3\n", kpi_ids=REGISTRY)
+    assert e.value.line == 2 and e.value.key == "targets.win_rat"
+    # the registry is passed, not imported by the configuration: without it, ids are not checked
+    assert parse_config("[targets]\nwin_rat = 0.3\n").targets == {"win_rat": 0.3}
