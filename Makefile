@@ -4,7 +4,7 @@ VENV   ?= .venv
 BIN    := $(VENV)/bin
 PERIOD ?= 2026-10
 
-.PHONY: demo test venv examples bench clean
+.PHONY: demo test lint venv examples bench clean
 
 $(BIN)/kpis: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -20,7 +20,13 @@ examples: venv
 demo: venv
 	$(BIN)/kpis report examples/suivi_commercial.xlsx --period $(PERIOD) -o out/rapport_$(PERIOD).xlsx --force
 
-test: venv
+# The linter (ruff: pyflakes and pycodestyle errors) and the type checker (mypy, strict on the
+# engine and the calculators), then the tests. Configuration: pyproject.toml.
+lint: venv
+	$(BIN)/ruff check .
+	$(BIN)/mypy
+
+test: lint
 	$(BIN)/python -m pytest -q
 
 bench: venv
@@ -29,4 +35,4 @@ bench: venv
 	$(BIN)/python benchmarks/bench_report.py
 
 clean:
-	rm -rf $(VENV) out .pytest_cache
+	rm -rf $(VENV) out .pytest_cache .mypy_cache .ruff_cache
