@@ -64,7 +64,8 @@ SPIFF_COLUMNS = ("spiff", "deal_id", "account", "close_date", "share", "amount")
 CLAWBACK_COLUMNS = ("deal_id", "account", "customer_id", "close_date", "churn_date", "credited", "rate", "amount")
 
 
-def _r2(x):
+def _r2(x: Any) -> Any:
+    """``x`` (a number, Series or array) rounded to the cent."""
     return np.round(x, 2) + 0.0  # + 0.0: no "-0.0" on a statement
 
 
@@ -94,7 +95,7 @@ class RepStatement:
     notes: list[Note] = field(default_factory=list)
 
     def to_dict(self, lang: str = "en") -> dict[str, Any]:
-        def money(x):
+        def money(x: Any) -> float | None:
             return None if x is None or (isinstance(x, float) and np.isnan(x)) else round(float(x), 2)
 
         return {
@@ -222,7 +223,8 @@ def _final_period(plan: Plan, asked: Period, config: Config) -> tuple[Period, li
     return Period(full.start, asked.end, "custom"), [Note("calc_partial_period", {"grain": plan.period, "end": asked.end.isoformat()})]
 
 
-def _run_plan(plan: Plan, members: set[str], ds: Dataset, asked: Period, config: Config):
+def _run_plan(plan: Plan, members: set[str], ds: Dataset, asked: Period,
+              config: Config) -> tuple[dict[str, RepStatement], pd.DataFrame, list[Note]]:
     final, notes = _final_period(plan, asked, config)
     deals, team = ds.get("deals"), ds.get("team")
     first_close = _first_close(deals)
@@ -335,7 +337,8 @@ def _run_plan(plan: Plan, members: set[str], ds: Dataset, asked: Period, config:
     return result, hist, plan_notes
 
 
-def _statement(rep, row, plan: Plan, t: Period, w, spiff_lines, claw_lines, plan_notes, capped: bool) -> RepStatement:
+def _statement(rep: str, row: pd.Series, plan: Plan, t: Period, w: pd.DataFrame, spiff_lines: pd.DataFrame,
+               claw_lines: pd.DataFrame, plan_notes: list[Note], capped: bool) -> RepStatement:
     mine = w.loc[(w["rep"] == rep) & ((w["kind"] == "deal") | (w["commission"] != 0))]
     lines = mine.reindex(columns=LINE_COLUMNS).reset_index(drop=True)
     sp = spiff_lines.loc[spiff_lines["rep"] == rep].reindex(columns=SPIFF_COLUMNS).reset_index(drop=True) if len(spiff_lines) else pd.DataFrame(columns=SPIFF_COLUMNS)
@@ -368,7 +371,8 @@ def _first_close(deals: pd.DataFrame) -> date | None:
     won = deals.loc[deals["status"].eq("won").fillna(False).astype(bool) & deals["close_date"].notna()]
     if won.empty:
         return None
-    return pd.Timestamp(won["close_date"].min()).date()
+    first: date = pd.Timestamp(won["close_date"].min()).date()
+    return first
 
 
 def _plan_targets(targets: pd.DataFrame | None, plan: Plan, members: set[str], span: Period) -> pd.DataFrame | None:
@@ -395,7 +399,7 @@ def _churn_dates(ds: Dataset, plan: Plan, lines: pd.DataFrame) -> tuple[pd.Serie
     missing = ds.missing("customers", "customer_id", "end_date") + (["deals.customer_id"] if "customer_id" not in lines.columns else [])
     if missing:
         return None, Note("calc_no_clawback_input", {"what": ", ".join(missing)})
-    c = ds.get("customers")
+    c = ds.tables["customers"]  # present: checked by ds.missing above
     c = c.loc[c["customer_id"].notna() & c["end_date"].notna(), ["customer_id", "end_date"]]
     # A customer listed twice: the earliest churn counts.
     return c.assign(customer_id=c["customer_id"].astype(str)).groupby("customer_id")["end_date"].min(), None
@@ -429,7 +433,7 @@ def _records(df: pd.DataFrame) -> list[dict[str, Any]]:
     if df is None or df.empty:
         return []
     out = df.astype(object).where(df.notna(), None)
-    recs = out.to_dict(orient="records")
+    recs: list[dict[str, Any]] = out.to_dict(orient="records")
     for r in recs:
         for k, v in r.items():
             if isinstance(v, pd.Timestamp):

@@ -14,7 +14,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import date
-from typing import Any, Literal, Mapping
+from typing import Any, Callable, Literal, Mapping, TypeGuard
 
 import numpy as np
 import pandas as pd
@@ -24,6 +24,7 @@ from ..schema import DEAL_TYPES
 from .tiers import MODES, Mode, bands
 
 PlanPeriod = Literal["month", "quarter"]
+Err = Callable[..., ConfigError]  # makes the error naming the key (and its line or cell)
 AttainmentBasis = Literal["period", "quarter_to_date"]
 
 # Deal fields a SPIFF may match on (text compared without case or surrounding spaces).
@@ -156,11 +157,11 @@ def parse_plan(name: str, raw: Any, config: Config) -> Plan:
     )
 
 
-def _is_num(v: Any) -> bool:
+def _is_num(v: Any) -> TypeGuard[float]:
     return isinstance(v, (int, float)) and not isinstance(v, bool) and np.isfinite(v)
 
 
-def _rates(value: Any, err) -> tuple[tuple[float, float], ...]:
+def _rates(value: Any, err: Err) -> tuple[tuple[float, float], ...]:
     if not isinstance(value, list) or not value:
         raise err("expected a non-empty list of [attainment from, rate] pairs, e.g. [[0, 0.02], [1.0, 0.08]]")
     out: list[tuple[float, float]] = []
@@ -182,7 +183,7 @@ def _rates(value: Any, err) -> tuple[tuple[float, float], ...]:
     return tuple(out)
 
 
-def _fraction_or_none(raw: dict, key: str, err) -> float | None:
+def _fraction_or_none(raw: dict[str, Any], key: str, err: Err) -> float | None:
     v = raw.get(key)
     if v is None:
         return None
@@ -192,7 +193,7 @@ def _fraction_or_none(raw: dict, key: str, err) -> float | None:
     return float(v)
 
 
-def _number_or_none(raw: dict, key: str, err, positive: bool) -> float | None:
+def _number_or_none(raw: dict[str, Any], key: str, err: Err, positive: bool) -> float | None:
     v = raw.get(key)
     if v is None:
         return None
@@ -201,7 +202,7 @@ def _number_or_none(raw: dict, key: str, err, positive: bool) -> float | None:
     return float(v)
 
 
-def _weights(value: Any, err) -> dict[str, float]:
+def _weights(value: Any, err: Err) -> dict[str, float]:
     if not isinstance(value, dict):
         raise err("expected { deal_type = weight }, e.g. { renewal = 0.5 }", "deal_type_weights")
     out: dict[str, float] = {}
@@ -214,7 +215,7 @@ def _weights(value: Any, err) -> dict[str, float]:
     return out
 
 
-def _draw(value: Any, err) -> Draw | None:
+def _draw(value: Any, err: Err) -> Draw | None:
     if value is None:
         return None
     if _is_num(value):
@@ -233,7 +234,7 @@ def _draw(value: Any, err) -> Draw | None:
     return Draw(float(amount), rec)
 
 
-def _spiffs(value: Any, err) -> tuple[Spiff, ...]:
+def _spiffs(value: Any, err: Err) -> tuple[Spiff, ...]:
     if not isinstance(value, list):
         raise err("expected [[plans.NAME.spiffs]] tables", "spiffs")
     out = []
@@ -276,7 +277,7 @@ def _spiffs(value: Any, err) -> tuple[Spiff, ...]:
     return tuple(out)
 
 
-def _ramp(value: Any, config: Config, err) -> tuple[float, ...] | None:
+def _ramp(value: Any, config: Config, err: Err) -> tuple[float, ...] | None:
     if value is False or value is None:
         return None
     if value is True:
@@ -286,7 +287,7 @@ def _ramp(value: Any, config: Config, err) -> tuple[float, ...] | None:
     raise err(f"expected false, true or a list of fractions like [0.25, 0.5, 0.75], got {value!r}", "ramp")
 
 
-def _start(value: Any, err) -> date | None:
+def _start(value: Any, err: Err) -> date | None:
     if value is None:
         return None
     if isinstance(value, date):

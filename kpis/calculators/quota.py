@@ -151,12 +151,15 @@ def plan_quotas(
 
     run_rate = _run_rate(ds, history, who, team) if method in ("history", "growth") else None
     if method == "equal":
+        assert target is not None  # checked above
         basis = pd.Series(1.0, index=who)
         full = pd.Series(target / len(who), index=who)
     elif method == "history":
+        assert target is not None and run_rate is not None
         basis = run_rate
         full = target * basis / basis.sum() if basis.sum() > 0 else pd.Series(target / len(who), index=who)
     else:
+        assert run_rate is not None
         basis = run_rate
         full = run_rate * n_months * (1.0 + growth)
     quota = full * capacity
@@ -250,7 +253,7 @@ def _ceil(x: pd.Series) -> pd.Series:
     return np.ceil(x.astype("float64") - 1e-9).astype("Int64")
 
 
-def funnel_rates(ds: Dataset, window: Period, who: pd.Index, config: Config) -> tuple[pd.DataFrame, pd.Series, list]:
+def funnel_rates(ds: Dataset, window: Period, who: pd.Index, config: Config) -> tuple[pd.DataFrame, pd.Series, list[Note]]:
     """Rates per rep over ``window`` from the KPI engine, team rates where the rep lacks history.
 
     ``average_deal_size`` and ``win_rate`` are registry KPIs; opportunities per meeting and meetings per
@@ -265,13 +268,13 @@ def funnel_rates(ds: Dataset, window: Period, who: pd.Index, config: Config) -> 
 
     def team(kpi: str) -> float:
         v = res[kpi].value
-        return float(v) if v is not None else np.nan
+        return float(v) if isinstance(v, (int, float)) else np.nan  # these KPIs are numbers
 
     def by_rep(kpi: str) -> pd.Series:
         b = (res[kpi].by or {}).get("rep") or {}
         return pd.Series({k: (np.nan if v is None else float(v)) for k, v in b.items()}, dtype="float64").reindex(who)
 
-    def quotient(num: pd.Series | float, den: pd.Series | float):
+    def quotient(num: pd.Series | float, den: pd.Series | float) -> pd.Series | float:
         if isinstance(den, pd.Series):
             return num / den.where(den > 0)
         return num / den if den and den > 0 else np.nan

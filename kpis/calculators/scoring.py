@@ -35,7 +35,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import date
-from typing import Any, Literal
+from typing import Any, Literal, TypeGuard
 
 import numpy as np
 import pandas as pd
@@ -131,7 +131,7 @@ def scoring_rules(config: Config, entity: Entity) -> tuple[dict[str, dict[str, A
     return rules, float(hot), float(warm), exclude
 
 
-def _num(v: Any) -> bool:
+def _num(v: Any) -> TypeGuard[float]:
     return isinstance(v, (int, float)) and not isinstance(v, bool)
 
 
@@ -164,7 +164,7 @@ def _check_rule(r: dict[str, Any], config: Config, entity: str, name: str) -> di
             if "days" in r and (not isinstance(r["days"], int) or r["days"] <= 0):
                 raise err(f"expected a number of days > 0, got {r['days']!r}", "days")
     elif kind == "recency":
-        steps = r.get("steps")
+        steps: Any = r.get("steps")
         ok = isinstance(steps, list) and steps and all(
             isinstance(s, list) and len(s) == 2 and _num(s[0]) and _num(s[1]) and s[0] >= 0 and s[1] >= 0 for s in steps
         )
@@ -263,7 +263,8 @@ def _activities(ds: Dataset, id_col: str, as_of: pd.Timestamp) -> pd.DataFrame |
     return a.assign(**{id_col: a[id_col].astype(str)})
 
 
-def _rule_points(r, rows, entity, id_col, acts, ds, as_of) -> pd.Series | str:
+def _rule_points(r: dict[str, Any], rows: pd.DataFrame, entity: str, id_col: str, acts: pd.DataFrame | None,
+                 ds: Dataset, as_of: pd.Timestamp) -> pd.Series | str:
     """Points of one rule per row, or the name of the missing input."""
     kind = r["kind"]
     if kind == "map":
@@ -299,7 +300,8 @@ def _rule_points(r, rows, entity, id_col, acts, ds, as_of) -> pd.Series | str:
     raise AssertionError(kind)
 
 
-def _measure(r, rows, entity, id_col, acts, ds, as_of) -> pd.Series | str:
+def _measure(r: dict[str, Any], rows: pd.DataFrame, entity: str, id_col: str, acts: pd.DataFrame | None,
+             ds: Dataset, as_of: pd.Timestamp) -> pd.Series | str:
     m = r["measure"]
     ids = rows[id_col]
     since = as_of - pd.Timedelta(days=int(r.get("days", 365)) - 1)
@@ -323,7 +325,8 @@ def _measure(r, rows, entity, id_col, acts, ds, as_of) -> pd.Series | str:
     return ids.map(agg).astype("float64").fillna(0.0)
 
 
-def _last_touch(rows, entity, id_col, acts, ds, as_of) -> pd.Series | str:
+def _last_touch(rows: pd.DataFrame, entity: str, id_col: str, acts: pd.DataFrame | None, ds: Dataset,
+                as_of: pd.Timestamp) -> pd.Series | str:
     end = as_of + pd.Timedelta(days=1)
     parts = []
     if acts is not None:

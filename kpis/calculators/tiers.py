@@ -31,12 +31,14 @@ the rounded total (the rounding remainder falls on the line where it occurs, nev
 
 from __future__ import annotations
 
-from typing import Literal, Sequence
+from typing import Literal, Sequence, Union
 
 import numpy as np
 import pandas as pd
 
 Mode = Literal["marginal", "retroactive"]
+# A number, or numbers element-wise (a pandas Series or a numpy array).
+Numbers = Union[float, "np.ndarray", "pd.Series"]
 MODES: tuple[str, ...] = ("marginal", "retroactive")
 # Attainment is compared with band edges and the gate with this slack, so that 0.1 + 0.2 credited
 # against a quota of 0.3 counts as 100 % (a rep exactly at an edge gets the band above it).
@@ -56,30 +58,34 @@ def bands(rates: Sequence[Sequence[float]]) -> tuple[np.ndarray, np.ndarray]:
     return froms, rs
 
 
-def marginal(credited, quota, froms: np.ndarray, rates: np.ndarray) -> np.ndarray:
+def marginal(credited: Numbers, quota: Numbers, froms: np.ndarray, rates: np.ndarray) -> np.ndarray:
     """``M(c, Q)`` element-wise (``Q > 0``)."""
     c = np.asarray(credited, dtype="float64")[..., None]
     q = np.asarray(quota, dtype="float64")[..., None]
     lo = froms * q
     width = np.append(np.diff(froms), np.inf) * q
     slices = np.clip(c - lo, 0.0, width)
-    return (slices * rates).sum(axis=-1)
+    out: np.ndarray = (slices * rates).sum(axis=-1)
+    return out
 
 
-def rate_reached(attainment, froms: np.ndarray, rates: np.ndarray) -> np.ndarray:
+def rate_reached(attainment: Numbers, froms: np.ndarray, rates: np.ndarray) -> np.ndarray:
     """Rate of the band an attainment reaches (0 below the first band)."""
     a = np.asarray(attainment, dtype="float64")
     idx = np.searchsorted(froms, a + _EPS, side="right") - 1
-    return np.where(idx >= 0, rates[np.clip(idx, 0, None)], 0.0)
+    out: np.ndarray = np.where(idx >= 0, rates[np.clip(idx, 0, None)], 0.0)
+    return out
 
 
-def uncapped(credited, quota, froms, rates, mode: Mode, final_credited=None) -> np.ndarray:
+def uncapped(credited: Numbers, quota: Numbers, froms: np.ndarray, rates: np.ndarray, mode: Mode,
+             final_credited: Numbers | None = None) -> np.ndarray:
     """Commission before gate and cap. ``final_credited`` (retroactive only) fixes the band from the
     final total when ``credited`` is a running total."""
     if mode == "marginal":
         return marginal(credited, quota, froms, rates)
     total = credited if final_credited is None else final_credited
-    return np.asarray(credited, dtype="float64") * rate_reached(np.asarray(total) / np.asarray(quota), froms, rates)
+    out: np.ndarray = np.asarray(credited, dtype="float64") * rate_reached(np.asarray(total) / np.asarray(quota), froms, rates)
+    return out
 
 
 def commission_for(
