@@ -11,12 +11,16 @@ date (:meth:`Period.contains`); date fields are normalised to midnight by the ev
 from __future__ import annotations
 
 from datetime import timedelta
+from typing import TYPE_CHECKING, Callable
 
 import numpy as np
 import pandas as pd
 
 from ..periods import Period, add_months
 from .model import Expr, Filter, Window
+
+if TYPE_CHECKING:
+    from .evaluate import Evaluator
 from .words import matches_any, stage_probabilities
 
 
@@ -35,7 +39,7 @@ def isin(col: str, values: tuple[str, ...]) -> Filter:
 
 
 def notna(*cols: str) -> Filter:
-    def fn(df: pd.DataFrame, ev) -> pd.Series:
+    def fn(df: pd.DataFrame, ev: Evaluator) -> pd.Series:
         m = df[cols[0]].notna()
         for c in cols[1:]:
             m &= df[c].notna()
@@ -81,11 +85,11 @@ def hours_between(start: str, end: str) -> Expr:
     )
 
 
-def expr(key: str, fields: tuple[str, ...], fn) -> Expr:
+def expr(key: str, fields: tuple[str, ...], fn: Callable[[pd.DataFrame, Evaluator], pd.Series]) -> Expr:
     return Expr(key, fields, fn)
 
 
-def win_probability(df: pd.DataFrame, ev) -> pd.Series:
+def win_probability(df: pd.DataFrame, ev: Evaluator) -> pd.Series:
     """The deal's probability if given, else its stage's (configuration, then defaults), else NaN."""
     p = df["probability"].astype("float64") if ev.available("deals", "probability") else pd.Series(np.nan, index=df.index)
     if ev.available("deals", "stage"):
@@ -127,7 +131,7 @@ OPEN_AT_END = Window("open@end", OPEN_FIELDS, lambda df, p, ev: open_at(df, p.en
 def open_at_end_closing_in_next() -> Window:
     """Open at P.end with expected_close_date in the next period (pipeline coverage)."""
 
-    def fn(df: pd.DataFrame, p: Period, ev) -> pd.Series:
+    def fn(df: pd.DataFrame, p: Period, ev: Evaluator) -> pd.Series:
         return open_at(df, p.end_ts) & _b(p.next().contains(df["expected_close_date"]))
 
     return Window("open@end&exp in next", OPEN_FIELDS + ("expected_close_date",), fn)
@@ -136,7 +140,7 @@ def open_at_end_closing_in_next() -> Window:
 def worked() -> Window:
     """Opportunities worked in P: created on or before P.end and not closed before P.start."""
 
-    def fn(df: pd.DataFrame, p: Period, ev) -> pd.Series:
+    def fn(df: pd.DataFrame, p: Period, ev: Evaluator) -> pd.Series:
         not_closed_before = df["status"].eq("open") | (df["close_date"] >= p.start_ts)
         return _b((df["created_date"] <= p.end_ts) & not_closed_before)
 
@@ -146,14 +150,14 @@ def worked() -> Window:
 def trailing_year(col: str) -> Window:
     """``col`` in the 12 months ending P.end: (P.end − 12 months, P.end]."""
 
-    def fn(df: pd.DataFrame, p: Period, ev) -> pd.Series:
+    def fn(df: pd.DataFrame, p: Period, ev: Evaluator) -> pd.Series:
         start = pd.Timestamp(add_months(p.end, -12) + timedelta(days=1))
         return _b((df[col] >= start) & (df[col] < p.end_exclusive_ts))
 
     return Window(f"12m({col})", (col,), fn)
 
 
-def as_of_split(p: Period, ev) -> tuple[pd.Timestamp | None, pd.Timestamp]:
+def as_of_split(p: Period, ev: Evaluator) -> tuple[pd.Timestamp | None, pd.Timestamp]:
     """For the forecast: the last day already known in P (None if P is all future) and the day from
     which P is still to come."""
     as_of = pd.Timestamp(ev.as_of)
@@ -164,7 +168,7 @@ def as_of_split(p: Period, ev) -> tuple[pd.Timestamp | None, pd.Timestamp]:
 
 
 def closed_so_far() -> Window:
-    def fn(df: pd.DataFrame, p: Period, ev) -> pd.Series:
+    def fn(df: pd.DataFrame, p: Period, ev: Evaluator) -> pd.Series:
         known, _ = as_of_split(p, ev)
         if known is None:
             return pd.Series(False, index=df.index)
@@ -176,7 +180,7 @@ def closed_so_far() -> Window:
 def open_closing_in_rest() -> Window:
     """Open at the data date, expected to close in the rest of P."""
 
-    def fn(df: pd.DataFrame, p: Period, ev) -> pd.Series:
+    def fn(df: pd.DataFrame, p: Period, ev: Evaluator) -> pd.Series:
         known, rest = as_of_split(p, ev)
         if rest > p.end_ts:
             return pd.Series(False, index=df.index)
@@ -193,7 +197,7 @@ def _end(df: pd.DataFrame) -> pd.Series:
     return df["end_date"] if "end_date" in df.columns else pd.Series(pd.NaT, index=df.index, dtype="datetime64[ns]")
 
 
-def _at_start(df: pd.DataFrame, p: Period, ev) -> pd.Series:
+def _at_start(df: pd.DataFrame, p: Period, ev: Evaluator) -> pd.Series:
     end = _end(df)
     return _b((df["start_date"] < p.start_ts) & (end.isna() | (end >= p.start_ts)))
 
@@ -217,7 +221,7 @@ def month_overlap(col: str) -> Window:
     """Monthly rows (spend): the share of the row's month that P covers -- 1 for the months of a
     month/quarter/year, a fraction for a month cut by a custom range, 0 outside."""
 
-    def fn(df: pd.DataFrame, p: Period, ev) -> pd.Series:
+    def fn(df: pd.DataFrame, p: Period, ev: Evaluator) -> pd.Series:
         m_start = df[col].dt.to_period("M").dt.start_time.dt.normalize()
         m_end = m_start + pd.offsets.MonthEnd(0)
         lo = m_start.where(m_start > p.start_ts, p.start_ts)
@@ -233,7 +237,7 @@ def headcount_mean() -> Window:
     team rows is the mean of the two headcounts. Employed on day d: hired on or before d (a missing
     hire date: always) and leave_date empty, ≥ P.start (at the start) or > P.end (at the end)."""
 
-    def fn(df: pd.DataFrame, p: Period, ev) -> pd.Series:
+    def fn(df: pd.DataFrame, p: Period, ev: Evaluator) -> pd.Series:
         hire = df["hire_date"] if "hire_date" in df.columns else pd.Series(pd.NaT, index=df.index, dtype="datetime64[ns]")
         leave = df["leave_date"]
         at_start = (hire.isna() | (hire <= p.start_ts)) & (leave.isna() | (leave >= p.start_ts))

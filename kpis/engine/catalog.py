@@ -50,7 +50,9 @@ def _cell(text: str) -> str:
 def markdown(lang: str = "fr", heading: str = "#") -> str:
     """The catalogue in one language: a table per section."""
     lang = normalise_lang(lang)
-    h = lambda code: message(code, lang)  # noqa: E731
+    def h(code: str) -> str:
+        return message(code, lang)
+
     out = [f"{heading} {h('kpi_catalogue_title')}", ""]
     for section, kpis in by_section().items():
         out += [f"{heading}# {SECTIONS[section][0 if lang == 'fr' else 1]}", ""]

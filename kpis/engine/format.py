@@ -46,7 +46,7 @@ def key_label(key: str, lang: str) -> str:
     return message("kpi_none_key", lang) if key == NONE_KEY else key
 
 
-def _format_distribution(value: dict, lang: str, top: int) -> str:
+def _format_distribution(value: dict[str, Any], lang: str, top: int) -> str:
     parts = []
     for k, v in list(value.items())[:top]:
         if isinstance(v, dict):  # funnel step

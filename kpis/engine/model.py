@@ -19,7 +19,7 @@ reported as ``missing_input`` naming it, automatically. Nothing here computes an
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, Callable, Literal, Mapping, Union
 
 from ..errors import Note as Note  # the one "code + params" shape, kept importable from here

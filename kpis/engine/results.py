@@ -25,12 +25,12 @@ from .model import POINT_UNITS
 @dataclass
 class KpiResult:
     id: str
-    value: float | dict | None
+    value: float | dict[str, Any] | None
     unit: str
     status: str  # ok | no_data | missing_input
     reason: str | None = None  # why value is null, in the language of the run
-    previous: float | dict | None = None
-    year_ago: float | dict | None = None
+    previous: float | dict[str, Any] | None = None
+    year_ago: float | dict[str, Any] | None = None
     target: float | None = None
     change: float | None = None  # vs previous: relative (+0.12 = +12 %) or in points (see change_kind)
     change_kind: str | None = None  # "relative" | "points" | None (distributions)
@@ -40,7 +40,7 @@ class KpiResult:
     direction: str = "none"
     notes: list[str] = field(default_factory=list)
     missing: list[str] = field(default_factory=list)
-    detail: dict | None = None
+    detail: dict[str, Any] | None = None
     by: dict[str, dict[str, Any] | None] | None = None  # only when a breakdown was asked
     target_by: dict[str, dict[str, float | None]] | None = None
 
@@ -68,7 +68,8 @@ class KpiResult:
             out["by"] = self.by
         if self.target_by is not None:
             out["target_by"] = self.target_by
-        return clean(out, integral=self.unit == "count")
+        cleaned: dict[str, Any] = clean(out, integral=self.unit == "count")
+        return cleaned
 
 
 @dataclass
@@ -91,7 +92,7 @@ class Results:
     def __len__(self) -> int:
         return len(self.kpis)
 
-    def value(self, kpi_id: str) -> float | dict | None:
+    def value(self, kpi_id: str) -> float | dict[str, Any] | None:
         return self.kpis[kpi_id].value
 
     def to_json(self) -> dict[str, Any]:
@@ -155,7 +156,7 @@ class ResultsSeries:
         if not self.results:
             return {"periods": [], "kpis": {}}
         ids = list(self.results[0].kpis)
-        return clean({
+        cleaned: dict[str, Any] = clean({
             "periods": [r.period.as_dict() | {"label": r.period.label} for r in self.results],
             "kpis": {
                 k: {
@@ -167,6 +168,7 @@ class ResultsSeries:
                 for k in ids
             },
         })
+        return cleaned
 
 
 def change_between(value: Any, previous: Any, unit: str) -> tuple[float | None, str | None]:
@@ -192,7 +194,7 @@ def judge(delta: float | None, direction: str) -> bool | None:
 def meets(value: Any, target: float | None, direction: str) -> bool | None:
     if not _num(value) or target is None or direction == "none":
         return None
-    return value >= target if direction == "higher" else value <= target
+    return bool(value >= target) if direction == "higher" else bool(value <= target)
 
 
 def clean(obj: Any, integral: bool = False) -> Any:

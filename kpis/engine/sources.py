@@ -79,6 +79,7 @@ def _touches(ev: "Evaluator", p: Period) -> pd.DataFrame:
     rows = np.flatnonzero(pos >= 0)
     rows = rows[won[pos[rows]]]
     acts = ev.table("activities")
+    assert acts is not None  # the source needs activities (checked by the evaluator)
     out = acts.iloc[rows][[c for c in ("deal_id", "type") if c in acts.columns]].reset_index(drop=True)
     keep = [c for c in DEAL_DIMS if c in deals.columns]
     return pd.concat([out, deals.iloc[pos[rows]][keep].reset_index(drop=True)], axis=1)

@@ -3,6 +3,9 @@ months it covers (a month cut by a custom range in proportion to its days)."""
 
 from __future__ import annotations
 
+from typing import Any, Mapping
+
+from ...periods import Period
 from ..blocks import eq, month_overlap
 from ..model import Derived, Ratio, Variants
 from .common import kpi, total
@@ -14,18 +17,18 @@ SPEND = total("spend", "amount", month_overlap("period"))
 MARKETING_SPEND = total("spend", "amount", month_overlap("period"), eq("category", "marketing"))
 
 
-def _clv_to_cac(v, p):
+def _clv_to_cac(v: Mapping[str, Any], p: Period) -> Any:
     return None if v["clv"] is None or not v["cac"] else v["clv"] / v["cac"]
 
 
-def _payback(v, p):
+def _payback(v: Mapping[str, Any], p: Period) -> Any:
     if v["cac"] is None or v["arpa"] is None or v["margin"] is None:
         return None
     monthly_margin = v["arpa"] * v["margin"]
     return v["cac"] / monthly_margin if monthly_margin else None
 
 
-def _roi(v, p):
+def _roi(v: Mapping[str, Any], p: Period) -> Any:
     if v["revenue"] is None or v["margin"] is None or not v["spend"]:
         return None
     return (v["revenue"] * v["margin"] - v["spend"]) / v["spend"]

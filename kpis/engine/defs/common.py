@@ -2,23 +2,25 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from ..blocks import during, eq
-from ..model import Direction, KpiDef, Measure, Metric, Simple, Unit
+from ..model import Direction, Expr, Filter, KpiDef, Measure, Metric, Simple, Unit, Window
 
 WON = eq("status", "won")
 LOST = eq("status", "lost")
-WON_IN_P = dict(table="deals", where=WON, window=during("close_date"))
+WON_IN_P: dict[str, Any] = dict(table="deals", where=WON, window=during("close_date"))
 
 # revenue, deals_won: the base of a dozen ratios (revenue / deals_won, deals_won / leads_created…).
 REVENUE = Measure(agg="sum", expr="amount", **WON_IN_P)
 DEALS_WON = Measure(agg="count", **WON_IN_P)
 
 
-def count(table: str, window, where=None, **kw) -> Simple:
+def count(table: str, window: Window | None, where: Filter | None = None, **kw: Any) -> Simple:
     return Simple(Measure(table, "count", None, where, window, **kw))
 
 
-def total(table: str, expr, window, where=None, **kw) -> Simple:
+def total(table: str, expr: str | Expr | None, window: Window | None, where: Filter | None = None, **kw: Any) -> Simple:
     return Simple(Measure(table, "sum", expr, where, window, **kw))
 
 

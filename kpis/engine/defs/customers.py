@@ -7,20 +7,26 @@ A customer is *at the start* of P when it started before P.start and had not lef
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING, Any, Mapping
+
 import pandas as pd
 
+from ...periods import Period
 from ..blocks import ACTIVE_AT_END, AT_START, CHURNED, RETAINED, between, during, expr, notna, referral, trailing_year
 from ..model import Derived, Expr, Fallback, Filter, Measure, NoData, Ratio, Simple, Variants
 from .common import WON, count, kpi, total
 
+if TYPE_CHECKING:
+    from ..evaluate import Evaluator
+
 S = "customers"
 
 
-def _arr(v, p):
+def _arr(v: Mapping[str, Any], p: Period) -> Any:
     return None if v["mrr"] is None else 12.0 * v["mrr"]
 
 
-def _arpa_from_revenue(v, p):
+def _arpa_from_revenue(v: Mapping[str, Any], p: Period) -> Any:
     """Without MRR: the period's revenue per month, per active customer."""
     if v["revenue"] is None or not v["active"]:
         return None
@@ -29,10 +35,10 @@ def _arpa_from_revenue(v, p):
 
 def monthly_churn(churn_rate: float, months: float) -> float:
     """Churn over ``months`` months turned into a monthly rate: 1 − (1 − churn)^(1/n)."""
-    return 1.0 - (1.0 - churn_rate) ** (1.0 / months)
+    return 1.0 - float((1.0 - churn_rate) ** (1.0 / months))
 
 
-def _clv(v, p):
+def _clv(v: Mapping[str, Any], p: Period) -> Any:
     if v["arpa"] is None or v["churn"] is None or v["margin"] is None:
         return None
     if v["churn"] <= 0:
@@ -40,7 +46,7 @@ def _clv(v, p):
     return v["arpa"] * v["margin"] / monthly_churn(v["churn"], p.months)
 
 
-def _customer_key(df: pd.DataFrame, ev) -> pd.Series:
+def _customer_key(df: pd.DataFrame, ev: Evaluator) -> pd.Series:
     """customer_id, else the account name, per row (an account is prefixed with a NUL character so it
     can never collide with an id)."""
     key = df["customer_id"].astype(object) if "customer_id" in df.columns else pd.Series(None, index=df.index, dtype=object)
@@ -53,7 +59,7 @@ def _customer_key(df: pd.DataFrame, ev) -> pd.Series:
 
 
 CUSTOMER_KEY = Expr("customer key", (), _customer_key, optional=("customer_id", "account"))
-def _has_key(df: pd.DataFrame, ev) -> pd.Series:
+def _has_key(df: pd.DataFrame, ev: Evaluator) -> pd.Series:
     has = pd.Series(False, index=df.index)
     for c in ("customer_id", "account"):
         if c in df.columns:
@@ -62,7 +68,7 @@ def _has_key(df: pd.DataFrame, ev) -> pd.Series:
 
 
 HAS_KEY = Filter("has customer key", (), _has_key)
-BOUGHT_12M = dict(window=trailing_year("close_date"), any_of=(("customer_id", "account"),))
+BOUGHT_12M: dict[str, Any] = dict(window=trailing_year("close_date"), any_of=(("customer_id", "account"),))
 SCORED = between("score", 0, 10)
 NPS_POINTS = expr("nps points", ("score",), lambda df, ev: 100.0 * (df["score"] >= 9) - 100.0 * (df["score"] <= 6))
 

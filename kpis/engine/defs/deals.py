@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from typing import Any, Mapping
+
+from ...periods import Period
 from ..blocks import days_between, during, expr, isin, nonneg, notna, positive
 from ..model import Derived, Distribution, Measure, Ratio, Simple
 from .common import DEALS_WON, LOST, REVENUE, WON, count, kpi, total
@@ -17,7 +20,7 @@ PRICE_GAP = expr("price_gap", ("amount", "competitor_price"), lambda df, ev: df[
 MARGIN = expr("margin", ("amount", "cost"), lambda df, ev: df["amount"] - df["cost"])
 
 
-def _velocity(v, p):
+def _velocity(v: Mapping[str, Any], p: Period) -> Any:
     if any(v[k] is None for k in ("open", "size", "win", "cycle")) or v["cycle"] <= 0:
         return None
     return v["open"] * v["size"] * v["win"] / v["cycle"]

@@ -7,12 +7,17 @@ therefore monotone: every SQL is also an MQL, so step rates never exceed 100 %.
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 import pandas as pd
 
 from ..blocks import days_between, during, hours_between, isin, nonneg, notna, on_or_before_end
-from ..model import Distribution, Filter, Funnel, Measure, Ratio
+from ..model import Distribution, Filter, Funnel, Measure, Ratio, Simple
 from ...schema import LEAD_STAGES
 from .common import count, kpi, total
+
+if TYPE_CHECKING:
+    from ..evaluate import Evaluator
 
 S = "leads"
 
@@ -22,7 +27,7 @@ STEP_FIELDS = tuple(STEP_DATES.values()) + ("stage",)
 _RANK = {s: i for i, s in enumerate(STEPS)}
 
 
-def reached(df: pd.DataFrame, ev=None) -> pd.DataFrame:
+def reached(df: pd.DataFrame, ev: Evaluator | None = None) -> pd.DataFrame:
     """One bool column per step of :data:`STEPS`: did the lead reach it (see module docstring)."""
     rank = df["stage"].map(_RANK).astype("float64") if "stage" in df.columns else pd.Series(float("nan"), index=df.index)
     out: dict[str, pd.Series] = {}
@@ -45,7 +50,7 @@ RESPONSE_HOURS = hours_between("created_at", "first_contact_at")
 LIFECYCLE_DAYS = days_between("created_at", "customer_date")
 
 
-def _contacted(where=None):
+def _contacted(where: Filter | None = None) -> Simple:
     return count("leads", CONTACTED, where)
 
 

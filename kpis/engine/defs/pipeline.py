@@ -3,6 +3,9 @@ was created on or before P.end and is open now, or was won/lost with a close_dat
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING, Any, Mapping
+
+from ...periods import Period
 from ..blocks import (
     OPEN_AT_END,
     WEIGHTED_AMOUNT,
@@ -13,13 +16,18 @@ from ..blocks import (
     win_probability,
     worked,
 )
-from ..model import Derived, Measure, Note, Ratio, Simple, Variants
+from ..model import Derived, Measure, Note, Ratio, Simple, Variants, Window
 from .common import WON, count, kpi, total
+
+if TYPE_CHECKING:
+    import pandas as pd
+
+    from ..evaluate import Evaluator
 
 S = "pipeline"
 
 
-def unweighted_note(rows, ev) -> list[Note]:
+def unweighted_note(rows: pd.DataFrame, ev: Evaluator) -> list[Note]:
     """Open deals with neither a probability nor a known stage count at 0 %: say so, naming stages."""
     p = win_probability(rows, ev)
     n = int(p.isna().sum())
@@ -29,11 +37,11 @@ def unweighted_note(rows, ev) -> list[Note]:
     return [Note("kpi_note_unweighted", {"count": n, "stages": ", ".join(stages[:6]) or "—"})]
 
 
-def _weighted(window) -> Simple:
+def _weighted(window: Window) -> Simple:
     return Simple(Measure("deals", "sum", WEIGHTED_AMOUNT, None, window), note=unweighted_note)
 
 
-def _forecast(v, p):
+def _forecast(v: Mapping[str, Any], p: Period) -> Any:
     return v["so_far"] + v["rest"]
 
 
