@@ -386,7 +386,7 @@ def locate_line(text: str, keys: tuple[str, ...] | list[str]) -> int | None:
             parts = [p.strip().strip('"\'') for p in m.group(1).split(".")]
             sections.append((i, parts))
     # Candidates: (start_line, depth of match)
-    starts = [(0, [])] + sections
+    starts: list[tuple[int, list[str]]] = [(0, [])] + sections
     for idx, (start, parts) in enumerate(starts):
         if len(parts) > len(keys) or list(keys[: len(parts)]) != parts:
             continue

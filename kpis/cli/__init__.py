@@ -72,8 +72,9 @@ def main(argv: list[str] | None = None) -> int:
     except Exception as e:
         # Usage errors (unknown option, bad value): click's ClickException, which recent typer
         # releases vendor as typer._click -- recognised by its interface, not by importing click.
-        if callable(getattr(e, "show", None)) and isinstance(getattr(e, "exit_code", None), int):
-            e.show()
+        show = getattr(e, "show", None)
+        if callable(show) and isinstance(getattr(e, "exit_code", None), int):
+            show()
             return 2
         raise
     return rc if isinstance(rc, int) else 0

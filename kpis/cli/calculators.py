@@ -7,11 +7,13 @@ Exit codes: 0 ok; 1 data problems (a deal nobody is credited with, a rep without
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Any, Optional
+from typing import TYPE_CHECKING, Any, Optional, cast
 
 import typer
 
 from ..i18n import format_money, format_number, format_percent, message
+if TYPE_CHECKING:
+    from ..calculators.quota import Method
 from .common import (
     check_format,
     console,
@@ -185,7 +187,7 @@ def quota_cmd(
             raise UserError("--target is required / --target est obligatoire")
         cfg, ds = _load(workbook, config, lang)
         p = resolve_period(period, None, None, cfg)
-        qp = _calc(lambda: plan_quotas(ds, p, target, method=method, growth=growth, config=cfg,
+        qp = _calc(lambda: plan_quotas(ds, p, target, method=cast("Method", method), growth=growth, config=cfg,
                                        redistribute=not no_redistribute), cfg.lang)
         if f == "json":
             emit_json(qp.to_dict())

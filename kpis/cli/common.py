@@ -27,6 +27,8 @@ register({
 })
 
 if TYPE_CHECKING:  # the modules themselves are imported when a verb runs: `kpis --help` stays quick
+    from datetime import date
+
     from ..config import Config
     from ..periods import Period
 

@@ -150,7 +150,7 @@ def history_cmd(
         t = Table(title=message("history_title", lg, path=path))
         for code, just in (("history_h_date", "left"), ("history_h_deals", "right"), ("history_h_source", "left"),
                            ("history_h_recorded", "left")):
-            t.add_column(message(code, lg), justify=just)
+            t.add_column(message(code, lg), justify="right" if just == "right" else "left")
         for s in snaps:
             t.add_row(s.as_of.isoformat(), str(s.deals), s.source or "", s.recorded_at)
         console(max(100, terminal_width())).print(t)
@@ -298,7 +298,7 @@ def _print_alerts(al, day: dt.date, lg: str, currency: str) -> None:
     for code, just in (("alerts_h_deal", "left"), ("alerts_h_rep", "left"), ("alerts_h_account", "left"),
                        ("alerts_h_amount", "right"), ("alerts_h_stage", "left"), ("alerts_h_expected", "left"),
                        ("alerts_h_reasons", "left")):
-        t.add_column(message(code, lg), justify=just)
+        t.add_column(message(code, lg), justify="right" if just == "right" else "left")
 
     def txt(v) -> str:
         return "" if v is None or (not isinstance(v, str) and pd.isna(v)) else str(v)

@@ -179,7 +179,8 @@ def _capped(problems: list) -> tuple[list, dict[tuple[str, str], tuple[Any, int]
     """At most :data:`MAX_LINES_PER_KIND` lines per (sheet, problem kind); the rest counted per kind
     (first hidden issue, how many)."""
     seen: dict[tuple[str, str], int] = {}
-    shown, hidden = [], {}
+    shown: list[Any] = []
+    hidden: dict[tuple[str, str], tuple[Any, int]] = {}
     for i in problems:
         k = (i.sheet, i.code)
         seen[k] = seen.get(k, 0) + 1

@@ -35,6 +35,7 @@ def history_settings(cfg: Config | None) -> HistorySettings:
     raw: dict[str, Any] = dict(cfg.history) if cfg is not None else {}
     out: dict[str, Any] = {}
     for k, v in raw.items():
+        assert cfg is not None  # raw is empty without a configuration
         if k not in _KEYS:
             c = closest(k, _KEYS)
             raise cfg.error(f"unknown key{f' (did you mean {c!r}?)' if c else ''} / clé inconnue", "history", k)

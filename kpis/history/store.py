@@ -26,7 +26,6 @@ from typing import Iterable
 
 import pandas as pd
 
-from ..i18n import message
 from ..errors import KpisError
 from ..outputs import same_file
 

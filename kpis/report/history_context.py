@@ -154,7 +154,8 @@ def watch_part(ds: Dataset, cfg: Config, path: Path | None, day: dt.date, lang: 
              "stuck_factor": f"{st.stuck_factor:g}".replace(".", "," if lang == "fr" else ".")}
     empty = {**words, "available": False, "note": "", "as_of_text": long_date(day, lang), "count": 0, "amount": 0.0,
              "deals": pd.DataFrame(columns=list(WATCH_COLUMNS)), "by_rep": pd.DataFrame(columns=list(WATCH_BY_REP))}
-    if ds.get("deals") is None or "deal_id" not in ds.get("deals").columns:
+    deals = ds.get("deals")
+    if deals is None or "deal_id" not in deals.columns:
         return empty
     try:
         al = workbook_alerts(ds, cfg, Path(path) if path is not None else None, day, lang=lang)

@@ -21,7 +21,7 @@ from pathlib import Path
 
 from ..atomic import write_atomic
 from ..errors import KpisError
-from ..i18n import message, normalise_lang, register
+from ..i18n import normalise_lang, register
 
 TIMEOUT = int(os.environ.get("KPIS_SOFFICE_TIMEOUT", "180"))
 LOCALES = {"fr": "fr-FR", "en": "en-US"}

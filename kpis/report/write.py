@@ -13,7 +13,7 @@ import os
 from pathlib import Path
 from typing import Any, Iterable, Mapping
 
-from ..i18n import message, normalise_lang
+from ..i18n import normalise_lang
 from ..outputs import OutputError, check_output as _check_output
 from ..periods import Period
 from ..render import Report, TemplateError, render

@@ -57,7 +57,7 @@ def test_commissions_json(workbook, capsys, tmp_path):
     for rep, s in data["reps"].items():
         for k in ("credited", "quota", "attainment", "commission", "spiffs", "clawbacks", "draw", "payable", "lines"):
             assert k in s, (rep, k)
-        lines = round(sum(l["commission"] for l in s["lines"]), 2)
+        lines = round(sum(ln["commission"] for ln in s["lines"]), 2)
         assert lines == pytest.approx(s["commission"])
         assert round(lines + s["spiffs"] - s["clawbacks"] - s["recovered"] + s["deferred"] + s["draw"], 2) == pytest.approx(s["payable"])
     wb = load_workbook(out)

@@ -9,7 +9,7 @@ import pytest
 from kpis.reader import read_workbook
 from kpis.reader.text import name_key
 
-from .real_data import _csv_rows, maven_workbook, olist_workbook, superstore_csv, superstore_rows, superstore_workbook
+from .real_data import maven_workbook, olist_workbook, superstore_csv, superstore_rows, superstore_workbook
 from tests.helpers.shared import shared_path
 
 pytestmark = pytest.mark.shared

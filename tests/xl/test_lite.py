@@ -121,5 +121,5 @@ def test_lite_buttons_match_the_settings_sheet():
 
 
 def test_requirements_do_not_pull_compiled_packages():
-    lines = [l.strip() for l in (LITE / "requirements.txt").read_text().splitlines() if l.strip() and not l.startswith("#")]
+    lines = [ln.strip() for ln in (LITE / "requirements.txt").read_text().splitlines() if ln.strip() and not ln.startswith("#")]
     assert lines == ["kpis"]
