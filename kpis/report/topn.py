@@ -42,6 +42,8 @@ TABLE_N = 12
 CHART_N = 30
 #: Bars of the summary's chart (half a page beside the revenue trend).
 SUMMARY_N = 10
+#: Reps beyond which the leaderboard's chart prints on its own page (beside the table it would be cut).
+OWN_PAGE_AFTER = 10
 #: Deals listed on the "deals to watch" page (largest amounts first), then one row for the rest.
 WATCH_N = 40
 
@@ -53,14 +55,15 @@ register({
     "top_what_segment": {"fr": "segments", "en": "segments"},
     "top_what_reason": {"fr": "motifs", "en": "reasons"},
     "top_what_deal": {"fr": "affaires", "en": "deals"},
-    "top_chart_note": {
-        "fr": "Les {n} premiers sur {total} ({by}) ; tous sont dans le tableau {where}.",
-        "en": "The first {n} of {total} ({by}); all of them are in the {where} table.",
-    },
+    "top_chart_note": {"fr": "Les {n} premiers sur {total} ({by}) ; {where}.", "en": "The first {n} of {total} ({by}); {where}."},
     "top_by_revenue": {"fr": "par CA", "en": "by revenue"},
     "top_by_activities": {"fr": "par nombre d'activités", "en": "by number of activities"},
-    "top_where_leaderboard": {"fr": "du classement", "en": "leaderboard"},
-    "top_where_activities": {"fr": "ci-dessus", "en": "above"},
+    "top_by_movement": {"fr": "par montant entré et sorti", "en": "by amount in and out"},
+    "top_where_leaderboard": {"fr": "tous sont dans le tableau du classement",
+                              "en": "all of them are in the leaderboard table"},
+    "top_where_rep_sheets": {"fr": "chaque commercial a les siens sur sa feuille",
+                             "en": "each rep's own are on their sheet"},
+    "top_where_movement": {"fr": "tous sont dans le tableau ci-dessus", "en": "all of them are in the table above"},
 })
 
 # context key -> (dimension word, key column, sort column, extra columns: how to fill the others row)
@@ -98,7 +101,7 @@ def topn_context(ctx: dict[str, Any], ev: Any, period: Any, results: Any, lang: 
                 return np.nan
             return kpi_over(ev, kpi_id, period, dim, keys)
 
-        top[key] = top_rows(frame, column, sort, TABLE_N, none, others_label(what, lang), group_value,
+        top[key] = top_rows(frame, column, sort, TABLE_N, none, lambda n, what=what: others_label(what, lang, n), group_value,
                             keys_of=_raw_keys(frame, column, none))
     board = ctx.get("leaderboard")
     if isinstance(board, pd.DataFrame) and "rep" in board.columns:
@@ -106,6 +109,7 @@ def topn_context(ctx: dict[str, Any], ev: Any, period: Any, results: Any, lang: 
         reps = reps.sort_values("revenue", ascending=False, kind="stable", na_position="last")
         top["reps_chart"] = reps.head(CHART_N).reset_index(drop=True)
         top["reps_summary"] = reps.head(SUMMARY_N).reset_index(drop=True)
+        top["reps_chart_own_page"] = len(reps) > OWN_PAGE_AFTER
         top["reps_chart_note"] = chart_note(len(reps), CHART_N, "revenue", "leaderboard", lang)
         top["reps_summary_note"] = chart_note(len(reps), SUMMARY_N, "revenue", "leaderboard", lang)
     acts = ctx.get("activities_by_rep")
@@ -113,15 +117,24 @@ def topn_context(ctx: dict[str, Any], ev: Any, period: Any, results: Any, lang: 
         rows = acts.loc[acts["rep"] != none].sort_values("activities_total", ascending=False, kind="stable",
                                                           na_position="last")
         top["activities_chart"] = rows.head(TABLE_N).reset_index(drop=True)
-        top["activities_chart_note"] = chart_note(len(rows), TABLE_N, "activities", "activities", lang)
+        top["activities_chart_note"] = chart_note(len(rows), TABLE_N, "activities", "rep_sheets", lang)
+    history = ctx.get("history")
+    by_rep = history.get("by_rep") if isinstance(history, dict) else None
+    if isinstance(by_rep, pd.DataFrame) and "inflow" in by_rep.columns:
+        moved = by_rep[["inflow", "won_out", "lost_out", "other_out"]].abs().sum(axis=1)
+        rows = by_rep.loc[moved.sort_values(ascending=False, kind="stable").index]
+        top["movement_chart"] = rows.head(CHART_N).reset_index(drop=True)
+        top["movement_chart_note"] = chart_note(len(rows), CHART_N, "movement", "movement", lang)
     watch = ctx.get("watch")
     if isinstance(watch, dict) and isinstance(watch.get("deals"), pd.DataFrame):
         top["watch_deals"] = watch_rows(watch["deals"], WATCH_N, lang)
     return {"top": top}
 
 
-def others_label(what: str, lang: str, n: int | None = None) -> str:
-    return message("top_others", lang, n="{n}" if n is None else n, what=message(f"top_what_{what}", lang))
+def others_label(what: str, lang: str, n: int) -> str:
+    """« Autres (1 050 affaires) » / "Others (1,050 deals)"."""
+    count = f"{n:,}".replace(",", "\u202f" if lang == "fr" else ",")
+    return message("top_others", lang, n=count, what=message(f"top_what_{what}", lang))
 
 
 def chart_note(total: int, n: int, by: str, where: str, lang: str) -> str:
@@ -137,11 +150,11 @@ def _raw_keys(frame: pd.DataFrame, column: str, none_label: str) -> dict[str, st
     return {str(v): (NONE_KEY if v == none_label else str(v)) for v in frame[column]}
 
 
-def top_rows(frame: pd.DataFrame, column: str, sort: str, n: int, none_label: str, label: str,
+def top_rows(frame: pd.DataFrame, column: str, sort: str, n: int, none_label: str, label: Callable[[int], str],
              group_value: Callable[[str, list[str]], float], *,
              keys_of: dict[str, str] | None = None) -> pd.DataFrame:
     """The ``n`` rows with the largest ``sort`` (ties: the frame's order), then the blank row if any,
-    then one row labelled ``label`` (``{n}`` replaced by how many keys it holds) for the rest.
+    then one row labelled ``label(how many keys it holds)`` for the rest.
 
     Others row: a KPI column is ``group_value(kpi_id, keys)`` (the KPI over those keys), a column of
     :data:`ADDITIVE` is summed (NaN when every value is NaN), a column of :data:`RECOMPUTED` is
@@ -155,7 +168,7 @@ def top_rows(frame: pd.DataFrame, column: str, sort: str, n: int, none_label: st
         return pd.concat([body, tail]).reset_index(drop=True).astype(frame.dtypes.to_dict())
     head, rest = body.iloc[:n], body.iloc[n:]
     keys = [(keys_of or {}).get(str(k), str(k)) for k in rest[column]]
-    row: dict[str, Any] = {column: label.replace("{n}", str(len(rest)))}
+    row: dict[str, Any] = {column: label(len(rest))}
     for c in frame.columns:
         if c == column:
             continue
@@ -175,12 +188,16 @@ def top_rows(frame: pd.DataFrame, column: str, sort: str, n: int, none_label: st
 
 
 def watch_rows(deals: pd.DataFrame, n: int, lang: str) -> pd.DataFrame:
-    """The ``n`` deals to watch with the largest amounts, in the list's order, then one row for the rest:
+    """The ``n`` deals to watch with the largest amounts (then the most reasons), in the list's order, then
+    one row for the rest:
     how many, their amount, and per reason how many of them have it."""
     if len(deals) <= n + 1:
         return deals.reset_index(drop=True)
-    amount = pd.to_numeric(deals["amount"], errors="coerce")
-    order = amount.fillna(-np.inf).sort_values(ascending=False, kind="stable").index
+    rank = pd.DataFrame({
+        "amount": pd.to_numeric(deals["amount"], errors="coerce").fillna(-np.inf),
+        "reasons": sum((deals[c].astype(str).str.len() > 0).astype(int) for c in deals.columns if c.startswith("is_")),
+    })
+    order = rank.sort_values(["amount", "reasons"], ascending=False, kind="stable").index
     head, rest = deals.loc[sorted(order[:n])], deals.loc[order[n:]]  # the list's order (team, rep) kept
     row: dict[str, Any] = {c: None for c in deals.columns}
     row["rep"] = others_label("deal", lang, len(rest))

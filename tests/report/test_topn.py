@@ -47,7 +47,7 @@ def five():
 
 def test_others_row_sums_counts_and_recomputes_the_ratio(five):
     ev, results, frame = five
-    out = top_rows(frame, "rep", "revenue", 2, NONE, others_label("rep", "en"),
+    out = top_rows(frame, "rep", "revenue", 2, NONE, lambda n: others_label("rep", "en", n),
                    lambda k, keys: kpi_over(ev, k, OCT, "rep", keys))
     assert list(out["rep"]) == ["Ann", "Ben", "Others (3 reps)"]  # largest revenue first
     others = out.iloc[-1]
@@ -64,18 +64,18 @@ def test_others_row_sums_counts_and_recomputes_the_ratio(five):
 
 def test_others_row_in_french_and_no_others_for_one_left(five):
     ev, _, frame = five
-    out = top_rows(frame, "rep", "revenue", 3, NONE, others_label("rep", "fr"),
+    out = top_rows(frame, "rep", "revenue", 3, NONE, lambda n: others_label("rep", "fr", n),
                    lambda k, keys: kpi_over(ev, k, OCT, "rep", keys))
     assert out["rep"].iloc[-1] == "Autres (2 commerciaux)"
     # n + 1 rows or fewer: every row shown (an "others" row for a single rep would only hide it), sorted
-    out = top_rows(frame, "rep", "revenue", 4, NONE, others_label("rep", "en"), lambda k, keys: np.nan)
+    out = top_rows(frame, "rep", "revenue", 4, NONE, lambda n: others_label("rep", "en", n), lambda k, keys: np.nan)
     assert list(out["rep"]) == ["Ann", "Ben", "Cid", "Dan", "Eve"]
 
 
 def test_blank_row_stays_before_others_and_unknown_ratio_is_empty():
     frame = pd.DataFrame({"rep": ["a", "b", NONE, "c", "d"], "count": [1.0, 5.0, 2.0, 3.0, 4.0],
                           "win_rate": [0.1, 0.5, 0.2, 0.3, 0.4], "label": ["x"] * 5})
-    out = top_rows(frame, "rep", "count", 1, NONE, others_label("rep", "en"), lambda k, keys: np.nan)
+    out = top_rows(frame, "rep", "count", 1, NONE, lambda n: others_label("rep", "en", n), lambda k, keys: np.nan)
     assert list(out["rep"]) == ["b", NONE, "Others (3 reps)"]
     assert out["count"].iloc[-1] == 8  # a + c + d: a count that is not a KPI adds up
     assert np.isnan(out["win_rate"].iloc[-1]) and pd.isna(out["label"].iloc[-1])
@@ -96,5 +96,7 @@ def test_watch_list_keeps_the_largest_deals_in_its_order_then_one_row():
     out = watch_rows(deals, 2, "fr")
     assert list(out["deal_id"][:2]) == ["2", "4"]  # 50 and 40, in the list's order
     last = out.iloc[-1]
+    assert others_label("deal", "fr", 1050) == "Autres (1\u202f050 affaires)"
+    assert others_label("deal", "en", 1050) == "Others (1,050 deals)"
     assert last["rep"] == "Autres (3 affaires)" and last["amount"] == 60  # 10 + 20 + 30
     assert last["is_stale"] == 2  # deals 1 and 3
