@@ -89,17 +89,21 @@ def test_by_rep_charts_are_horizontal_sorted_and_grow_with_the_team(team):
     assert len(team.ctx["top"]["reps_summary"]) == min(team.n, SUMMARY_N)
 
 
+def _title_row(ws) -> int:
+    first, last = ws.print_title_rows.replace("$", "").split(":")
+    assert first == last
+    return int(first)
+
+
 def test_long_tables_repeat_their_header_on_every_printed_page(team):
     wb = team.wb
-    assert wb["Classement"].print_title_rows == "4:4"
-    assert wb["Commissions"].print_title_rows == "5:5"
-    assert wb["Affaires à surveiller"].print_title_rows
-    forecast = wb["Prévision"]
-    (row,) = re.findall(r"\d+", forecast.print_title_rows.split(":")[0])
-    assert forecast.cell(int(row), 1).value == "Commercial"
-    movement = wb["Mouvement du pipeline"]
-    row = int(movement.print_title_rows.split(":")[0])
-    assert movement.cell(row, 1).value == "Commercial"
+    assert _title_row(wb["Classement"]) == 4
+    # no commission plan here: the commissions table is left out, and its header with it
+    assert wb["Commissions"].print_title_rows is None and not team.ctx["statements"]["available"]
+    watch = wb["Affaires à surveiller"]
+    assert watch.cell(_title_row(watch), 3).value == "Affaire"
+    for name in ("Prévision", "Mouvement du pipeline"):  # the by-rep tables
+        assert wb[name].cell(_title_row(wb[name]), 1).value == "Commercial", name
 
 
 def test_others_row_adds_up_to_the_team(team):
@@ -132,3 +136,11 @@ def test_page_count_stays_bounded(team, tmp_path):
     team_pages = pages - team.reps
     assert team_pages <= 30, (team.n, pages)
 
+
+
+def test_with_a_plan_the_commissions_header_repeats_and_each_statement_has_its_page(fr):
+    wb = openpyxl.load_workbook(fr.out)
+    commissions = wb["Commissions"]
+    assert commissions.cell(_title_row(commissions), 1).value == "Commercial"
+    rep = wb[fr.ctx["reps"][0]["name"]]
+    assert fr.ctx["reps"][0]["has_statement"] and len(rep.row_breaks.brk) == 1
