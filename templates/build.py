@@ -505,7 +505,7 @@ def summary_charts(wb: Workbook, lang: str) -> None:
     tables when they grow): revenue and target over 13 months, revenue and quota by rep."""
     w = W[lang]
     ws = wb[w["summary"]]
-    trends, board = wb[w["trends"]], wb[w["leaderboard"]]
+    trends = wb[w["trends"]]
     a = TREND_A_HEAD + 1
     c1 = BarChart()
     c1.type = "col"
@@ -517,14 +517,11 @@ def summary_charts(wb: Workbook, lang: str) -> None:
     chart_style(c1, w["chart_revenue"] + " — 13 " + ("mois" if lang == "fr" else "months"), money_axis(lang),
                 width=17.1, height=7.2)
     c1.x_axis.txPr = _text(800, rot=-2700000)
-    c2 = BarChart()
-    c2.type = "col"
-    c2.add_data(Reference(board, min_col=2, max_col=3, min_row=4, max_row=5), titles_from_data=True)
-    c2.set_categories(Reference(board, min_col=1, min_row=5, max_row=5))
-    chart_style(c2, w["chart_rev_quota"], money_axis(lang), width=17.1, height=7.2)
     row = 4 + 5 * len(CARDS) + 3
     ws.add_chart(c1, f"B{row}")
-    ws.add_chart(c2, f"L{row}")
+    _sibling("pages_scale").summary_bars(  # the first reps by revenue, one bar each (data in hidden V:X)
+        ws, globals(), lang, anchor=f"L{row}", table="top.reps_summary", labels=[w["rep"], w["revenue"], w["quota"]],
+        title=w["chart_rev_quota"], head=row + 1, hidden_col=22, note="top.reps_summary_note", width=17.1, height=7.2)
 
 
 def _card(ws: Worksheet, row: int, c0: int, k: str, lang: str) -> None:
@@ -622,12 +619,11 @@ def leaderboard_sheet(ws: Worksheet, lang: str) -> None:
     ws.conditional_formatting.add("B5:B5", DataBarRule(start_type="num", start_value=0, end_type="max",
                                                        color="8EA9DB", showValue=True))
     put(ws, f"A{nxt}", w["leaderboard_note"], SMALL)
-    chart = BarChart()
-    chart.type = "col"
-    chart.add_data(Reference(ws, min_col=2, max_col=3, min_row=4, max_row=5), titles_from_data=True)
-    chart.set_categories(Reference(ws, min_col=1, min_row=5, max_row=5))
-    chart_style(chart, w["chart_rev_quota"], money_axis(lang), width=18, height=7.5)
-    ws.add_chart(chart, f"A{nxt + 2}")
+    # one bar per rep, largest first, the chart one row taller per rep (on its own page for a big team)
+    _sibling("pages_scale").growing_bars(
+        ws, globals(), lang, row=nxt + 1, table="top.reps_chart", columns=["rep", "revenue", "quota"],
+        labels=[w["rep"], w["revenue"], w["quota"]], title=w["chart_rev_quota"], hidden_col=13, last_col=11,
+        number_format=money_axis(lang), note="top.reps_chart_note", break_if="top.reps_chart_own_page")
     widths(ws, {"A": 22, "B": 13, "C": 13, "D": 11, "E": 9, "F": 9, "G": 11, "H": 13, "I": 11, "J": 14, "K": 14})
     page(ws, lang, title_rows="4:4", freeze="B5")
 
@@ -641,18 +637,18 @@ def pipeline_sheet(ws: Worksheet, lang: str) -> None:
     labels = [w["rep"], w["new_opps"], w["open_deals"], w["pipeline_open"], w["weighted"], w["coverage"],
               w["proposals"], w["forecast"]]
     kinds = ["text", "count", "count", "money", "money", "number", "count", "money"]
-    expr = '{{ pipeline_by_rep | columns(["rep", "new_opportunities", "open_deals", "open_pipeline_value", "weighted_pipeline", "pipeline_coverage", "proposals_sent", "forecast"]) | noheader }}'
+    expr = '{{ top.pipeline_by_rep | columns(["rep", "new_opportunities", "open_deals", "open_pipeline_value", "weighted_pipeline", "pipeline_coverage", "proposals_sent", "forecast"]) | noheader }}'
     r = table(ws, r + 1, labels, expr, kinds, lang,
               sums(["A", "B", "C", "D", "E", "{{ kpi.pipeline_coverage }}", "G", "H"], r + 2, w["team"]))
     page_break_after(ws, r - 1)
     section(ws, r, w["pipeline_by_product"], 8)
     labels = [w["product"], w["open_deals"], w["pipeline_open"], w["weighted"], w["won"], w["revenue"], w["win_rate"]]
     kinds = ["text", "count", "money", "money", "count", "money", "pct"]
-    expr = '{{ pipeline_by_product | columns(["product", "open_deals", "open_pipeline_value", "weighted_pipeline", "deals_won", "revenue", "win_rate"]) | noheader }}'
+    expr = '{{ top.pipeline_by_product | columns(["product", "open_deals", "open_pipeline_value", "weighted_pipeline", "deals_won", "revenue", "win_rate"]) | noheader }}'
     r = table(ws, r + 1, labels, expr, kinds, lang,
               sums(["A", "B", "C", "D", "E", "F", "{{ kpi.win_rate }}"], r + 2, w["total"])) + 1
     section(ws, r, w["lost_reasons"], 8)
-    expr = '{{ lost_reasons | columns(["reason", "count", "share"]) | noheader }}'
+    expr = '{{ top.lost_reasons | columns(["reason", "count", "share"]) | noheader }}'
     table(ws, r + 1, [w["reason"], w["count"], w["share"]], expr, ["text", "count", "pct"], lang,
           sums(["A", "B", "C"], r + 2, w["total"]))
     widths(ws, {"A": 34, "B": 15, "C": 15, "D": 15, "E": 15, "F": 15, "G": 13, "H": 15})
@@ -668,21 +664,18 @@ def activities_sheet(ws: Worksheet, lang: str) -> None:
     labels = [w["rep"], w["calls"], w["emails"], w["meetings"], w["visits"], w["demos"], w["activities_total"],
               w["meetings_lost"], w["touches"]]
     kinds = ["text", "count", "count", "count", "count", "count", "count", "pct", "number"]
-    expr = '{{ activities_by_rep | columns(["rep", "calls", "emails", "meetings", "visits", "demos", "activities_total", "meetings_lost_rate", "touches_per_won_deal"]) | noheader }}'
+    expr = '{{ top.activities_by_rep | columns(["rep", "calls", "emails", "meetings", "visits", "demos", "activities_total", "meetings_lost_rate", "touches_per_won_deal"]) | noheader }}'
     head = r + 1
     r = table(ws, head, labels, expr, kinds, lang,
               sums(["A", "B", "C", "D", "E", "F", "G", "{{ kpi.meetings_lost_rate }}", "{{ kpi.touches_per_won_deal }}"],
                    head + 1, w["team"]))
     page_break_after(ws, r - 1)
-    chart = BarChart()
-    chart.type = "col"
-    chart.grouping = "stacked"
-    chart.overlap = 100
-    chart.add_data(Reference(ws, min_col=2, max_col=6, min_row=head, max_row=head + 1), titles_from_data=True)
-    chart.set_categories(Reference(ws, min_col=1, min_row=head + 1, max_row=head + 1))
-    chart_style(chart, w["chart_activities"], "#,##0", width=17, height=7.5)
-    ws.add_chart(chart, f"A{r + 1}")
-    r += 18
+    r = _sibling("pages_scale").growing_bars(
+        ws, globals(), lang, row=r, table="top.activities_chart",
+        columns=["rep", "calls", "emails", "meetings", "visits", "demos"],
+        labels=[w["rep"], w["calls"], w["emails"], w["meetings"], w["visits"], w["demos"]],
+        title=w["chart_activities"], hidden_col=11, last_col=9, number_format="#,##0",
+        note="top.activities_chart_note", stacked=True) + 1
     section(ws, r, w["touches_by_type"], 9)
     expr = '{{ touches_by_type | columns(["label", "touches_per_won_deal"]) | noheader }}'
     table(ws, r + 1, [w["type"], w["touches"]], expr, ["text", "number"], lang,
@@ -714,7 +707,7 @@ def leads_sheet(ws: Worksheet, lang: str) -> None:
     section(ws, r, w["funnel_by_source"], 8)
     labels = [w["source"], w["leads_col"], w["mql"], w["sql"], w["opportunities"], w["customers_col"], w["customer_share"]]
     kinds = ["text", "count", "count", "count", "count", "count", "pct"]
-    expr = '{{ funnel_by_source | columns(["source", "lead", "mql", "sql", "opportunity", "customer", "customer_share"]) | noheader }}'
+    expr = '{{ top.funnel_by_source | columns(["source", "lead", "mql", "sql", "opportunity", "customer", "customer_share"]) | noheader }}'
     r = table(ws, r + 1, labels, expr, kinds, lang, sums(["A", "B", "C", "D", "E", "F", None], r + 2, w["total"])) + 1
     section(ws, r, w["lifecycle"], 8)
     expr = '{{ lifecycle | columns(["label", "count", "share"]) | noheader }}'
@@ -732,7 +725,7 @@ def customers_sheet(ws: Worksheet, lang: str) -> None:
     section(ws, r, w["by_segment"], 9)
     labels = [w["segment"], w["at_start"], w["new"], w["churned"], w["active"], w["churn"], w["mrr"], w["arpa"], w["nps"]]
     kinds = ["text", "count", "count", "count", "count", "pct", "money", "money", "score"]
-    expr = '{{ customers_by_segment | columns(["segment", "customers_at_start", "new_customers", "churned_customers", "active_customers", "churn_rate", "mrr", "arpa", "nps"]) | noheader }}'
+    expr = '{{ top.customers_by_segment | columns(["segment", "customers_at_start", "new_customers", "churned_customers", "active_customers", "churn_rate", "mrr", "arpa", "nps"]) | noheader }}'
     table(ws, r + 1, labels, expr, kinds, lang,
           sums(["A", "B", "C", "D", "E", "{{ kpi.churn_rate }}", "G", "{{ kpi.arpa }}", "{{ kpi.nps }}"], r + 2, w["total"]))
     widths(ws, {"A": 34, "B": 14, "C": 14, "D": 13, "E": 15, "F": 15, "G": 14, "H": 13, "I": 10})
@@ -747,7 +740,7 @@ def acquisition_sheet(ws: Worksheet, lang: str) -> None:
     section(ws, r, w["by_channel"], 8)
     labels = [w["channel"], w["leads_col"], w["won"], w["revenue"], w["new_customers"], w["cpl"], w["cac"], w["roi"]]
     kinds = ["text", "count", "count", "money", "count", "money", "money", "pct"]
-    expr = '{{ acquisition_by_channel | columns(["channel", "leads_created", "deals_won", "revenue", "new_customers", "cost_per_lead", "cac", "roi"]) | noheader }}'
+    expr = '{{ top.acquisition_by_channel | columns(["channel", "leads_created", "deals_won", "revenue", "new_customers", "cost_per_lead", "cac", "roi"]) | noheader }}'
     head = r + 1
     table(ws, head, labels, expr, kinds, lang,
           sums(["A", "B", "C", "D", "E", "{{ kpi.cost_per_lead }}", "{{ kpi.cac }}", "{{ kpi.roi }}"], head + 1, w["total"]))
@@ -857,7 +850,7 @@ def commissions_sheet(ws: Worksheet, lang: str, heading: str | None = None) -> N
     put(ws, "A13", "{{ statements.reason }}", Font(name="Calibri", size=11, italic=True, color="9C5700"))
     put(ws, "A14", "{% endif %}")
     widths(ws, {"A": 22, "B": 12, **{col(c): 12.5 for c in range(3, 15)}})
-    page(ws, lang, freeze="B6")
+    page(ws, lang, title_rows="5:5", freeze="B6")  # a long team: the header on every page
 
 
 def rep_sheet(ws: Worksheet, lang: str, *, with_kpis: bool = True) -> None:
@@ -874,8 +867,12 @@ def rep_sheet(ws: Worksheet, lang: str, *, with_kpis: bool = True) -> None:
         put(ws, f"A{r}", w["rep_note"], SMALL)
         r += 2
         # the statement on a page of its own: printed after the KPIs it left its table's header
-        # and first deal alone at the foot of page 1, the other deals and the total on page 2
-        page_break_after(ws, r - 1)
+        # and first deal alone at the foot of page 1, the other deals and the total on page 2; no
+        # statement (no plan): its one-line note stays on the KPIs' page (a page per rep, not two)
+        put(ws, f"A{r - 1}", "{% if r.has_statement %}")
+        page_break_after(ws, r)
+        put(ws, f"A{r + 1}", "{% endif %}")
+        r += 2
     section(ws, r, w["statement"] + " — {{ period.label }}", 10)
     r += 1
     put(ws, f"A{r}", "{% if r.has_statement %}")

@@ -161,7 +161,7 @@ def forecast_sheet(ws, lang: str, b: dict[str, Any]) -> None:
     b["table"](ws, rep_head, labels, expr, kinds, lang,
                b["sums"](["A", "B", "C", "D", "E", None, None, None, None], rep_head + 1, fw["team"]))
     b["widths"](ws, {"A": 44, "B": 15, "C": 13, "D": 13, "E": 13, "F": 11, "G": 13, "H": 13, "I": 13})
-    b["page"](ws, lang)
+    b["page"](ws, lang, title_rows=f"{rep_head}:{rep_head}")  # a long team's reps: header on each page
 
 
 def _point(idx: int, colour: str | None) -> DataPoint:

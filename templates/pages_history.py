@@ -3,7 +3,9 @@
 * "Mouvement du pipeline" / "Pipeline movement": the waterfall of the period's flows for the team
   (start + created + reopened + increased − decreased − won − lost − removed = end), the flows by team
   and by rep with a chart of each rep's ins and outs, slipped deals, the open deals pushed most;
-* "Affaires à surveiller" / "Deals to watch": counts by rep (and team) per reason, then every deal.
+* "Affaires à surveiller" / "Deals to watch": counts by rep (and team) per reason, then the deals
+  (the largest ``kpis.report.topn.WATCH_N``, then one row for the rest: how many, their amount, how
+  many per reason).
 
 They read ``history`` and ``watch`` of the context (``kpis/report/history_context.py``,
 ``docs/history.md``). The waterfall is a stacked column chart: an invisible base, then the rise, the
@@ -153,31 +155,27 @@ def movement_sheet(ws, lang: str, b) -> None:
     labels[0] = h["rep"]
     totals = b.sums(["A"] + [b.col(2 + i) for i in range(len(FLOWS))], r + 2, h["total"])
     b.table(ws, r + 1, labels, "{{ history.by_rep | columns(%s) | noheader }}" % cols, kinds, lang, totals)
-    _hidden_table(ws, r + 1, [h["inflow"], h["won_out"], h["lost_out"], h["other_out"]],
-                  '{{ history.by_rep | columns(["inflow", "won_out", "lost_out", "other_out"]) | noheader }}', b)
     data = r + 2
     b.page_break_after(ws, data + 1)  # the chart of each rep's ins and outs prints on its own page
-    c2 = BarChart()
-    c2.type = "col"
-    c2.grouping = "stacked"
-    c2.overlap = 100
-    c2.add_data(Reference(ws, min_col=HIDDEN, max_col=HIDDEN + 3, min_row=r + 1, max_row=data), titles_from_data=True)
-    c2.set_categories(Reference(ws, min_col=1, min_row=data, max_row=data))
-    for s, color in zip(c2.series, ("70AD47", b.BLUE, "C00000", "A5A5A5")):
-        _solid(s, color)
-    b.chart_style(c2, h["chart_by_rep"], b.money_axis(lang), width=20, height=7.5)
-    c2.visible_cells_only = False
-    ws.add_chart(c2, f"A{data + 2}")
+    # one stacked bar per rep (ins right, outs left), the reps who moved most on top, the chart one
+    # row taller per rep (its data in hidden columns under it: top.movement_chart)
+    scale = b._sibling("pages_scale")
+    r = scale.growing_bars(ws, b, lang, row=data + 2, table="top.movement_chart",
+                           columns=["key", "inflow", "won_out", "lost_out", "other_out"],
+                           labels=[h["rep"], h["inflow"], h["won_out"], h["lost_out"], h["other_out"]],
+                           title=h["chart_by_rep"], hidden_col=HIDDEN, last_col=9, number_format=b.money_axis(lang),
+                           note="top.movement_chart_note", stacked=True,
+                           colours=("70AD47", b.BLUE, "C00000", "A5A5A5"))
     note_font = Font(name="Calibri", size=9, italic=True, color="595959")
-    b.put(ws, f"A{data + 17}", "{{ history.quiet_note }}", note_font)  # why the chart above is empty
-    r = data + 19
+    b.put(ws, f"A{r}", "{{ history.quiet_note }}", note_font)  # why the chart above is empty
+    r += 2
     b.section(ws, r, h["pushes"], last)
     b.table(ws, r + 1, [h["account"], h["deal"], h["rep"], h["amount"], h["times"]],
             '{{ history.pushes | columns(["account", "deal_id", "rep", "amount", "pushes"]) | noheader }}',
             ["text", "text", "text", "money", "count"], lang)
     b.put(ws, f"A{r + 3}", "{{ history.pushes_note }}", note_font)  # why the table is empty
     b.widths(ws, {"A": 31, **{b.col(c): 12 for c in range(2, last + 1)}, "C": 14})
-    b.page(ws, lang, freeze="A3")
+    b.page(ws, lang, title_rows=f"{data - 1}:{data - 1}", freeze="A3")  # the by-rep table's header
 
 
 def watch_sheet(ws, lang: str, b) -> None:
@@ -207,7 +205,7 @@ def watch_sheet(ws, lang: str, b) -> None:
     labels = [h["team"], h["rep"], h["deal"], h["amount"], *[h[k] for k in reasons], h["account"], h["stage"], h["expected"]]
     kinds = ["text", "text", "text", "money"] + ["int"] * 5 + ["text", "text", "date"]
     cols = ["team", "rep", "deal_id", "amount", *[f"is_{k}" for k in reasons], "account", "stage", "expected_close_date"]
-    b.table(ws, 13, labels, "{{ watch.deals | columns(%s) | noheader }}" % cols, kinds, lang)
+    b.table(ws, 13, labels, "{{ top.watch_deals | columns(%s) | noheader }}" % cols, kinds, lang)
     for c in range(5, 10):  # the reason dots, centred and red
         ws.cell(14, c).font = Font(name="Calibri", size=10, bold=True, color="C00000")
     b.widths(ws, {"A": 12, "B": 17, "C": 10, "D": 13, **{b.col(c): 10 for c in range(5, 10)}, "J": 30, "K": 14, "L": 12})

@@ -12,7 +12,9 @@ package, once per rendered sheet, and
   covers every new row and a copied sheet's chart points at its own sheet;
 - refreshes each series cache (``numCache`` / ``strCache``) from the written values, or drops it
   when a referenced cell holds a formula (the spreadsheet application recomputes it);
-- moves each anchor down with the rows above it, keeping the drawing's height in rows.
+- moves each anchor down with the rows above it, keeping the drawing's height in rows, except a
+  two-cell anchor marked ``editAs="twoCell"`` ("move and size with cells"), which also grows with
+  the rows added inside it (a chart of one bar per rep grows with the team).
 """
 
 from __future__ import annotations
@@ -253,8 +255,14 @@ def _cache(p: str, tag: str, values: list, fmt: str | None) -> str:
 _ANCHOR = re.compile(r"<(?P<p>(?:[A-Za-z0-9_]+:)?)(?P<kind>twoCellAnchor|oneCellAnchor)\b.*?</(?P=p)(?P=kind)>", re.S)
 
 
+_SIZE_WITH_CELLS = re.compile(r'\beditAs="twoCell"')
+
+
 def move_anchors(text: str, here: SheetOut) -> str:
-    """Move each anchored drawing down with the rows above it, keeping its height in rows."""
+    """Move each anchored drawing down with the rows above it, keeping its height in rows -- except a
+    two-cell anchor marked ``editAs="twoCell"`` (Excel's "move and size with cells"), whose bottom edge
+    follows its own row: rows added inside it (a table growing under a chart) make it taller, so a
+    bar chart over one row per rep grows with the team."""
     rowmap = here.rowmap
 
     def one(m: re.Match) -> str:
@@ -271,9 +279,16 @@ def move_anchors(text: str, here: SheetOut) -> str:
         if new_start is None:
             return block
         delta = new_start - start
+        new_rows = {"from": new_start - 1}
+        if "to" in rows:
+            new_rows["to"] = rows["to"] + delta
+            if m.group("kind") == "twoCellAnchor" and _SIZE_WITH_CELLS.search(block[: block.index(">")]):
+                end = rowmap.map_row(rows["to"] + 1, "end")
+                if end is not None and end - 1 >= new_rows["from"]:
+                    new_rows["to"] = end - 1
 
         def shift(rm: re.Match) -> str:
-            return rm.group(1) + str(int(rm.group("row")) + delta) + rm.group(5)
+            return rm.group(1) + str(new_rows[rm.group("edge")]) + rm.group(5)
 
         return _ANCHOR_ROW.sub(shift, block)
 

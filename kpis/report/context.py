@@ -39,6 +39,7 @@ from .cards import card, rep_card
 from .history_context import history_context
 from .forecast_context import forecast_context
 from .labels import long_date, period_label, previous_word, short_month_label
+from .topn import topn_context
 
 DIMENSIONS = ("rep", "source", "product", "segment")
 
@@ -144,6 +145,7 @@ def build_context(
     ctx["reps"] = [rep_context(name, results, previous, statements, stmt_reason, ds, lang, cfg.currency) for name in reps]
     ctx.update(history_context(ds, period, cfg, lang=lang, as_of=results.as_of))  # "history", "watch"
     ctx.update(forecast_context(ds, period, cfg, results.as_of, ctx["reps"]))  # commentary, forecast page
+    ctx.update(topn_context(ctx, ev, period, results, lang))  # "top": views that must stay on one page
     return ctx
 
 

@@ -78,3 +78,45 @@ def test_a_workbook_object_template_keeps_its_openpyxl_chart(tmp_path):
     rows = [{"rep": r, "ca": i} for i, r in enumerate("abcd")]
     path = render(wb, {"rows": rows}).save(tmp_path / "o.xlsx")
     assert chart_formulas(path) == ["Data!$A$2:$A$5", "Data!$B$2:$B$5"]  # categories, values
+
+
+def _chart_over_a_table(edit_as: str | None):
+    """A template: a table placeholder at A2 (header) with its data row 3, and a bar chart anchored
+    over rows 2-5 (0-based 1..5) beside it, as build.py anchors the charts that grow."""
+    from openpyxl.chart import BarChart, Reference
+    from openpyxl.drawing.spreadsheet_drawing import AnchorMarker, TwoCellAnchor
+
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    ws.title = "Data"
+    ws["A2"] = "{{ rows }}"
+    ws["A3"] = None
+    ws["A7"] = "below"
+    chart = BarChart()
+    chart.type = "bar"
+    chart.add_data(Reference(ws, min_col=2, min_row=3, max_row=3))
+    chart.set_categories(Reference(ws, min_col=1, min_row=3, max_row=3))
+    anchor = TwoCellAnchor(editAs=edit_as, _from=AnchorMarker(col=3, row=1), to=AnchorMarker(col=9, row=5))
+    ws.add_chart(chart, anchor)
+    return wb
+
+
+def _anchor_rows(path) -> list[int]:
+    (_, drawing), = zip_text(path, r"xl/drawings/[^/]+\.xml$")
+    return [int(r) for r in re.findall(r"<(?:xdr:)?row>(\d+)</(?:xdr:)?row>", drawing)]
+
+
+@pytest.mark.parametrize("n", [1, 4, 30])
+def test_a_chart_anchored_to_move_and_size_with_cells_grows_with_its_table(tmp_path, n):
+    rows = [{"rep": f"r{i}", "ca": i} for i in range(n)]
+    path = render(_chart_over_a_table("twoCell"), {"rows": rows}).save(tmp_path / "o.xlsx")
+    # from: row index 1 (the header row 2) stays; to: index 5 (top of row 6), two rows under the
+    # data row 3, moves down by the n - 1 rows added: 5 + n - 1
+    assert _anchor_rows(path) == [1, 5 + n - 1]
+    assert openpyxl.load_workbook(path)["Data"].cell(7 + n - 1, 1).value == "below"
+
+
+def test_a_chart_without_size_with_cells_keeps_its_height(tmp_path):
+    rows = [{"rep": f"r{i}", "ca": i} for i in range(10)]
+    path = render(_chart_over_a_table(None), {"rows": rows}).save(tmp_path / "o.xlsx")
+    assert _anchor_rows(path) == [1, 5]
