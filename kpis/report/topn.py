@@ -101,7 +101,10 @@ def topn_context(ctx: dict[str, Any], ev: Any, period: Any, results: Any, lang: 
                 return np.nan
             return kpi_over(ev, kpi_id, period, dim, keys)
 
-        top[key] = top_rows(frame, column, sort, TABLE_N, none, lambda n, what=what: others_label(what, lang, n), group_value,
+        def label_others(n: int, what: str = what) -> str:
+            return others_label(what, lang, n)
+
+        top[key] = top_rows(frame, column, sort, TABLE_N, none, label_others, group_value,
                             keys_of=_raw_keys(frame, column, none))
     board = ctx.get("leaderboard")
     if isinstance(board, pd.DataFrame) and "rep" in board.columns:
