@@ -46,8 +46,10 @@ class Issue:
 
     def reason(self, lang: str = "en") -> str:
         from .i18n import message
+        from .vocab import localise_params
 
-        return message(self.code, lang, value=self.value, **self.params)
+        # Table and field ids in the parameters are shown as their labels in the user's language.
+        return message(self.code, lang, value=self.value, **localise_params(self.params, lang))
 
 
 class QualityReport:

@@ -23,6 +23,11 @@ register({
                             "en": "the period ends ({end}) before it starts ({start})"},
     "cli_from_to": {"fr": "--from et --to vont ensemble", "en": "--from and --to go together"},
     "cli_period_required": {"fr": "--period est obligatoire", "en": "--period is required"},
+    # Said in both languages: the user's language is the very thing that is not known.
+    "cli_bad_lang": {"fr": "--lang : langue non prise en charge « {value} » : fr (français) ou en (anglais) / "
+                           "unsupported language \"{value}\": fr (French) or en (English)",
+                     "en": "--lang: unsupported language \"{value}\": en (English) or fr (French) / "
+                           "langue non prise en charge « {value} » : en (anglais) ou fr (français)"},
 })
 
 if TYPE_CHECKING:  # the modules themselves are imported when a verb runs: `kpis --help` stays quick
@@ -75,12 +80,24 @@ def run(fn: Callable[[], T]) -> T:
         raise typer.Exit(e.exit_code if isinstance(e, OutputError) else getattr(e, "code", EXIT_USAGE)) from None
 
 
+def check_lang(lang: str | None) -> str | None:
+    """``--lang`` as ``fr`` / ``en`` (``FR``, ``fr-FR``, ``english``… accepted), None when absent; any other
+    language is a usage error (exit 2), never a silent fall-back to French."""
+    if lang is None:
+        return None
+    s = str(lang).strip().lower()
+    if s[:2] not in ("fr", "en") or (len(s) > 2 and s[2] not in "-_" and s not in ("french", "english", "francais", "français", "anglais")):
+        raise UserError(message("cli_bad_lang", "fr", value=lang))
+    return normalise_lang(s)
+
+
 def load_cfg(config: Path | None, workbook: Path | None, lang: str | None) -> Config:
     """``kpis.toml`` (``--config``, else beside the workbook), then the workbook's configuration sheet
     on top, key by key (:mod:`kpis.config_sheet`), then ``--lang``."""
     from ..config import load_config
     from ..config_sheet import apply_workbook_sheet
 
+    lang = check_lang(lang)
     cfg = apply_workbook_sheet(load_config(config, workbook=workbook), workbook, normalise_lang(lang) if lang else None)
     if lang:
         cfg.lang = normalise_lang(lang)
