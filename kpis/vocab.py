@@ -602,3 +602,49 @@ def localise_params(params: dict, lang: str) -> dict:
         elif _ID_LIST_RE.fullmatch(v):  # only a list of ids: never rewrite a sentence
             out[key] = inputs_label(v, lang)
     return out
+
+
+_CATEGORY_ORDER = ("lead_stage", "deal_type", "activity_type", "outcome", "response", "status")
+
+
+def category_label(value: object, lang: str) -> str:
+    """A category id met without its field (a distribution's or a breakdown's key: ``sql``, ``upsell``,
+    ``no_answer``) in the user's language; anything else (a rep, a product, a lost reason) as given."""
+    for kind in _CATEGORY_ORDER:
+        pair = VALUE_LABELS[kind].get(str(value))
+        if pair:
+            return _pick(pair, lang)
+    return "" if value is None else str(value)
+
+
+_SNAKE_RE = __import__("re").compile(r"(?<![\w.])([a-z][a-z0-9]*(?:_[a-z0-9]+)+)(?![\w(])")
+
+
+import re as _re
+
+
+def plain_words(text: str, lang: str) -> str:
+    """A definition written with ids made readable: KPI ids become KPI names, field and category ids
+    their labels (``"deals_won / deals_lost"`` → ``"deals won / deals lost"``, ``"with close_date in P"``
+    → ``"with close date in P"``). Words that are not ids are left alone."""
+    from .engine.registry import REGISTRY  # late: the registry imports the engine
+
+    def one(m: "__import__('re').Match[str]") -> str:
+        w = m.group(1)
+        if w in REGISTRY:
+            name = REGISTRY[w].name(lang)
+        elif w in TABLES:
+            name = table_label(w, lang)
+        elif w in FIELD_LABELS:
+            name = field_label(w, lang)
+        else:
+            name = category_label(w, lang)
+            if name == w:
+                return w
+        # mid-sentence: lower-case the first letter unless the label starts with an acronym (MRR, SQL…)
+        return name if name[:2].isupper() else name[:1].lower() + name[1:]
+
+    from .schema import TABLES
+
+    text = _SNAKE_RE.sub(one, text)
+    return _re.sub(r"\b(mql|sql)\b", lambda m: m.group(1).upper(), text)  # the lead stages, as written
