@@ -15,10 +15,10 @@ import typer
 from ..i18n import message, normalise_lang, register
 
 register({
-    "cli_bad_date": {"fr": "{option} : date attendue au format AAAA-MM-JJ, reçu {value!r}",
-                     "en": "{option}: expected a date as YYYY-MM-DD, got {value!r}"},
-    "cli_bad_period": {"fr": "période non reconnue {value!r} : utilisez 2026-10, octobre 2026, 2026-Q4, T4 2026, 2026, FY2026 ou 2026-10-01:2026-12-31",
-                       "en": "unrecognised period {value!r}: use 2026-10, October 2026, 2026-Q4, Q4 2026, 2026, FY2026 or 2026-10-01:2026-12-31"},
+    "cli_bad_date": {"fr": "{option} : date attendue au format AAAA-MM-JJ, reçu « {value} »",
+                     "en": "{option}: expected a date as YYYY-MM-DD, got \"{value}\""},
+    "cli_bad_period": {"fr": "période non reconnue « {value} » : utilisez 2026-10, octobre 2026, 2026-Q4, T4 2026, 2026, FY2026 ou 2026-10-01:2026-12-31",
+                       "en": "unrecognised period \"{value}\": use 2026-10, October 2026, 2026-Q4, Q4 2026, 2026, FY2026 or 2026-10-01:2026-12-31"},
     "cli_period_reversed": {"fr": "la période finit ({end}) avant de commencer ({start})",
                             "en": "the period ends ({end}) before it starts ({start})"},
     "cli_from_to": {"fr": "--from et --to vont ensemble", "en": "--from and --to go together"},
@@ -39,7 +39,7 @@ EXIT_OK, EXIT_DATA, EXIT_USAGE = 0, 1, 2
 WorkbookArg = typer.Argument(..., help="Tracking workbook (.xlsx, .xlsm) or CSV export. / Fichier de suivi.", show_default=False)
 ConfigOpt = typer.Option(None, "--config", "-c", help="Configuration file (default: kpis.toml beside the workbook).")
 LangOpt = typer.Option(None, "--lang", "-l", help="fr or en (default: from the configuration, else fr).")
-PeriodOpt = typer.Option(None, "--period", "-p", help="2026-10, 2026-Q4, 2026, FY2026 or 2026-10-01:2026-12-31 (default: last complete month of the data).")
+PeriodOpt = typer.Option(None, "--period", "-p", help="2026-10, octobre 2026, 2026-Q4, T4 2026, 2026, FY2026 or 2026-10-01:2026-12-31 (default: last complete month of the data).")
 FromOpt = typer.Option(None, "--from", help="Start date of a custom period (YYYY-MM-DD).")
 ToOpt = typer.Option(None, "--to", help="End date of a custom period (YYYY-MM-DD).")
 OutputOpt = typer.Option(None, "--output", "-o", help="Output file (never one of the files read). / Fichier de sortie.")
