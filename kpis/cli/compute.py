@@ -161,7 +161,7 @@ def print_results(results) -> None:
         change = format_change(r.change, r.change_kind, r.unit, lg)
         if r.good is not None and change:
             change = f"[{'green' if r.good else 'red'}]{change}[/]"
-        status = message(f"kpi_status_{r.status}", lg) if r.status == "ok" else (r.reason or r.status)
+        status = message(f"kpi_status_{r.status}", lg) if r.status == "ok" else (r.reason or message(f"kpi_status_{r.status}", lg))
         if r.notes:
             status += " *"
             notes += [f"{r.name}: {n}" for n in r.notes]

@@ -200,3 +200,31 @@ def test_the_checks_catch_ids_and_french_in_english(text):
 ])
 def test_the_checks_let_labels_through(lang, text):
     assert problems(text, lang) == []
+
+
+# -- the language and the period as users type them ---------------------------------------------------
+@pytest.mark.parametrize("args", [["compute", "{wb}"], ["catalog"], ["init", "{wb}", "-o", "{out}/p.toml"]])
+def test_an_unknown_language_is_refused_in_both_languages(folders, args):
+    d = folders["fr"]
+    buf = io.StringIO()
+    with contextlib.redirect_stdout(buf), contextlib.redirect_stderr(buf):
+        code = main([a.format(wb=str(d / BOOK["fr"]), out=str(d)) for a in args] + ["--lang", "xx"])
+    assert code == 2
+    assert "« xx »" in buf.getvalue() and '"xx"' in buf.getvalue()  # French and English: the language is unknown
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("args,label", [
+    (["commissions", "{wb}", "--period", "oct. 2026"], "2026-10"),
+    (["quota", "{wb}", "--period", "T4 2026", "--target", "300000"], "2026-Q4"),
+    (["commentary", "{wb}", "--period", "octobre 2026"], "octobre 2026"),
+    (["forecast", "{wb}", "--period", "novembre 2026"], "2026-11"),
+    (["compute", "{wb}", "--period", "T3 2026", "--kpi", "revenue"], "2026-Q3"),
+])
+def test_french_periods_are_taken_everywhere(folders, args, label):
+    d = folders["fr"]
+    buf = io.StringIO()
+    with contextlib.redirect_stdout(buf), contextlib.redirect_stderr(buf):
+        code = main([a.format(wb=str(d / BOOK["fr"])) for a in args] + ["--lang", "fr"])
+    assert code in (0, 1), buf.getvalue()
+    assert label in buf.getvalue()
