@@ -50,7 +50,7 @@ import pandas as pd
 from ..config import Config
 from ..credit import credit_lines, employed_fraction, prorated_quotas
 from ..dataset import Dataset
-from ..i18n import format_percent, message
+from ..i18n import message
 from ..jsonout import dumps
 from ..periods import Period, add_months, month
 from ..vocab import inputs_label
@@ -356,7 +356,7 @@ def _statement(rep, row, plan: Plan, t: Period, w, spiff_lines, claw_lines, plan
     if quota is None and row["credited_to_date"] > 0:
         notes.append(("calc_no_quota", {"credited": round(float(row["credited_to_date"]), 2)}))
     if att is not None and plan.gate is not None and att + 1e-9 < plan.gate and row["credited_to_date"] > 0:
-        notes.append(("calc_gated", {"attainment": format_percent(att, config.lang), "gate": format_percent(plan.gate, config.lang, 0)}))
+        notes.append(("calc_gated", {"attainment": f"{att:.1%}", "gate": f"{plan.gate:.0%}"}))
     if capped:
         notes.append(("calc_capped", {"cap": plan.cap}))
     rate = None if att is None else float(rate_reached(att, plan.froms, plan.rate_values))
