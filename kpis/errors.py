@@ -48,10 +48,17 @@ class Note:
     params: Mapping[str, Any] = field(default_factory=dict)
 
     def message(self, lang: str = "en") -> str:
-        return i18n.message(self.code, lang, **self.params)
+        return i18n.message(self.code, lang, **_shown(self.params, lang))
 
     def __iter__(self) -> Iterator[Any]:
         return iter((self.code, self.params))
+
+
+def _shown(params: Mapping[str, Any], lang: str) -> dict[str, Any]:
+    """``params`` as the user reads them: table and field ids replaced by their labels."""
+    from .vocab import localise_params  # late: the vocabulary is large and rarely needed
+
+    return localise_params(dict(params), lang)
 
 
 def note(code: str, /, **params: Any) -> Note:
@@ -74,7 +81,7 @@ class KpisError(Exception):
         super().__init__(self.message(self.lang))
 
     def message(self, lang: str = "en") -> str:
-        return i18n.message(self.code, lang, **self.params)
+        return i18n.message(self.code, lang, **_shown(self.params, lang))
 
     def __str__(self) -> str:
         return self.message(self.lang)

@@ -28,7 +28,7 @@ MESSAGE_MODULES: tuple[str, ...] = (
     "kpis.reader.messages", "kpis.reader.proposal", "kpis.forecast.messages", "kpis.history.messages",
     "kpis.commentary.messages", "kpis.report.labels", "kpis.report.pdf", "kpis.render.errors",
     "kpis.render.excel_rules", "kpis.cli.common", "kpis.xl.errors", "kpis.xl.jobs", "kpis.xl.layouts",
-    "kpis.xl.settings", "kpis.xl.udfs",
+    "kpis.xl.settings", "kpis.xl.udfs", "kpis.report.topn",
 )
 _loaded = False
 

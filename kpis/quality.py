@@ -47,8 +47,10 @@ class Issue:
     def reason(self, lang: str = "en") -> str:
         """Why, in ``lang``: the ``code`` + ``params`` shape of :class:`kpis.errors.Coded`, with the value."""
         from .i18n import message
+        from .vocab import localise_params
 
-        return message(self.code, lang, value=self.value, **self.params)
+        # Table and field ids in the parameters are shown as their labels in the user's language.
+        return message(self.code, lang, value=self.value, **localise_params(self.params, lang))
 
     message = reason  # an Issue is a kpis.errors.Coded that also says where
 

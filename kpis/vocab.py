@@ -11,6 +11,8 @@ To teach the reader a new word for everyone, add it here (and a test).
 
 from __future__ import annotations
 
+import re
+
 # --- Sheet names --------------------------------------------------------------------------------
 # A sheet whose name is one of these gets a bonus towards that table (it must still have matching
 # headers). Partial matches count too: "Suivi des affaires 2026" contains "affaires".
@@ -434,3 +436,215 @@ AMOUNT_MULTIPLIERS: tuple[str, ...] = ("k", "ke", "keur", "m", "me", "meur", "mn
 
 # Currency words and symbols stripped from text amounts.
 CURRENCY_WORDS: tuple[str, ...] = ("€", "$", "£", "eur", "euro", "euros", "usd", "gbp", "chf", "ht", "ttc")
+
+
+# --- Labels: what users read for each canonical id ------------------------------------------------
+# The reader matches the words above; everything shown to a user (validate, init, scores, notes,
+# the data-quality sheet, KPI inputs) names tables, fields and category values with these labels,
+# never with the ids. Table labels live on the schema (kpis.schema.Table.label_fr / label_en).
+# (fr, en) per field; a field shared by several tables has one label unless the table overrides it.
+FIELD_LABELS: dict[str, tuple[str, str]] = {
+    "deal_id": ("N° d'affaire", "Deal ID"),
+    "account": ("Client", "Account"),
+    "customer_id": ("N° client", "Customer ID"),
+    "rep": ("Commercial", "Sales rep"),
+    "stage": ("Étape", "Stage"),
+    "amount": ("Montant", "Amount"),
+    "cost": ("Coût", "Cost"),
+    "created_date": ("Date de création", "Created date"),
+    "close_date": ("Date de signature", "Close date"),
+    "expected_close_date": ("Date de signature prévue", "Expected close date"),
+    "probability": ("Probabilité", "Probability"),
+    "source": ("Origine", "Source"),
+    "product": ("Produit", "Product"),
+    "location": ("Lieu", "Location"),
+    "deal_type": ("Type d'affaire", "Deal type"),
+    "lost_reason": ("Motif de perte", "Lost reason"),
+    "list_price": ("Prix catalogue", "List price"),
+    "competitor_price": ("Prix concurrent", "Competitor price"),
+    "proposal_date": ("Date de proposition", "Proposal date"),
+    "demo_date": ("Date de démo", "Demo date"),
+    "forecast_category": ("Catégorie de prévision", "Forecast category"),
+    "status": ("Statut", "Status"),
+    "date": ("Date", "Date"),
+    "type": ("Type", "Type"),
+    "outcome": ("Résultat", "Outcome"),
+    "lead_id": ("N° prospect", "Lead ID"),
+    "created_at": ("Date de création", "Created date"),
+    "campaign": ("Campagne", "Campaign"),
+    "mql_date": ("Date MQL", "MQL date"),
+    "sql_date": ("Date SQL", "SQL date"),
+    "opportunity_date": ("Date opportunité", "Opportunity date"),
+    "customer_date": ("Date client", "Customer date"),
+    "first_contact_at": ("Premier contact", "First contact"),
+    "response": ("Réponse", "Response"),
+    "meeting_date": ("Date de rendez-vous", "Meeting date"),
+    "name": ("Raison sociale", "Name"),
+    "start_date": ("Date de début", "Start date"),
+    "end_date": ("Date de résiliation", "End date"),
+    "mrr": ("MRR", "MRR"),
+    "segment": ("Segment", "Segment"),
+    "period": ("Mois", "Month"),
+    "quota": ("Objectif", "Quota"),
+    "channel": ("Canal", "Channel"),
+    "category": ("Catégorie", "Category"),
+    "score": ("Note", "Score"),
+    "csat": ("Satisfaction", "Satisfaction"),
+    "role": ("Poste", "Role"),
+    "team": ("Équipe", "Team"),
+    "manager": ("Manager", "Manager"),
+    "hire_date": ("Date d'arrivée", "Hire date"),
+    "leave_date": ("Date de départ", "Leave date"),
+    "plan": ("Plan de commission", "Commission plan"),
+    "share": ("Part", "Share"),
+}
+# Category values (kpis.schema choices, deals.status, team roles): (fr, en).
+VALUE_LABELS: dict[str, dict[str, tuple[str, str]]] = {
+    "status": {"won": ("gagnée", "won"), "lost": ("perdue", "lost"), "open": ("en cours", "open")},
+    "deal_type": {"new": ("nouvelle affaire", "new business"), "upsell": ("montée en gamme", "upsell"),
+                  "cross_sell": ("vente croisée", "cross-sell"), "renewal": ("renouvellement", "renewal")},
+    "activity_type": {"call": ("appel", "call"), "email": ("e-mail", "email"), "meeting": ("rendez-vous", "meeting"),
+                      "visit": ("visite", "visit"), "demo": ("démo", "demo")},
+    "outcome": {"done": ("fait", "done"), "no_answer": ("sans réponse", "no answer"), "scheduled": ("prévu", "scheduled"),
+                "canceled": ("annulé", "canceled"), "postponed": ("reporté", "postponed")},
+    "lead_stage": {"lead": ("prospect", "lead"), "mql": ("MQL", "MQL"), "sql": ("SQL", "SQL"),
+                   "opportunity": ("opportunité", "opportunity"), "customer": ("client", "customer"),
+                   "disqualified": ("disqualifié", "disqualified")},
+    "response": {"positive": ("positive", "positive"), "negative": ("négative", "negative"), "empty": ("aucune", "none")},
+    "role": {"AE": ("Chargé d'affaires", "Account executive"), "BDR": ("Développeur commercial (BDR)", "Business development rep"),
+             "SDR": ("Téléprospecteur (SDR)", "Sales development rep"), "manager": ("Manager", "Manager")},
+    "spend_category": {"marketing": ("marketing", "marketing"), "sales": ("ventes", "sales")},
+}
+# Which value list a (table, field) takes its words from.
+VALUE_KINDS: dict[tuple[str, str], str] = {
+    ("deals", "status"): "status", ("deals", "deal_type"): "deal_type", ("activities", "type"): "activity_type",
+    ("activities", "outcome"): "outcome", ("leads", "stage"): "lead_stage", ("leads", "response"): "response",
+    ("team", "role"): "role", ("spend", "category"): "spend_category",
+}
+
+
+def _pick(pair: tuple[str, str], lang: str) -> str:
+    return pair[1] if str(lang).lower().startswith("en") else pair[0]
+
+
+def table_label(table: str, lang: str) -> str:
+    """``deals`` → ``Affaires`` / ``Deals``; an unknown name is returned as given."""
+    from .schema import TABLES
+
+    t = TABLES.get(table)
+    if t is None:
+        return str(table)
+    return _pick((t.label_fr or t.name, t.label_en or t.name), lang)
+
+
+def field_label(field: str, lang: str) -> str:
+    """``created_date`` → ``Date de création`` / ``Created date``; an unknown name is returned as given."""
+    pair = FIELD_LABELS.get(field)
+    return _pick(pair, lang) if pair else str(field)
+
+
+def value_label(kind: str, value: object, lang: str) -> str:
+    """A category value in the user's language (``value_label("lead_stage", "sql", "fr")`` → ``SQL``);
+    ``kind`` is a :data:`VALUE_LABELS` key or a ``"table.field"``; unknown values are returned as given."""
+    if "." in kind:
+        t, f = kind.split(".", 1)
+        kind = VALUE_KINDS.get((t, f), kind)
+    pair = VALUE_LABELS.get(kind, {}).get(str(value)) if value is not None else None
+    return _pick(pair, lang) if pair else ("" if value is None else str(value))
+
+
+_INPUT_RE = None
+
+
+def inputs_label(text: object, lang: str) -> str:
+    """Every ``table.field`` (or bare table name) in ``text`` named in the user's language:
+    ``"deals.created_date, deals.close_date"`` → ``"Affaires : Date de création, Affaires : Date de signature"``
+    (``Deals: Created date``…). Other words are left as they are."""
+    import re
+
+    from .schema import TABLES
+
+    global _INPUT_RE
+    if _INPUT_RE is None:
+        names = "|".join(sorted(TABLES, key=len, reverse=True))
+        _INPUT_RE = re.compile(rf"\b({names})(?:\.([a-z_]+))?\b")
+    sep = " : " if not str(lang).lower().startswith("en") else ": "
+
+    def one(m: "re.Match[str]") -> str:
+        t, f = m.group(1), m.group(2)
+        return table_label(t, lang) + (sep + field_label(f, lang) if f else "")
+
+    return _INPUT_RE.sub(one, "" if text is None else str(text))
+
+
+# Message parameters that hold ids: shown as labels (kpis.quality.Issue.reason, notes of results).
+_ID_PARAMS = {"table": "table", "field": "field", "fields": "fields", "other": "field", "what": "inputs",
+              "tables": "inputs"}
+
+
+_ID_LIST_RE = re.compile(r"[a-z_]+(\.[a-z_]+)?(\s*[,/]\s*[a-z_]+(\.[a-z_]+)?)*")
+
+
+def localise_params(params: dict, lang: str) -> dict:
+    """``params`` of a message with table, field and ``table.field`` ids replaced by their labels
+    (the ``field`` of a ``table`` stays a field label: both are shown, each in its place)."""
+    out = dict(params)
+    if isinstance(params.get("table"), str):
+        out.setdefault("table_id", params["table"])  # what to type in kpis.toml ([mapping.deals])
+    for key, kind in _ID_PARAMS.items():
+        v = out.get(key)
+        if not isinstance(v, str) or not v:
+            continue
+        if kind == "table":
+            out[key] = table_label(v, lang)
+        elif kind == "field":
+            out[key] = field_label(v, lang)
+        elif kind == "fields":
+            out[key] = ", ".join(field_label(x.strip(), lang) for x in v.split(","))
+        elif _ID_LIST_RE.fullmatch(v):  # only a list of ids: never rewrite a sentence
+            out[key] = inputs_label(v, lang)
+    return out
+
+
+_CATEGORY_ORDER = ("lead_stage", "deal_type", "activity_type", "outcome", "response", "status")
+
+
+def category_label(value: object, lang: str) -> str:
+    """A category id met without its field (a distribution's or a breakdown's key: ``sql``, ``upsell``,
+    ``no_answer``) in the user's language; anything else (a rep, a product, a lost reason) as given."""
+    for kind in _CATEGORY_ORDER:
+        pair = VALUE_LABELS[kind].get(str(value))
+        if pair:
+            return _pick(pair, lang)
+    return "" if value is None else str(value)
+
+
+_SNAKE_RE = re.compile(r"(?<![\w.])([a-z][a-z0-9]*(?:_[a-z0-9]+)+)(?![\w(])")
+
+
+
+def plain_words(text: str, lang: str) -> str:
+    """A definition written with ids made readable: KPI ids become KPI names, field and category ids
+    their labels (``"deals_won / deals_lost"`` → ``"deals won / deals lost"``, ``"with close_date in P"``
+    → ``"with close date in P"``). Words that are not ids are left alone."""
+    from .engine.registry import REGISTRY  # late: the registry imports the engine
+
+    def one(m: re.Match[str]) -> str:
+        w = m.group(1)
+        if w in REGISTRY:
+            name = REGISTRY[w].name(lang)
+        elif w in TABLES:
+            name = table_label(w, lang)
+        elif w in FIELD_LABELS:
+            name = field_label(w, lang)
+        else:
+            name = category_label(w, lang)
+            if name == w:
+                return w
+        # mid-sentence: lower-case the first letter unless the label starts with an acronym (MRR, SQL…)
+        return name if name[:2].isupper() else name[:1].lower() + name[1:]
+
+    from .schema import TABLES
+
+    text = _SNAKE_RE.sub(one, text)
+    return re.sub(r"\b(mql|sql)\b", lambda m: m.group(1).upper(), text)  # the lead stages, as written

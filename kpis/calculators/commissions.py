@@ -53,6 +53,7 @@ from ..dataset import Dataset
 from ..errors import Note
 from ..jsonout import dumps
 from ..periods import Period, add_months, month
+from ..vocab import inputs_label
 from .errors import CalculatorError
 from .plans import Plan, load_plans, plan_of, unknown_plans
 from .tiers import rate_reached, walk
@@ -93,6 +94,12 @@ class RepStatement:
     spiff_lines: pd.DataFrame
     clawback_lines: pd.DataFrame
     notes: list[Note] = field(default_factory=list)
+    plan_title: str = ""  # what users read: the plan's ``title`` (kpis.toml), else its name
+
+    @property
+    def plan_name(self) -> str:
+        """The plan as shown on statements: its title, else its id (``[plans.standard]`` → standard)."""
+        return self.plan_title or self.plan
 
     def to_dict(self, lang: str = "en") -> dict[str, Any]:
         def money(x: Any) -> float | None:
@@ -100,6 +107,7 @@ class RepStatement:
 
         return {
             "plan": self.plan,
+            "plan_title": self.plan_name,
             "period": {**self.period.as_dict(), "label": self.period.label},
             "credited": money(self.credited),
             "credited_to_date": money(self.credited_to_date),
@@ -164,7 +172,7 @@ def commission_statements(ds: Dataset, period: Period, config: Config, *, plans:
         raise CalculatorError("calc_no_plans", config.lang)
     missing = ds.missing("deals", "status", "close_date", "amount")
     if missing:
-        raise CalculatorError("calc_missing_input", config.lang, what=", ".join(missing))
+        raise CalculatorError("calc_missing_input", config.lang, what=inputs_label(", ".join(missing), config.lang))
     deals = ds.get("deals")
     team = ds.get("team")
     warnings: list[Note] = []
@@ -355,7 +363,7 @@ def _statement(rep: str, row: pd.Series, plan: Plan, t: Period, w: pd.DataFrame,
     rate = None if att is None else float(rate_reached(att, plan.froms, plan.rate_values))
     f = {k: float(row[k]) for k in ("credited", "credited_to_date", "commission", "spiffs", "clawbacks", "earned", "balance_in",
                                      "recovered", "deferred", "draw", "balance_out", "payable")}
-    return RepStatement(rep=rep, plan=plan.name, period=t, quota=quota, attainment=att, rate=rate,
+    return RepStatement(rep=rep, plan=plan.name, plan_title=plan.title or plan.name, period=t, quota=quota, attainment=att, rate=rate,
                         lines=lines, spiff_lines=sp, clawback_lines=cb, notes=notes, **f)
 
 

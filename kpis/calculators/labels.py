@@ -53,6 +53,8 @@ register(
             "fr": "{rep} : moins de {min} affaires clôturées sur {months} mois (ou un taux sans données) : taux de l'équipe",
             "en": "{rep}: fewer than {min} closed deals in {months} months (or a rate without data): team rates",
         },
+        "stmt_unknown_rep": {"fr": "--rep « {rep} » : aucun relevé à ce nom ; commerciaux : {reps}",
+                             "en": "--rep \"{rep}\": no statement under that name; reps: {reps}"},
         # statement words
         "stmt_title": {"fr": "Relevé de commissions", "en": "Commission statement"},
         "stmt_rep": {"fr": "Commercial", "en": "Rep"},
@@ -99,9 +101,15 @@ register(
         "funnel_opps_per_meeting": {"fr": "Opp./RDV", "en": "Opps/meeting"},
         "funnel_meetings_per_call": {"fr": "RDV/appel", "en": "Meetings/call"},
         "funnel_title": {"fr": "Entonnoir inversé", "en": "Reverse funnel"},
-        "funnel_rates_from": {"fr": "Taux de", "en": "Rates of"},
-        "funnel_rates_rep": {"fr": "commercial", "en": "rep"},
-        "funnel_rates_team": {"fr": "équipe", "en": "team"},
+        "funnel_rates_from": {"fr": "Taux", "en": "Rates of"},
+        "funnel_rates_rep": {"fr": "du commercial", "en": "rep"},
+        "funnel_rates_team": {"fr": "de l'équipe", "en": "team"},
+        "quota_method_equal": {"fr": "parts égales", "en": "equal shares"},
+        "quota_method_history": {"fr": "selon l'historique", "en": "from history"},
+        "quota_method_growth": {"fr": "croissance", "en": "growth"},
+        "quota_target_required": {"fr": "--target est obligatoire (sauf avec --method growth)",
+                                  "en": "--target is required (except with --method growth)"},
+        "quota_bad_method": {"fr": "--method : {methods}", "en": "--method: {methods}"},
         # scoring
         "score_title_leads": {"fr": "Score des prospects", "en": "Lead scores"},
         "score_title_customers": {"fr": "Score des clients", "en": "Customer scores"},
@@ -111,5 +119,15 @@ register(
         "score_hot": {"fr": "chaud", "en": "hot"},
         "score_warm": {"fr": "tiède", "en": "warm"},
         "score_cold": {"fr": "froid", "en": "cold"},
+        # the default scoring rules (kpis.calculators.scoring.DEFAULT_RULES); rules a user adds keep their name
+        "score_rule_stage": {"fr": "Étape", "en": "Stage"},
+        "score_rule_response": {"fr": "Réponse", "en": "Response"},
+        "score_rule_meeting": {"fr": "Rendez-vous", "en": "Meeting"},
+        "score_rule_engagement": {"fr": "Activité", "en": "Engagement"},
+        "score_rule_recency": {"fr": "Récence", "en": "Recency"},
+        "score_rule_purchases": {"fr": "Achats", "en": "Purchases"},
+        "score_rule_amount": {"fr": "Montant", "en": "Amount"},
+        "score_rule_mrr": {"fr": "MRR", "en": "MRR"},
+        "score_top": {"fr": "--top : un nombre supérieur à 0", "en": "--top: a number above 0"},
     }
 )

@@ -85,7 +85,7 @@ def commissions_cmd(
         if rep is not None:
             keep = {k: v for k, v in st.reps.items() if k.casefold() == rep.strip().casefold()}
             if not keep:
-                raise UserError(f"--rep {rep!r}: {', '.join(st.reps) or '-'}")
+                raise UserError(message("stmt_unknown_rep", cfg.lang, rep=rep, reps=", ".join(st.reps) or "—"))
             st.reps = keep
         if out is not None:  # rendered from the statements template (kpis/report), like the report
             from ..report import save, statements_workbook
@@ -131,7 +131,7 @@ def _print_statements(st, cfg, show_lines: bool) -> None:
     for i, c in enumerate(cols):
         t.add_column(message(c, lg), justify="left" if i < 2 else "right")
     for rep, s in st.reps.items():
-        t.add_row(rep, s.plan, money(s.credited), money(s.quota), format_percent(s.attainment, lg), money(s.commission),
+        t.add_row(rep, s.plan_name, money(s.credited), money(s.quota), format_percent(s.attainment, lg), money(s.commission),
                   money(s.spiffs), money(-s.clawbacks if s.clawbacks else 0.0), money(s.draw),
                   money(-s.recovered if s.recovered else 0.0), money(s.payable))
     con.print(t)
@@ -181,11 +181,12 @@ def quota_cmd(
         from ..calculators.quota import METHODS, plan_quotas
 
         f = check_format(fmt)
+        cfg = load_cfg(config, workbook, lang)
         if method not in METHODS:
-            raise UserError(f"--method: {' / '.join(METHODS)}")
+            raise UserError(message("quota_bad_method", cfg.lang, methods=" / ".join(METHODS)))
         if target is None and method != "growth":
-            raise UserError("--target is required / --target est obligatoire")
-        cfg, ds = _load(workbook, config, lang)
+            raise UserError(message("quota_target_required", cfg.lang))
+        cfg, ds = _load(workbook, config, lang, cfg)
         p = resolve_period(period, None, None, cfg)
         qp = _calc(lambda: plan_quotas(ds, p, target, method=cast("Method", method), growth=growth, config=cfg,
                                        redistribute=not no_redistribute), cfg.lang)
@@ -211,7 +212,7 @@ def _print_quota(qp, cfg) -> None:
     def num(x, d=0):
         return format_number(nan(x), lg, d)
 
-    t = Table(title=f"{message('quota_title', lg)} — {qp.period.label} ({qp.method})")
+    t = Table(title=f"{message('quota_title', lg)} — {qp.period.label} ({message('quota_method_' + qp.method, lg)})")
     for i, h in enumerate(("stmt_rep", "quota_capacity", "quota_full", "stmt_quota")):
         t.add_column(message(h, lg), justify="left" if i == 0 else "right")
     rows = qp.table.to_dict(orient="records")  # one row per rep
@@ -257,9 +258,10 @@ def score_cmd(
         from ..calculators.scoring import score
 
         f = check_format(fmt)
+        cfg = load_cfg(config, workbook, lang)
         if top is not None and top <= 0:
-            raise UserError("--top: > 0")
-        cfg, ds = _load(workbook, config, lang)
+            raise UserError(message("score_top", cfg.lang))
+        cfg, ds = _load(workbook, config, lang, cfg)
         as_of = resolve_period(period, None, None, cfg).end if period else None
         sc = _calc(lambda: score(ds, cfg, "customers" if customers else "leads", as_of=as_of), cfg.lang)
         if f == "json":
@@ -274,27 +276,36 @@ def score_cmd(
 def _print_scores(sc, cfg, top: int | None) -> None:
     from rich.table import Table
 
+    from ..i18n import has
+    from ..vocab import field_label, inputs_label, value_label
+
     lg = cfg.lang
     t = Table(title=f"{message('score_title_' + sc.entity, lg)} — {sc.as_of.isoformat()}")
     id_col = "lead_id" if sc.entity == "leads" else "customer_id"
     extra = [c for c in (("source", "rep", "stage") if sc.entity == "leads" else ("name", "rep", "segment")) if c in sc.table.columns]
     rule_cols = [f"{k}_points" for k in sc.rules]
     t.add_column(message("score_rank", lg), justify="right")
-    t.add_column(id_col)
+    t.add_column(field_label(id_col, lg))
     for c in extra:
-        t.add_column(c)
+        t.add_column(field_label(c, lg))
+
+    def rule(name: str) -> str:  # the default rules have words; a rule the user named keeps its name
+        return message(f"score_rule_{name}", lg) if has(f"score_rule_{name}") else name
+
     for c in rule_cols:
-        t.add_column(f"{c[:-7]} (/{format_number(sc.rules[c[:-7]]['max'], lg)})", justify="right")
+        t.add_column(f"{rule(c[:-7])} (/{format_number(sc.rules[c[:-7]]['max'], lg)})", justify="right")
     t.add_column(message("score_score", lg), justify="right")
     t.add_column(message("score_band", lg))
     rows = sc.table if top is None else sc.table.head(top)
     colors = {"hot": "red", "warm": "yellow", "cold": "blue"}
     for r in rows.to_dict(orient="records"):  # displayed rows only
         band = r["band"]
-        t.add_row(str(r["rank"]), str(r[id_col]), *[("" if r[c] is None or r[c] != r[c] else str(r[c])) for c in extra],
+        t.add_row(str(r["rank"]), str(r[id_col]),
+                  *[("" if r[c] is None or r[c] != r[c] else value_label(f"{sc.entity}.{c}", r[c], lg)) for c in extra],
                   *[format_number(r[c], lg, 1) for c in rule_cols], format_number(r["score"], lg, 1),
                   f"[{colors.get(band, 'white')}]{message('score_' + band, lg) if band else ''}[/]")
     con = console(160)
     con.print(t)
-    for rule, what in sc.skipped.items():
-        con.print(f"  • {rule}: {message('calc_missing_input', lg, what=what)}")
+    for name, what in sc.skipped.items():
+        con.print(f"  • {rule(name)} : {message('calc_missing_input', lg, what=inputs_label(what, lg))}" if lg == "fr" else
+                  f"  • {rule(name)}: {message('calc_missing_input', lg, what=inputs_label(what, lg))}")

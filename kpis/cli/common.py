@@ -16,14 +16,19 @@ from ..errors import KpisError, user_message
 from ..i18n import message, normalise_lang, register
 
 register({
-    "cli_bad_date": {"fr": "{option} : date attendue au format AAAA-MM-JJ, reçu {value!r}",
-                     "en": "{option}: expected a date as YYYY-MM-DD, got {value!r}"},
-    "cli_bad_period": {"fr": "période non reconnue {value!r} : utilisez 2026-10, octobre 2026, 2026-Q4, T4 2026, 2026, FY2026 ou 2026-10-01:2026-12-31",
-                       "en": "unrecognised period {value!r}: use 2026-10, October 2026, 2026-Q4, Q4 2026, 2026, FY2026 or 2026-10-01:2026-12-31"},
+    "cli_bad_date": {"fr": "{option} : date attendue au format AAAA-MM-JJ, reçu « {value} »",
+                     "en": "{option}: expected a date as YYYY-MM-DD, got \"{value}\""},
+    "cli_bad_period": {"fr": "période non reconnue « {value} » : utilisez 2026-10, octobre 2026, 2026-Q4, T4 2026, 2026, FY2026 ou 2026-10-01:2026-12-31",
+                       "en": "unrecognised period \"{value}\": use 2026-10, October 2026, 2026-Q4, Q4 2026, 2026, FY2026 or 2026-10-01:2026-12-31"},
     "cli_period_reversed": {"fr": "la période finit ({end}) avant de commencer ({start})",
                             "en": "the period ends ({end}) before it starts ({start})"},
     "cli_from_to": {"fr": "--from et --to vont ensemble", "en": "--from and --to go together"},
     "cli_period_required": {"fr": "--period est obligatoire", "en": "--period is required"},
+    # Said in both languages: the user's language is the very thing that is not known.
+    "cli_bad_lang": {"fr": "--lang : langue non prise en charge « {value} » : fr (français) ou en (anglais) / "
+                           "unsupported language \"{value}\": fr (French) or en (English)",
+                     "en": "--lang: unsupported language \"{value}\": en (English) or fr (French) / "
+                           "langue non prise en charge « {value} » : en (anglais) ou fr (français)"},
 })
 
 if TYPE_CHECKING:  # the modules themselves are imported when a verb runs: `kpis --help` stays quick
@@ -37,7 +42,7 @@ EXIT_OK, EXIT_DATA, EXIT_USAGE = 0, 1, 2
 WorkbookArg = typer.Argument(..., help="Tracking workbook (.xlsx, .xlsm) or CSV export. / Fichier de suivi.", show_default=False)
 ConfigOpt = typer.Option(None, "--config", "-c", help="Configuration file (default: kpis.toml beside the workbook).")
 LangOpt = typer.Option(None, "--lang", "-l", help="fr or en (default: from the configuration, else fr).")
-PeriodOpt = typer.Option(None, "--period", "-p", help="2026-10, 2026-Q4, 2026, FY2026 or 2026-10-01:2026-12-31 (default: last complete month of the data).")
+PeriodOpt = typer.Option(None, "--period", "-p", help="2026-10, octobre 2026, 2026-Q4, T4 2026, 2026, FY2026 or 2026-10-01:2026-12-31 (default: last complete month of the data).")
 FromOpt = typer.Option(None, "--from", help="Start date of a custom period (YYYY-MM-DD).")
 ToOpt = typer.Option(None, "--to", help="End date of a custom period (YYYY-MM-DD).")
 OutputOpt = typer.Option(None, "--output", "-o", help="Output file (never one of the files read). / Fichier de sortie.")
@@ -72,6 +77,17 @@ def run(fn: Callable[[], T]) -> T:
         raise typer.Exit(e.exit_code) from None
 
 
+def check_lang(lang: str | None) -> str | None:
+    """``--lang`` as ``fr`` / ``en`` (``FR``, ``fr-FR``, ``english``… accepted), None when absent; any other
+    language is a usage error (exit 2), never a silent fall-back to French."""
+    if lang is None:
+        return None
+    s = str(lang).strip().lower()
+    if s[:2] not in ("fr", "en") or (len(s) > 2 and s[2] not in "-_" and s not in ("french", "english", "francais", "français", "anglais")):
+        raise UserError(message("cli_bad_lang", "fr", value=lang))
+    return normalise_lang(s)
+
+
 def load_cfg(config: Path | None, workbook: Path | None, lang: str | None) -> Config:
     """``kpis.toml`` (``--config``, else beside the workbook), then the workbook's configuration sheet
     on top, key by key (:mod:`kpis.config_sheet`), then ``--lang``."""
@@ -79,6 +95,7 @@ def load_cfg(config: Path | None, workbook: Path | None, lang: str | None) -> Co
     from ..config_sheet import apply_workbook_sheet
     from ..engine.registry import REGISTRY
 
+    lang = check_lang(lang)
     cfg = apply_workbook_sheet(load_config(config, workbook=workbook), workbook, normalise_lang(lang) if lang else None)
     check_targets(cfg, REGISTRY)  # the [targets] name KPIs of the registry (passed: config does not import the engine)
     if lang:

@@ -28,6 +28,7 @@ from .common import (
     ToOpt,
     UserError,
     WorkbookArg,
+    check_lang,
     check_text_output,
     format_opt,
     flag_period,
@@ -118,10 +119,9 @@ def catalog_cmd(
 
     def body() -> int:
         from ..engine import catalog
-        from ..i18n import normalise_lang
 
         f = check_format(fmt, CATALOG_FORMATS)
-        lg = normalise_lang(lang)
+        lg = check_lang(lang) or "fr"
         out = check_text_output(output, f, CATALOG_FORMATS, lang=lg, force=force)
         if f == "json":
             write_text(json.dumps(catalog.records(lg), ensure_ascii=False, indent=2) + "\n", out)
@@ -161,7 +161,7 @@ def print_results(results) -> None:
         change = format_change(r.change, r.change_kind, r.unit, lg)
         if r.good is not None and change:
             change = f"[{'green' if r.good else 'red'}]{change}[/]"
-        status = message(f"kpi_status_{r.status}", lg) if r.status == "ok" else (r.reason or r.status)
+        status = message(f"kpi_status_{r.status}", lg) if r.status == "ok" else (r.reason or message(f"kpi_status_{r.status}", lg))
         if r.notes:
             status += " *"
             notes += [f"{r.name}: {n}" for n in r.notes]

@@ -17,10 +17,10 @@ from typing import Optional
 import typer
 
 from ..config import CONFIG_FILENAME, Config
-from ..i18n import message, normalise_lang
+from ..i18n import format_number, message
 from ..i18n import register as register_messages
 from ..outputs import same_file
-from .common import EXIT_DATA, EXIT_OK, LangOpt, UserError, WorkbookArg, run
+from .common import EXIT_DATA, EXIT_OK, LangOpt, UserError, WorkbookArg, check_lang, run
 
 register_messages(
     {
@@ -71,7 +71,7 @@ def init_cmd(
         from ..reader.proposal import proposal
         from ..reader.workbook import detect_layout
 
-        cfg = Config(lang=normalise_lang(lang or "fr"))
+        cfg = Config(lang=check_lang(lang) or "fr")
         target = _target(output or Path(workbook).resolve().parent / CONFIG_FILENAME, workbook, cfg.lang, force)
         assigned, report = detect_layout(workbook, cfg)
         aside = [i.sheet + " — " + i.reason(cfg.lang) for i in report
@@ -112,23 +112,24 @@ def explain(assigned, lang: str) -> list[str]:
     out: list[str] = []
     from ..reader.headers import best_tables
     from ..schema import TABLES
+    from ..vocab import field_label, table_label
 
     for region, m in assigned:
         others = [o for o in best_tables(region.headers, (region.sheet.name, region.excel_table or ""),
                                          [t for t in TABLES if t != m.table], region.profile, Config(lang=lang))
                   if o.eligible]
-        runner = message("i_table_runner", lang, table=others[0].table, score=others[0].score) if others else ""
-        out.append(message("i_sheet", lang, range=region.ref, table=m.table, rows=region.n_rows, score=m.score,
+        runner = message("i_table_runner", lang, table=table_label(others[0].table, lang), score=others[0].score) if others else ""
+        out.append(message("i_sheet", lang, range=region.ref, table=table_label(m.table, lang), rows=region.n_rows, score=m.score,
                            runner=runner))
         for fld, col in sorted(m.columns.items(), key=lambda kv: kv[1]):
             runner = ""
             if fld in m.runner_up:
                 rc, rconf = m.runner_up[fld]
-                runner = message("i_runner", lang, header=header_text(region.headers.get(rc)), conf=f"{rconf:.2f}")
+                runner = message("i_runner", lang, header=header_text(region.headers.get(rc)), conf=format_number(rconf, lang, 2))
             if fld in m.guessed:
                 runner += message("i_guess", lang)
-            out.append(message("i_column", lang, column=region.header(col), field=fld,
-                               conf=f"{m.confidence.get(fld, 1.0):.2f}", runner=runner))
+            out.append(message("i_column", lang, column=region.header(col), field=field_label(fld, lang),
+                               conf=format_number(m.confidence.get(fld, 1.0), lang, 2), runner=runner))
         for e in ("status", "won_date", "lost_date", "active"):
             if e in m.extra:
                 col = m.extra[e]
@@ -137,7 +138,7 @@ def explain(assigned, lang: str) -> list[str]:
         if m.stage_from:
             out.append("  " + message(f"stage_from_{m.stage_from}", lang))
         for fld, expr in m.derived.items():
-            out.append(message("i_derived", lang, field=fld, expr=expr))
+            out.append(message("i_derived", lang, field=field_label(fld, lang), expr=expr))
         if m.order_lines:
             out.append("  " + message("p_lines", lang))
         for col in unused_columns(region, m):

@@ -49,11 +49,12 @@ def check_cmd(
     """Check a template against the report's context."""
 
     def body() -> int:
+        from ..report import labels  # noqa: F401  (registers the report's messages, report_template_missing)
         from ..render import check_template
 
         cfg = load_cfg(config, workbook, lang)
         if not template.is_file():
-            raise UserError(message("report_template_missing", cfg.lang, path=template))
+            raise UserError(message("report_template_missing", cfg.lang, path=str(template)))
         ctx = context_for_check(cfg, workbook, period)
         try:
             problems = check_template(template, ctx, lang=cfg.lang)

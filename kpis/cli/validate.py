@@ -206,6 +206,7 @@ def _print_table(ds, summary: dict[str, Any], lang: str, workbook: Path) -> None
     from rich.table import Table
 
     from ..reader.messages import ACTIONS
+    from ..vocab import field_label, table_label
 
     con = console(None if sys.stdout.isatty() else 200)
     con.print(escape(message("v_file", lang, path=str(workbook))))
@@ -216,12 +217,12 @@ def _print_table(ds, summary: dict[str, Any], lang: str, workbook: Path) -> None
         for key in ("v_table", "v_range", "v_rows", "v_columns", "v_unmapped"):
             t.add_column(message(key, lang), justify="right" if key == "v_rows" else "left", overflow="fold")
         for tb in summary["tables"]:
-            cols = [f"{h} → {f}" for f, h in tb["columns"].items()]
+            cols = [f"{h} → {field_label(f, lang)}" for f, h in tb["columns"].items()]
             if tb["months"]:
                 cols.append(message("v_wide", lang, count=tb["months"]))
             if tb.get("from_rep_cells"):
                 cols.append(message("v_from_rep_cells", lang, column=tb["from_rep_cells"]))
-            t.add_row(tb["table"], escape(tb["range"]), str(tb["rows"]), escape("\n".join(cols)),
+            t.add_row(table_label(tb["table"], lang), escape(tb["range"]), str(tb["rows"]), escape("\n".join(cols)),
                       escape(", ".join(tb["unmapped"])))
         con.print(t)
     else:

@@ -13,6 +13,7 @@ from pathlib import Path
 from typing import Any
 
 from ..i18n import message, normalise_lang
+from ..vocab import inputs_label
 from .evaluate import metric_inputs
 from .model import SECTIONS, KpiDef
 from .registry import REGISTRY, by_section
@@ -43,6 +44,17 @@ def records(lang: str = "fr") -> list[dict[str, Any]]:
     return [record(k, lang) for k in REGISTRY.values()]
 
 
+# The metric types as the catalogue names them (kpis.engine.model: Simple, Ratio…).
+KIND_NAMES = {"simple": ("simple", "simple"), "ratio": ("ratio", "ratio"), "fallback": ("avec repli", "with fallback"),
+              "derived": ("calculé", "derived"), "distribution": ("répartition", "distribution"),
+              "funnel": ("entonnoir", "funnel")}
+
+
+def kind_name(kind: str, lang: str) -> str:
+    """``ratio / derived`` → ``ratio / calculé``."""
+    return " / ".join(KIND_NAMES.get(k, (k, k))[lang == "en"] for k in kind.split(" / "))
+
+
 def _cell(text: str) -> str:
     return text.replace("|", "\\|").replace("\n", " ")
 
@@ -62,9 +74,9 @@ def markdown(lang: str = "fr", heading: str = "#") -> str:
         for k in kpis:
             r = record(k, lang)
             formula = r["formula"] + (f" — {r['description']}" if r["description"] else "")
-            inputs = ", ".join(f"`{i}`" for i in r["inputs"])
+            inputs = inputs_label(", ".join(r["inputs"]), lang)
             out.append(f"| `{k.id}` | {_cell(r['name'])} | {_cell(formula)} | {r['unit_name']} | {r['direction_name']} | "
-                       f"{r['type']} | {inputs} |")
+                       f"{kind_name(r['type'], lang)} | {inputs} |")
         out.append("")
     return "\n".join(out)
 

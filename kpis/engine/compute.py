@@ -16,6 +16,7 @@ import pandas as pd
 from ..config import Config
 from ..dataset import Dataset
 from ..i18n import message
+from ..vocab import localise_params
 from ..periods import Period, month
 from ..schema import DIMENSION_ALIASES, DIMENSIONS
 from .evaluate import NONE_KEY, Eval, Evaluator, finite
@@ -191,10 +192,10 @@ def _result(ev: Evaluator, kpi_id: str, p: Period, prev: Period | None, year_ago
         value=_value(e),
         unit=k.unit,
         status=e.status,
-        reason=message(e.reason.code, lang, **e.reason.params) if e.reason else None,
+        reason=message(e.reason.code, lang, **localise_params(e.reason.params, lang)) if e.reason else None,
         name=k.name(lang),
         direction=k.direction,
-        notes=[message(n.code, lang, **n.params) for n in e.notes],
+        notes=[message(n.code, lang, **localise_params(n.params, lang)) for n in e.notes],
         missing=list(e.missing),
         detail=clean(e.detail) if e.detail is not None else None,
     )

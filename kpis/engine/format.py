@@ -43,7 +43,10 @@ def format_change(change: float | None, kind: str | None, unit: str, lang: str =
 
 
 def key_label(key: str, lang: str) -> str:
-    return message("kpi_none_key", lang) if key == NONE_KEY else key
+    """A breakdown's or a distribution's key: category ids (``sql``, ``upsell``) in the user's words."""
+    from ..vocab import category_label
+
+    return message("kpi_none_key", lang) if key == NONE_KEY else category_label(key, lang)
 
 
 def _format_distribution(value: dict[str, Any], lang: str, top: int) -> str:

@@ -237,10 +237,15 @@ class KpiDef:
         return self.name_en if lang == "en" else self.name_fr
 
     def formula(self, lang: str) -> str:
-        return self.formula_en if lang == "en" else self.formula_fr
+        """The formula as users read it: ids written in it (``deals_won``, ``close_date``) become words."""
+        from ..vocab import plain_words
+
+        return plain_words(self.formula_en if lang == "en" else self.formula_fr, lang)
 
     def description(self, lang: str) -> str:
-        return self.description_en if lang == "en" else self.description_fr
+        from ..vocab import plain_words
+
+        return plain_words(self.description_en if lang == "en" else self.description_fr, lang)
 
     @property
     def kind(self) -> str:

@@ -103,48 +103,48 @@ MESSAGES = {
         "en": "table {table} read from {range} ({rows} rows)",
     },
     "column_mapped": {
-        "fr": "colonne « {column} » → {table}.{field}",
-        "en": "column \"{column}\" → {table}.{field}",
+        "fr": "colonne « {column} » → {field} ({table})",
+        "en": "column \"{column}\" → {field} ({table})",
     },
     "column_guessed_unique_id": {
-        "fr": "colonne « {column} » prise pour {table}.{field} (supposé : aucun en-tête ne le nomme, mais ses valeurs sont uniques sur chaque ligne)",
-        "en": "column \"{column}\" taken as {table}.{field} (a guess: no header names it, but its values are unique on every row)",
+        "fr": "colonne « {column} » prise pour {field} ({table}) (supposé : aucun en-tête ne le nomme, mais ses valeurs sont uniques sur chaque ligne)",
+        "en": "column \"{column}\" taken as {field} ({table}) (a guess: no header names it, but its values are unique on every row)",
     },
     "column_guessed_only_date": {
-        "fr": "colonne « {column} » prise pour {table}.{field} au lieu de {other} (supposé : c'est la seule date de la feuille)",
-        "en": "column \"{column}\" taken as {table}.{field} instead of {other} (a guess: it is the sheet's only date)",
+        "fr": "colonne « {column} » prise pour {field} ({table}) au lieu de {other} (supposé : c'est la seule date de la feuille)",
+        "en": "column \"{column}\" taken as {field} ({table}) instead of {other} (a guess: it is the sheet's only date)",
     },
     "column_rejected_not_dates": {
-        "fr": "colonne « {column} » non prise pour {table}.{field} : ce ne sont pas des dates",
-        "en": "column \"{column}\" not taken as {table}.{field}: they are not dates",
+        "fr": "colonne « {column} » non prise pour {field} ({table}) : ce ne sont pas des dates",
+        "en": "column \"{column}\" not taken as {field} ({table}): they are not dates",
     },
     "column_rejected_not_numbers": {
-        "fr": "colonne « {column} » non prise pour {table}.{field} : ce ne sont pas des nombres",
-        "en": "column \"{column}\" not taken as {table}.{field}: they are not numbers",
+        "fr": "colonne « {column} » non prise pour {field} ({table}) : ce ne sont pas des nombres",
+        "en": "column \"{column}\" not taken as {field} ({table}): they are not numbers",
     },
     "column_rejected_mostly_zero": {
-        "fr": "colonne « {column} » non prise pour {table}.{field} : presque toutes valent 0",
-        "en": "column \"{column}\" not taken as {table}.{field}: nearly all of them are 0",
+        "fr": "colonne « {column} » non prise pour {field} ({table}) : presque toutes valent 0",
+        "en": "column \"{column}\" not taken as {field} ({table}): nearly all of them are 0",
     },
     "column_rejected_yes_no_flag": {
-        "fr": "colonne « {column} » non prise pour {table}.{field} : c'est un indicateur oui/non",
-        "en": "column \"{column}\" not taken as {table}.{field}: it is a yes/no flag",
+        "fr": "colonne « {column} » non prise pour {field} ({table}) : c'est un indicateur oui/non",
+        "en": "column \"{column}\" not taken as {field} ({table}): it is a yes/no flag",
     },
     "column_rejected_postal_code": {
-        "fr": "colonne « {column} » non prise pour {table}.{field} : ce sont des codes postaux répétés, pas des identifiants",
-        "en": "column \"{column}\" not taken as {table}.{field}: they are repeated postal codes, not ids",
+        "fr": "colonne « {column} » non prise pour {field} ({table}) : ce sont des codes postaux répétés, pas des identifiants",
+        "en": "column \"{column}\" not taken as {field} ({table}): they are repeated postal codes, not ids",
     },
     "column_rejected_not_names": {
-        "fr": "colonne « {column} » non prise pour {table}.{field} : ce sont des nombres ou des dates, pas des noms",
-        "en": "column \"{column}\" not taken as {table}.{field}: they are numbers or dates, not names",
+        "fr": "colonne « {column} » non prise pour {field} ({table}) : ce sont des nombres ou des dates, pas des noms",
+        "en": "column \"{column}\" not taken as {field} ({table}): they are numbers or dates, not names",
     },
     "column_rejected_unique_per_row": {
-        "fr": "colonne « {column} » non prise pour {table}.{field} : une valeur différente sur chaque ligne : pas un commercial qui en suit plusieurs",
-        "en": "column \"{column}\" not taken as {table}.{field}: a different value on every row: not a rep who owns several",
+        "fr": "colonne « {column} » non prise pour {field} ({table}) : une valeur différente sur chaque ligne : pas un commercial qui en suit plusieurs",
+        "en": "column \"{column}\" not taken as {field} ({table}): a different value on every row: not a rep who owns several",
     },
     "column_rejected_not_categories": {
-        "fr": "colonne « {column} » non prise pour {table}.{field} : aucune valeur connue de ce champ",
-        "en": "column \"{column}\" not taken as {table}.{field}: no known value of this field",
+        "fr": "colonne « {column} » non prise pour {field} ({table}) : aucune valeur connue de ce champ",
+        "en": "column \"{column}\" not taken as {field} ({table}): no known value of this field",
     },
     "why_not_dates": {"fr": "ce ne sont pas des dates", "en": "they are not dates"},
     "why_not_numbers": {"fr": "ce ne sont pas des nombres", "en": "they are not numbers"},
@@ -155,16 +155,16 @@ MESSAGES = {
     "why_unique_per_row": {"fr": "une valeur différente sur chaque ligne : pas un commercial qui en suit plusieurs", "en": "a different value on every row: not a rep who owns several"},
     "why_not_categories": {"fr": "aucune valeur connue de ce champ", "en": "no known value of this field"},
     "column_not_preferred": {
-        "fr": "colonne « {column} » non prise pour {table}.{field} : « {chosen} » lui a été préférée",
-        "en": "column \"{column}\" not taken as {table}.{field}: \"{chosen}\" was preferred",
+        "fr": "colonne « {column} » non prise pour {field} ({table}) : « {chosen} » lui a été préférée",
+        "en": "column \"{column}\" not taken as {field} ({table}): \"{chosen}\" was preferred",
     },
     "field_constant": {
-        "fr": "{table}.{field} = « {constant} » sur chaque ligne (configuration)",
-        "en": "{table}.{field} = \"{constant}\" on every row (configuration)",
+        "fr": "{field} ({table}) = « {constant} » sur chaque ligne (configuration)",
+        "en": "{field} ({table}) = \"{constant}\" on every row (configuration)",
     },
     "field_derived": {
-        "fr": "{table}.{field} calculé : {expr}",
-        "en": "{table}.{field} computed as {expr}",
+        "fr": "{field} ({table}) calculé : {expr}",
+        "en": "{field} ({table}) computed as {expr}",
     },
     "deal_status_column": {
         "fr": "colonne « {column} » : statut gagné / perdu / en cours de chaque affaire",
@@ -195,8 +195,8 @@ MESSAGES = {
         "en": "{lines} order lines grouped into {orders} orders (amounts summed per order id)",
     },
     "column_unmapped": {
-        "fr": "colonne « {column} » non utilisée (aucun champ de {table} ne lui correspond)",
-        "en": "column \"{column}\" not used (matches no field of {table})",
+        "fr": "colonne « {column} » non utilisée (aucun champ de la table {table} ne lui correspond)",
+        "en": "column \"{column}\" not used (matches no field of the {table} table)",
     },
     "sheet_unused": {
         "fr": "feuille non reconnue comme une table de suivi : ignorée",
@@ -230,8 +230,8 @@ MESSAGES = {
         "en": "header \"{column}\" appears twice (columns {letters}): none is used",
     },
     "wide_layout": {
-        "fr": "une colonne par mois : {count} colonnes de mois lues comme {table}.{field}",
-        "en": "one column per month: {count} month columns read as {table}.{field}",
+        "fr": "une colonne par mois : {count} colonnes de mois lues comme {field} ({table})",
+        "en": "one column per month: {count} month columns read as {field} ({table})",
     },
     "missing_required_column": {
         "fr": "colonne obligatoire absente ({fields}) : table {table} non lue",
@@ -243,9 +243,9 @@ MESSAGES = {
     },
     "duplicate_source": {
         "fr": "ressemble aussi à la table {table}, déjà lue dans {first} : ignorée (pas clairement la même table ; "
-              "pour les lire ensemble, les nommer dans [mapping.{table}] sheets = [...])",
+              "pour les lire ensemble, les nommer dans [mapping.{table_id}] sheets = [...])",
         "en": "also looks like the {table} table, already read from {first}: ignored (not clearly the same table; "
-              "to read them together, list them in [mapping.{table}] sheets = [...])",
+              "to read them together, list them in [mapping.{table_id}] sheets = [...])",
     },
     "sheet_appended": {
         "fr": "feuille ajoutée à la table {table} : {range} ({rows} lignes), à la suite de {first}",

@@ -34,6 +34,7 @@ from ..engine import NONE_KEY, REGISTRY, Evaluator, Results, compute, reference_
 from ..engine.model import SECTIONS
 from ..i18n import message, normalise_lang
 from ..periods import Period, last_n, month
+from ..vocab import value_label
 from . import formats
 from .cards import card, rep_card
 from .history_context import history_context
@@ -319,7 +320,7 @@ def build_statements_context(ds: Dataset, statements: Any, period: Period, confi
     lang = normalise_lang(lang or cfg.lang)
     generated_at = generated_at or dt.datetime.now().replace(microsecond=0)
     as_of = reference_date(ds)
-    reps = [{"name": rep, **_team_info(ds, rep), **rep_statement_context(st, lang, None)}
+    reps = [{"name": rep, **_team_info(ds, rep, lang), **rep_statement_context(st, lang, None)}
             for rep, st in statements.reps.items()]
     return {
         "lang": lang,
@@ -375,7 +376,7 @@ def rep_context(name: str, results: Results, previous: Results, statements: Any,
         before = _rep_value(previous, k, name)
         kpi[k] = value
         cards[k] = rep_card(k, value, before, quota if k == "revenue" else None, results[k].value, lang, currency)
-    info = _team_info(ds, name)
+    info = _team_info(ds, name, lang)
     st = statements.reps.get(name) if statements is not None else None
     out = {
         "name": name,
@@ -398,7 +399,8 @@ def _rep_value(results: Results, kpi_id: str, name: str) -> Any:
     return 0.0 if REGISTRY[kpi_id].kind == "simple" else None
 
 
-def _team_info(ds: Dataset, name: str) -> dict[str, Any]:
+def _team_info(ds: Dataset, name: str, lang: str = "fr") -> dict[str, Any]:
+    """The rep's line of the team table; the role in the user's words (``AE`` → Chargé d'affaires)."""
     cols = ("role", "team", "location", "manager", "hire_date", "plan")
     team = ds.get("team")
     out: dict[str, Any] = {c: None for c in cols}
@@ -412,6 +414,8 @@ def _team_info(ds: Dataset, name: str) -> dict[str, Any]:
         if c in rows.columns:
             v = row[c]
             out[c] = None if pd.isna(v) else (v.date() if isinstance(v, pd.Timestamp) else v)
+    if out["role"] is not None:
+        out["role"] = value_label("role", out["role"], lang)
     return out
 
 
@@ -441,7 +445,7 @@ def statements_context(statements: Any, reason: str | None, lang: str) -> dict[s
     if statements is None:
         return {"available": False, "reason": message("report_no_statement", lang, reason=reason or ""),
                 "summary": pd.DataFrame(columns=cols), "warnings": [], "period_label": ""}
-    rows = [{"rep": rep, "plan": s.plan, **{c: _float(getattr(s, c)) for c in cols[2:]}} for rep, s in statements.reps.items()]
+    rows = [{"rep": rep, "plan": s.plan_name, **{c: _float(getattr(s, c)) for c in cols[2:]}} for rep, s in statements.reps.items()]
     return {
         "available": True,
         "reason": "",
@@ -461,7 +465,7 @@ def rep_statement_context(st: Any, lang: str, reason: str | None) -> dict[str, A
         return {"has_statement": False, "statement": empty, "statement_lines": _lines_frame([]),
                 "statement_notes": [message("report_no_statement", lang, reason=reason or "")]}
     figures = {c: _float_or_none(getattr(st, c)) for c in STATEMENT_FIGURES}
-    figures.update(plan=st.plan, period_label=st.period.label, period_start=st.period.start, period_end=st.period.end)
+    figures.update(plan=st.plan_name, period_label=st.period.label, period_start=st.period.start, period_end=st.period.end)
     parts = []
     if len(st.lines):
         lines = st.lines.reindex(columns=list(STATEMENT_LINE_COLUMNS)).copy()

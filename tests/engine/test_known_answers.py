@@ -283,7 +283,8 @@ def test_missing_column_gives_missing_input_and_the_rest_is_computed():
     ds = data.dataset(deals=data.deals().drop(columns=["lost_reason"]))
     r = compute(ds, OCT, as_of=AS_OF)
     assert r["lost_reasons"].status == "missing_input" and r["lost_reasons"].value is None
-    assert "deals.lost_reason" in r["lost_reasons"].reason and r["lost_reasons"].missing == ["deals.lost_reason"]
+    # the reason names the input in the user's words (default French), `missing` keeps the ids
+    assert "Affaires : Motif de perte" in r["lost_reasons"].reason and r["lost_reasons"].missing == ["deals.lost_reason"]
     assert r["revenue"].value == 6000 and r["win_rate"].value == 0.5
 
 
@@ -346,7 +347,7 @@ def test_purchases_per_customer_falls_back_on_account():
     assert compute_kpi(ds, "purchases_per_customer", OCT, as_of=AS_OF).value == approx(6 / 4)
     ds = data.dataset(deals=data.deals().drop(columns=["customer_id", "account"]))
     r = compute_kpi(ds, "purchases_per_customer", OCT, as_of=AS_OF)
-    assert r.status == "missing_input" and "deals.customer_id / deals.account" in r.reason
+    assert r.status == "missing_input" and "Affaires : N° client / Affaires : Client" in r.reason
 
 
 def test_cost_per_lead_without_spend_category_counts_all_spend():

@@ -50,7 +50,7 @@ def test_two_sheets_read_as_one_table(two_years):
     assert ds.sources["splits"] == ds.sources["deals"]
     appended = issues(ds, "sheet_appended")
     assert [(i.sheet, i.action, i.params["table"]) for i in appended] == [("Affaires 2026", "info", "deals")]
-    assert "appended to deals" in appended[0].reason("en") and "ajoutée à la table deals" in appended[0].reason("fr")
+    assert "appended to Deals" in appended[0].reason("en") and "ajoutée à la table Affaires" in appended[0].reason("fr")
     assert not issues(ds, "duplicate_source")
     [found] = issues(ds, "table_found")
     assert found.params["rows"] == 4 and found.params["range"] == ds.sources["deals"]

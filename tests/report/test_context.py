@@ -168,6 +168,7 @@ def test_deals_without_a_rep_and_reps_without_deals():
     assert lb["revenue"].sum() == 1500.0  # = the team's revenue
     assert lb.loc["Chloé", "revenue"] == 0.0 and np.isnan(lb.loc["Chloé", "win_rate"])
     assert [r["name"] for r in ctx["reps"]] == ["Alice", "Bruno", "Chloé"]
+    assert ctx["reps"][0]["role"] == "Chargé d'affaires"  # the role in the user's words, not the id "AE"
     assert ctx["statements"]["available"] is False and ctx["statements"]["reason"]
     assert all(not r["has_statement"] for r in ctx["reps"])
 

@@ -27,7 +27,7 @@ KPIS = [
     kpi("meetings_lost_rate", S, ("Rendez-vous annulés ou reportés", "Meetings lost"), "ratio", "lower",
         Ratio(count("activities", during("date"), eq("type", "meeting") & isin("outcome", ("canceled", "postponed"))), "meetings"),
         ("rendez-vous de P annulés ou reportés / rendez-vous de P", "meetings in P with outcome canceled or postponed / meetings in P")),
-    kpi("touches_per_won_deal", S, ("Touches système", "Touches per won deal"), "number", "none",
+    kpi("touches_per_won_deal", S, ("Interactions par vente", "Touches per won deal"), "number", "none",
         Ratio(Simple(Measure("touches", "count")), "deals_won", detail="type"),
         ("activités (de toute date) liées par deal_id aux affaires gagnées clôturées dans P / ventes conclues ; aussi par type",
          "activities (any date) linked by deal_id to won deals closed in P / deals_won; also per type")),
