@@ -32,3 +32,9 @@ def example_fr() -> Path:
 @pytest.fixture(scope="session")
 def example_en() -> Path:
     return EXAMPLES / "sales_tracking.xlsx"
+
+
+@pytest.fixture(autouse=True)
+def _content_cache(tmp_path_factory, monkeypatch):
+    """Every test's content cache (kpis/cache.py) in a folder of its own, never the user's."""
+    monkeypatch.setenv("KPIS_CACHE_DIR", str(tmp_path_factory.mktemp("kpis-cache")))

@@ -14,7 +14,7 @@ from typing import Iterator, Optional
 
 import typer
 
-from ..i18n import message
+from ..i18n import message, register as register_messages
 from .common import (
     EXIT_OK,
     ConfigOpt,
@@ -37,6 +37,7 @@ TemplateOpt = typer.Option(None, "--template", "-t", help="Template workbook (de
 NoSnapshotOpt = typer.Option(False, "--no-snapshot", help="Don't record the deals' state in the pipeline history (see also [history] snapshot). / Ne pas enregistrer l'état des affaires dans l'historique.")
 PdfOpt = typer.Option(False, "--pdf", help="Also print the report (and each rep's workbook) to PDF with LibreOffice. / Imprime aussi le rapport (et chaque fiche) en PDF avec LibreOffice.")
 PerRepOpt = typer.Option(None, "--per-rep", help="Also write one workbook per rep (their own numbers only) into this folder. / Une fiche par commercial dans ce dossier.")
+NoCacheOpt = typer.Option(False, "--no-cache", help="Compute the report even when an unchanged workbook's report is in the cache (KPIS_CACHE_DIR). / Recalcule même si le rapport d'un classeur inchangé est en cache.")
 
 
 def register(app: typer.Typer) -> None:
@@ -56,11 +57,22 @@ def report_cmd(
     per_rep: Optional[Path] = PerRepOpt,
     no_snapshot: bool = NoSnapshotOpt,
     pdf: bool = PdfOpt,
+    no_cache: bool = NoCacheOpt,
 ) -> None:
     """The monthly report: KPI cards, leaderboard, pipeline, activities, funnel, customers,
     acquisition, 13-month trends, commissions, one sheet per rep, data quality."""
 
     def body() -> int:
+        cfg = load_cfg(config, workbook, lang)
+        lg = cfg.lang
+        # A report of unchanged inputs is served from the content cache (docs/cache.md) before
+        # anything heavy is even imported; --per-rep and --pdf always run in full.
+        key = None
+        if not (no_cache or pdf or per_rep is not None) and Path(workbook).is_file():
+            key = _cache_key(workbook, cfg, template, (period, start, end), no_snapshot)
+            if key is not None and _from_cache(key, workbook, cfg, output, force):
+                return EXIT_OK
+
         from ..engine import default_period
         from ..report import (
             build_context,
@@ -74,8 +86,6 @@ def report_cmd(
             write_per_rep,
         )
 
-        cfg = load_cfg(config, workbook, lang)
-        lg = cfg.lang
         s = settings(cfg)
         if pdf:
             _pdf_ready(lg)
@@ -126,11 +136,102 @@ def report_cmd(
             typer.echo(message("pdf_written", lg, n=len(pdfs), path=pdfs[0]))
         if per_rep is not None:
             typer.echo(message("report_rep_written", lg, n=len(written), path=per_rep))
+        warnings = [message(code, lg, **params) for code, params in _period_flags(ds, p)]
         if ds.quality.rows_skipped:
-            typer.secho(message("report_rows_skipped", lg, n=ds.quality.rows_skipped), err=True, fg="yellow")
+            warnings.append(message("report_rows_skipped", lg, n=ds.quality.rows_skipped))
+            typer.secho(warnings[-1], err=True, fg="yellow")
+        if key is not None and (snapshot is None or not snapshot.startswith("!")):
+            _to_cache(key, out, workbook, cfg, default_output(p, lg), warnings, snapshot is not None)
         return EXIT_OK
 
     raise typer.Exit(run(body))
+
+
+# -- the content cache (kpis/cache.py, docs/cache.md) --------------------------------------------------
+def _cache_key(workbook: Path, cfg, template: Path | None, period: tuple, no_snapshot: bool) -> str | None:
+    """blake2b of what the report is made of: the workbook's and the template's bytes, the whole
+    configuration (its file's bytes and the values read), the period asked, the language, the day
+    (the report says when it was written) and kpis' version (in every key)."""
+    import datetime as dt
+
+    from .. import cache
+
+    try:
+        h = cache.Hasher("report").add_file(workbook).add_file(template).add_file(cfg.path)
+        chosen = (cfg.report or {}).get("template")  # [report] template, relative to the configuration
+        if isinstance(chosen, str) and chosen.strip():
+            h.add_file((cfg.path.parent if cfg.path else Path.cwd()) / Path(chosen).expanduser())
+        for built_in in sorted((Path(__file__).resolve().parents[1] / "templates").glob("*.xlsx")):
+            h.add_file(built_in)
+        return h.add(repr(cfg), repr(period), cfg.lang, no_snapshot, dt.date.today().isoformat()).hexdigest()
+    except OSError:
+        return None
+
+
+def history_path(workbook: Path, cfg) -> Path:
+    """:func:`kpis.history.settings.history_file` without importing the store (pandas): the cached
+    path must stay light. tests/cli/test_report_cache.py checks both agree."""
+    from ..history.settings import history_settings
+
+    s = history_settings(cfg)
+    if s.file:
+        p = Path(s.file).expanduser()
+        return p if p.is_absolute() else (cfg.path.parent if cfg.path is not None else Path(workbook).parent) / p
+    w = Path(workbook)
+    return w.with_name(w.stem + ".kpis-history.sqlite")
+
+
+def _history_state(workbook: Path, cfg) -> str:
+    """The pipeline history file the report reads (and the snapshot writes), as a fingerprint: a
+    cached report is only valid while that file is the one it was made with."""
+    from .. import cache
+
+    try:
+        return cache.file_state(history_path(workbook, cfg))
+    except Exception:  # a [history] mistake: the full run reports it
+        return "<error>"
+
+
+def _from_cache(key: str, workbook: Path, cfg, output: Path | None, force: bool) -> bool:
+    """Serve the report from the cache: True when it was written (the same checks on the output as
+    a full run); False to compute it."""
+    from .. import cache
+    from ..atomic import write_atomic
+    from ..outputs import check_output
+
+    hit = cache.load("report", key)
+    if hit is None or hit.meta.get("history") != _history_state(workbook, cfg):
+        return False
+    lg = cfg.lang
+    target = Path(output) if output is not None else Path(str(hit.meta.get("output", "")))
+    if not target.name:
+        return False
+    inputs = ((workbook, "report_over_source"), (cfg.path, "input_config"))
+    out = check_output(target, lang=lg, inputs=inputs, suffixes=(".xlsx", ".xlsm"), force=force)
+    write_atomic(out, hit.payload)
+    typer.echo(message("report_cached", lg, path=out))
+    if hit.meta.get("snapshot"):
+        typer.secho(message("report_cached_snapshot", lg), err=True)
+    for line in hit.meta.get("warnings") or []:
+        typer.secho(str(line), err=True, fg="yellow")
+    return True
+
+
+def _to_cache(key: str, out: Path, workbook: Path, cfg, default: Path, warnings: list[str], snapshot: bool) -> None:
+    from .. import cache
+
+    try:
+        payload = Path(out).read_bytes()
+    except OSError:
+        return
+    cache.store("report", key, payload, {"output": str(default), "warnings": warnings, "snapshot": snapshot,
+                                         "history": _history_state(workbook, cfg)})
+
+
+def _period_flags(ds, p) -> list:
+    from ..engine.compute import period_flags
+
+    return period_flags(ds, p)
 
 
 def _snapshot(ds, cfg, workbook: Path, enabled: bool, lang: str) -> str | None:
@@ -208,3 +309,15 @@ def _progress() -> Iterator:
             progress.update(task, completed=1)
 
         yield step
+
+
+register_messages({
+    "report_cached": {
+        "fr": "Rapport écrit (classeur inchangé : repris du cache, --no-cache pour le recalculer) : {path}",
+        "en": "Report written (unchanged workbook: taken from the cache, --no-cache to compute it again): {path}",
+    },
+    "report_cached_snapshot": {
+        "fr": "historique du pipeline : l'état de ces données y est déjà enregistré (historique inchangé depuis)",
+        "en": "pipeline history: the state of this data is already recorded there (history unchanged since)",
+    },
+})

@@ -18,6 +18,7 @@ import pandas as pd
 
 from ..periods import Period, add_months
 from .model import Expr, Filter, Window
+from .months import FAR, month_number, month_numbers, span
 
 if TYPE_CHECKING:
     from .evaluate import Evaluator
@@ -27,6 +28,10 @@ from .words import matches_any, stage_probabilities
 def _b(s: pd.Series) -> pd.Series:
     """A clean bool Series (missing → False), whatever the comparison's dtype."""
     return s.fillna(False).astype(bool) if s.dtype != bool else s
+
+
+def _nb(s: pd.Series) -> np.ndarray:
+    return np.asarray(_b(s).to_numpy(dtype=bool))
 
 
 # -- filters ---------------------------------------------------------------------------------------
@@ -106,13 +111,24 @@ WEIGHTED_AMOUNT = Expr(
 
 
 # -- windows ---------------------------------------------------------------------------------------
+# Each window with a month form (``months``) gives, per row, the months [lo, hi] that select it: the
+# same rows as ``fn`` for every calendar month, computed once (tests/engine/test_one_pass.py checks).
 def during(col: str) -> Window:
-    """The row's ``col`` falls in P (inclusive, by date)."""
-    return Window(f"in({col})", (col,), lambda df, p, ev: _b(p.contains(df[col])))
+    """The row's ``col`` falls in P (inclusive, by date). Month form: the row's month."""
+
+    def months(df: pd.DataFrame, ev: Evaluator) -> tuple[np.ndarray, np.ndarray]:
+        m, ok = month_numbers(df[col])
+        return span(m, m, ok)
+
+    return Window(f"in({col})", (col,), lambda df, p, ev: _b(p.contains(df[col])), months)
 
 
 def on_or_before_end(col: str) -> Window:
-    return Window(f"<=end({col})", (col,), lambda df, p, ev: _b(df[col] < p.end_exclusive_ts))
+    def months(df: pd.DataFrame, ev: Evaluator) -> tuple[np.ndarray, np.ndarray]:
+        m, ok = month_numbers(df[col])
+        return span(m, np.full(len(m), FAR), ok)
+
+    return Window(f"<=end({col})", (col,), lambda df, p, ev: _b(df[col] < p.end_exclusive_ts), months)
 
 
 def open_at(df: pd.DataFrame, day: pd.Timestamp) -> pd.Series:
@@ -125,7 +141,18 @@ def open_at(df: pd.DataFrame, day: pd.Timestamp) -> pd.Series:
 
 OPEN_FIELDS = ("created_date", "status", "close_date")
 
-OPEN_AT_END = Window("open@end", OPEN_FIELDS, lambda df, p, ev: open_at(df, p.end_ts))
+
+def _open_months(df: pd.DataFrame, ev: Evaluator | None = None) -> tuple[np.ndarray, np.ndarray]:
+    """Month form of :func:`open_at` at each month's end: from the month created to the month
+    before the close (open ones: for ever)."""
+    created, c_ok = month_numbers(df["created_date"])
+    close, e_ok = month_numbers(df["close_date"])
+    is_open = _nb(df["status"].eq("open"))
+    closed = _nb(df["status"].isin(("won", "lost"))) & e_ok
+    return span(created, np.where(is_open, FAR, close - 1), c_ok & (is_open | closed))
+
+
+OPEN_AT_END = Window("open@end", OPEN_FIELDS, lambda df, p, ev: open_at(df, p.end_ts), _open_months)
 
 
 def open_at_end_closing_in_next() -> Window:
@@ -134,7 +161,13 @@ def open_at_end_closing_in_next() -> Window:
     def fn(df: pd.DataFrame, p: Period, ev: Evaluator) -> pd.Series:
         return open_at(df, p.end_ts) & _b(p.next().contains(df["expected_close_date"]))
 
-    return Window("open@end&exp in next", OPEN_FIELDS + ("expected_close_date",), fn)
+    def months(df: pd.DataFrame, ev: Evaluator) -> tuple[np.ndarray, np.ndarray]:
+        lo, hi = _open_months(df)
+        before, ok = month_numbers(df["expected_close_date"])
+        before = before - 1  # the month whose next month holds the expected close
+        return span(before, before, ok & (lo <= before) & (before <= hi))
+
+    return Window("open@end&exp in next", OPEN_FIELDS + ("expected_close_date",), fn, months)
 
 
 def worked() -> Window:
@@ -144,17 +177,30 @@ def worked() -> Window:
         not_closed_before = df["status"].eq("open") | (df["close_date"] >= p.start_ts)
         return _b((df["created_date"] <= p.end_ts) & not_closed_before)
 
-    return Window("worked", OPEN_FIELDS, fn)
+    def months(df: pd.DataFrame, ev: Evaluator) -> tuple[np.ndarray, np.ndarray]:
+        created, c_ok = month_numbers(df["created_date"])
+        close, e_ok = month_numbers(df["close_date"])
+        is_open = _nb(df["status"].eq("open"))
+        return span(created, np.where(is_open, FAR, close), c_ok & (is_open | e_ok))
+
+    return Window("worked", OPEN_FIELDS, fn, months)
 
 
 def trailing_year(col: str) -> Window:
-    """``col`` in the 12 months ending P.end: (P.end − 12 months, P.end]."""
+    """``col`` in the 12 months ending P.end: (P.end − 12 months, P.end]. Month form: the row's
+    month and the 11 after -- and a 12th for a 29 February, which the window of the next February
+    (a year after a leap day: from 29 February) still holds."""
 
     def fn(df: pd.DataFrame, p: Period, ev: Evaluator) -> pd.Series:
         start = pd.Timestamp(add_months(p.end, -12) + timedelta(days=1))
         return _b((df[col] >= start) & (df[col] < p.end_exclusive_ts))
 
-    return Window(f"12m({col})", (col,), fn)
+    def months(df: pd.DataFrame, ev: Evaluator) -> tuple[np.ndarray, np.ndarray]:
+        m, ok = month_numbers(df[col])
+        leap_day = _nb((df[col].dt.month == 2) & (df[col].dt.day == 29))
+        return span(m, m + 11 + leap_day, ok)
+
+    return Window(f"12m({col})", (col,), fn, months)
 
 
 def as_of_split(p: Period, ev: Evaluator) -> tuple[pd.Timestamp | None, pd.Timestamp]:
@@ -167,6 +213,10 @@ def as_of_split(p: Period, ev: Evaluator) -> tuple[pd.Timestamp | None, pd.Times
     return known, known + pd.Timedelta(days=1)
 
 
+def _ns(s: pd.Series) -> np.ndarray:
+    return np.asarray(s.to_numpy(dtype="datetime64[ns]"))
+
+
 def closed_so_far() -> Window:
     def fn(df: pd.DataFrame, p: Period, ev: Evaluator) -> pd.Series:
         known, _ = as_of_split(p, ev)
@@ -174,7 +224,14 @@ def closed_so_far() -> Window:
             return pd.Series(False, index=df.index)
         return _b((df["close_date"] >= p.start_ts) & (df["close_date"] <= known))
 
-    return Window("closed<=as_of", ("close_date",), fn)
+    def months(df: pd.DataFrame, ev: Evaluator) -> tuple[np.ndarray, np.ndarray]:
+        # months before the data's month: the whole month; its month: up to the data date
+        a = month_number(ev.as_of)
+        m, ok = month_numbers(df["close_date"])
+        by_then = _ns(df["close_date"]) <= np.datetime64(pd.Timestamp(ev.as_of).to_datetime64(), "ns")
+        return span(m, m, ok & ((m < a) | ((m == a) & by_then)))
+
+    return Window("closed<=as_of", ("close_date",), fn, months)
 
 
 def open_closing_in_rest() -> Window:
@@ -188,7 +245,15 @@ def open_closing_in_rest() -> Window:
         exp = df["expected_close_date"]
         return open_at(df, at) & _b((exp >= rest) & (exp <= p.end_ts))
 
-    return Window("open@as_of&exp in rest", OPEN_FIELDS + ("expected_close_date",), fn)
+    def months(df: pd.DataFrame, ev: Evaluator) -> tuple[np.ndarray, np.ndarray]:
+        # open at the data date and expected in a later month, or later in the data's month
+        a = month_number(ev.as_of)
+        m, ok = month_numbers(df["expected_close_date"])
+        after = _ns(df["expected_close_date"]) >= (pd.Timestamp(ev.as_of) + pd.Timedelta(days=1)).to_datetime64()
+        keep = ok & _nb(open_at(df, pd.Timestamp(ev.as_of))) & ((m > a) | ((m == a) & after))
+        return span(m, m, keep)
+
+    return Window("open@as_of&exp in rest", OPEN_FIELDS + ("expected_close_date",), fn, months)
 
 
 # Customers (kpis.md, "Customers and recurring revenue"). Without an end_date column nobody has left:
@@ -202,18 +267,39 @@ def _at_start(df: pd.DataFrame, p: Period, ev: Evaluator) -> pd.Series:
     return _b((df["start_date"] < p.start_ts) & (end.isna() | (end >= p.start_ts)))
 
 
-AT_START = Window("cust@start", ("start_date",), _at_start)
+def _customer_months(first: int, last: int) -> Callable[[pd.DataFrame, Evaluator], tuple[np.ndarray, np.ndarray]]:
+    """Month form of the customer windows: from the start month (+ ``first``) to the end month
+    (+ ``last``; no end date: for ever)."""
+
+    def months(df: pd.DataFrame, ev: Evaluator) -> tuple[np.ndarray, np.ndarray]:
+        start, s_ok = month_numbers(df["start_date"])
+        end, e_ok = month_numbers(_end(df))
+        return span(start + first, np.where(e_ok, end + last, FAR), s_ok)
+
+    return months
+
+
+def _churned_months(df: pd.DataFrame, ev: Evaluator) -> tuple[np.ndarray, np.ndarray]:
+    start, s_ok = month_numbers(df["start_date"])
+    end, e_ok = month_numbers(df["end_date"])
+    return span(end, end, s_ok & e_ok & (start < end))
+
+
+AT_START = Window("cust@start", ("start_date",), _at_start, _customer_months(1, 0))
 ACTIVE_AT_END = Window(
     "cust@end", ("start_date",),
-    lambda df, p, ev: _b((df["start_date"] <= p.end_ts) & (_end(df).isna() | (_end(df) > p.end_ts)))
+    lambda df, p, ev: _b((df["start_date"] <= p.end_ts) & (_end(df).isna() | (_end(df) > p.end_ts))),
+    _customer_months(0, -1),
 )
 CHURNED = Window(
     "cust churned", ("start_date", "end_date"),
-    lambda df, p, ev: _at_start(df, p, ev) & _b(p.contains(df["end_date"]))
+    lambda df, p, ev: _at_start(df, p, ev) & _b(p.contains(df["end_date"])),
+    _churned_months,
 )
 RETAINED = Window(
     "cust retained", ("start_date", "end_date"),
-    lambda df, p, ev: _at_start(df, p, ev) & _b(df["end_date"].isna() | (df["end_date"] > p.end_ts))
+    lambda df, p, ev: _at_start(df, p, ev) & _b(df["end_date"].isna() | (df["end_date"] > p.end_ts)),
+    _customer_months(1, -1),
 )
 
 

@@ -142,11 +142,14 @@ def compute(
     target), breakdowns by ``by``. ``as_of`` is the data's date for the forecast (default: the
     latest recorded fact, :func:`reference_date`)."""
     cfg = config or Config()
-    ev = evaluator or Evaluator(ds, cfg, as_of or reference_date(ds))
     dims = normalise_dims(by)
     ids = select_ids(kpis)
     prev, year_ago = (period.previous(), period.year_ago()) if compare else (None, None)
-    start = data_start(ds)
+    if evaluator is None:
+        ev = Evaluator(ds, cfg, as_of or reference_date(ds)).prepare([p for p in (period, prev, year_ago) if p])
+    else:
+        ev = evaluator
+    start = _data_start(ev)
     out = {k: _result(ev, k, period, prev, year_ago, dims, start) for k in ids}
     return Results(period, out, prev, year_ago, ev.as_of, cfg.lang, cfg.currency, dims)
 
@@ -161,10 +164,19 @@ def compute_series(
     as_of: date | None = None,
 ) -> ResultsSeries:
     """The same KPIs for each period (e.g. ``last_n(p, 13)``), sharing one evaluator: masks and
-    tables are prepared once. No previous/year-ago comparison per point (the series is the trend)."""
+    tables are prepared once, and calendar months are computed in one pass (the whole catalogue
+    for 13 months, by rep, aggregates each measure once). No previous/year-ago comparison per point
+    (the series is the trend)."""
     cfg = config or Config()
-    ev = Evaluator(ds, cfg, as_of or reference_date(ds))
+    ev = Evaluator(ds, cfg, as_of or reference_date(ds)).prepare(periods)
     return ResultsSeries([compute(ds, p, config=cfg, kpis=kpis, by=by, compare=False, evaluator=ev) for p in periods])
+
+
+def _data_start(ev: Evaluator) -> date | None:
+    """:func:`data_start` of the evaluator's dataset, computed once per evaluator."""
+    if ("data_start",) not in ev._maps:
+        ev._maps[("data_start",)] = data_start(ev.ds)
+    return ev._maps[("data_start",)]
 
 
 def compute_kpi(
@@ -220,7 +232,14 @@ def _result(ev: Evaluator, kpi_id: str, p: Period, prev: Period | None, year_ago
 
 def _members(ev: Evaluator, p: Period) -> list[str]:
     """Reps the team expects in every by-rep breakdown: on the team sheet (not gone before P, not
-    hired after it) or with a quota in P."""
+    hired after it) or with a quota in P. Computed once per period and evaluator."""
+    k = ("members", p)
+    if k not in ev._maps:
+        ev._maps[k] = _find_members(ev, p)
+    return ev._maps[k]
+
+
+def _find_members(ev: Evaluator, p: Period) -> list[str]:
     out: list[str] = []
     team = ev.table("team")
     if team is not None and "rep" in team.columns:

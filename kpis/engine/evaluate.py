@@ -9,6 +9,17 @@ One :class:`Evaluator` serves a whole ``compute`` call (current, previous and ye
 * derived-source frames per (source, period), dimension columns per (table, dimension);
 * metric results per (metric, period) and breakdowns per (metric, period, dimension).
 
+**One pass over many months.** :meth:`Evaluator.prepare` names the periods a run will ask for (a
+report's period, the previous one and 13 trend months). Every calendar month among them is then
+served from *panels*: a measure on a canonical table whose window has a month form
+(``Window.months``) is aggregated for all those months at once -- one ``bincount`` or one group-by
+over (month, breakdown key) -- instead of once per month. The numbers are the per-period ones bit
+for bit: counts are integers, and sums are taken over the same rows in the same order with the same
+pandas reductions (pairwise ``Series.sum`` for a total, the group-by's compensated sum per key).
+Other periods (quarters, custom ranges), derived sources and weighted windows are computed on their
+own, as before; ``Evaluator(..., one_pass=False)`` computes everything that way (the reference the
+tests compare with).
+
 Statuses follow ``kpis.md``: ``missing_input`` when a declared input is absent (reason naming it),
 ``no_data`` when a denominator is zero or empty (value None), otherwise ``ok``. No inf, no NaN
 leaves this module: a non-finite result becomes ``no_data``.
@@ -32,6 +43,7 @@ from .model import (
     Derived,
     Distribution,
     Fallback,
+    Filter,
     Funnel,
     Measure,
     Metric,
@@ -43,6 +55,7 @@ from .model import (
     Variants,
     Window,
 )
+from .months import FAR, month_of
 from .sources import CUSTOMER_DIMS, SOURCES
 
 NONE_KEY = "(none)"  # breakdown key of rows without a value for the dimension
@@ -85,13 +98,16 @@ def finite(x: Any) -> float | None:
 
 
 class Evaluator:
-    def __init__(self, ds: Dataset, config: Config | None = None, as_of: date | None = None) -> None:
+    def __init__(self, ds: Dataset, config: Config | None = None, as_of: date | None = None, *,
+                 one_pass: bool = True) -> None:
         from .registry import REGISTRY  # late: the registry's declarations import this module's callers
 
         self.ds = ds
         self.config = config or Config()
         self.registry = REGISTRY
         self.as_of = as_of or date.today()
+        self.one_pass = one_pass
+        self._range: tuple[int, int] | None = None  # month numbers served by panels (see prepare)
         self._tables: dict[str, pd.DataFrame | None] = {}
         self._masks: dict[tuple, pd.Series] = {}
         self._sources: dict[tuple, pd.DataFrame] = {}
@@ -101,6 +117,22 @@ class Evaluator:
         self._filled: dict[tuple[str, str], bool] = {}
         self._missing: dict[int, list[str]] = {}
         self._bys: dict[tuple, Any] = {}
+
+    def prepare(self, periods: Any) -> "Evaluator":
+        """Announce the periods the run will evaluate: the calendar months among them are then
+        computed in one pass (see the module docstring). Idempotent; widening drops the panels."""
+        months = [m for m in (month_of(p) for p in periods) if m is not None]
+        if not self.one_pass or not months:
+            return self
+        lo, hi = min(months), max(months)
+        if self._range is not None:
+            if self._range[0] <= lo and hi <= self._range[1]:
+                return self
+            lo, hi = min(lo, self._range[0]), max(hi, self._range[1])
+            for k in [k for k in self._maps if k[0] in ("pairs", "panel")]:
+                del self._maps[k]
+        self._range = (lo, hi)
+        return self
 
     # -- inputs ------------------------------------------------------------------------------------
     def table(self, name: str) -> pd.DataFrame | None:
@@ -220,13 +252,9 @@ class Evaluator:
         """``(frame, mask, weights)``: the measure's rows are ``frame[mask]``; ``weights`` (aligned on
         those rows) when the window weighs rows (monthly spend cut by a custom period)."""
         df = self._frame(m, p)
-        derived = m.table in SOURCES
         mask = pd.Series(True, index=df.index)
         if m.where is not None:
-            k = ("where", m.table, m.where.key, p if derived else None)
-            if k not in self._masks:
-                self._masks[k] = m.where.fn(df, self)
-            mask = self._masks[k]
+            mask = self._where(m.table, m.where, df, p)
         weights = None
         if m.window is not None:
             w = self.window_mask(m.table, m.window, p)
@@ -237,14 +265,124 @@ class Evaluator:
                 weights = w[mask]
         return df, mask, weights
 
-    def window_mask(self, table: str, window: Window, p: Period) -> pd.Series:
-        """The window's mask (or weights) over a canonical table, cached per period."""
-        k = ("window", table, window.key, p)
+    def _where(self, table: str, where: Filter, df: pd.DataFrame, p: Period) -> pd.Series:
+        k = ("where", table, where.key, p if table in SOURCES else None)
         if k not in self._masks:
-            self._masks[k] = window.fn(self.table(table), p, self)
+            self._masks[k] = where.fn(df, self)
         return self._masks[k]
 
-    def values(self, m: Measure, df: pd.DataFrame, mask: pd.Series) -> pd.Series:
+    def window_mask(self, table: str, window: Window, p: Period) -> pd.Series:
+        """The window's mask (or weights) over a canonical table, cached per period (for a calendar
+        month, from the window's month form: two integer comparisons)."""
+        k = ("window", table, window.key, p)
+        if k not in self._masks:
+            month = month_of(p) if self.one_pass and window.months is not None else None
+            if month is None:
+                self._masks[k] = window.fn(self.table(table), p, self)
+            else:
+                lo, hi = self.spans(table, window)
+                self._masks[k] = pd.Series((lo <= month) & (month <= hi), index=self.table(table).index)
+        return self._masks[k]
+
+    def spans(self, table: str, window: Window) -> tuple[np.ndarray, np.ndarray]:
+        """The window's month form over a canonical table (computed once)."""
+        k = ("spans", table, window.key)
+        if k not in self._maps:
+            lo, hi = window.months(self.table(table), self)
+            self._maps[k] = (np.asarray(lo, dtype=np.int64), np.asarray(hi, dtype=np.int64))
+        return self._maps[k]
+
+    # -- one pass over the prepared months -----------------------------------------------------------
+    def _panel_row(self, m: Measure, p: Period) -> int | None:
+        """Which month of ``m``'s panel serves ``p`` (None: ``p`` is computed on its own)."""
+        if self._range is None or m.table in SOURCES or (m.window is not None and m.window.months is None):
+            return None
+        month = month_of(p)
+        if month is None or not self._range[0] <= month <= self._range[1]:
+            return None
+        return month - self._range[0]
+
+    def _pairs(self, m: Measure) -> tuple[np.ndarray, np.ndarray]:
+        """Every (row, month) the measure selects among the prepared months: row numbers (ascending)
+        and month indexes (0 = first prepared month), ordered by row then month."""
+        k = ("pairs", id(m))
+        if k not in self._maps:
+            df = self.table(m.table)
+            n = len(df)
+            first, last = self._range
+            keep = np.ones(n, dtype=bool) if m.where is None else self._where(m.table, m.where, df, None).to_numpy(dtype=bool)
+            if m.window is None:
+                lo, hi = np.full(n, -FAR, dtype=np.int64), np.full(n, FAR, dtype=np.int64)
+            else:
+                lo, hi = self.spans(m.table, m.window)
+            lo, hi = np.maximum(lo, first), np.minimum(hi, last)
+            count = np.where(keep & (lo <= hi), hi - lo + 1, 0)
+            rows = np.repeat(np.arange(n), count)
+            step = np.arange(len(rows)) - np.repeat(np.cumsum(count) - count, count)
+            self._maps[k] = (rows, np.repeat(lo - first, count) + step)
+        return self._maps[k]
+
+    def _panel(self, m: Measure, dim: str | None) -> dict[str, Any] | None:
+        """The measure over every prepared month at once (None: the rows do not carry ``dim``)."""
+        k = ("panel", id(m), dim)
+        if k in self._maps:
+            return self._maps[k]
+        df = self.table(m.table)
+        rows, month = self._pairs(m)
+        n_months = self._range[1] - self._range[0] + 1
+        out: dict[str, Any] = {"n": n_months}
+        values = None
+        if m.agg == "sum":
+            values = self.values(m, df, slice(None)).astype("float64").to_numpy()[rows]
+        elif m.agg == "nunique":  # distinct values, as integer codes (missing: NaN, not counted)
+            codes = pd.factorize(self.values(m, df, slice(None)), use_na_sentinel=True)[0].astype("float64")
+            codes[codes < 0] = np.nan
+            values = codes[rows]
+        codes = None
+        if dim is not None:
+            keys = self.dim_keys(m.table, df, dim)
+            if keys is None:
+                self._maps[k] = None
+                return None
+            codes = keys.cat.codes.to_numpy().astype(np.int64)[rows]
+            out.update(dtype=keys.dtype, n_keys=len(keys.cat.categories))
+        if values is None:  # counts: exact integers, one bincount for every month (and key)
+            if codes is None:
+                out["counts"] = np.bincount(month, minlength=n_months)
+            else:
+                n_keys = out["n_keys"]
+                out["matrix"] = np.bincount(month * n_keys + codes, minlength=n_months * n_keys).reshape(n_months, n_keys)
+        else:
+            # Sums are rounded: each month's rows are kept in row order and reduced by the very call
+            # the period would make on its own (a group-by's result depends on its groups' layout).
+            order = np.argsort(month, kind="stable")
+            out["sorted"] = values[order]
+            out["bounds"] = np.searchsorted(month[order], np.arange(n_months + 1))
+            if codes is not None:
+                out["codes"] = codes[order]
+        self._maps[k] = out
+        return out
+
+    def _from_panel(self, m: Measure, row: int, dim: str | None) -> float | pd.Series | None:
+        """The period's aggregate read from the panel: what :meth:`aggregate` computes on its own."""
+        panel = self._panel(m, dim)
+        if panel is None:
+            return None
+        if "counts" in panel:
+            return float(panel["counts"][row])
+        if "matrix" in panel:
+            line = panel["matrix"][row]
+            at = np.flatnonzero(line)
+            return pd.Series(line[at].astype("float64"), index=_key_index(at, panel["dtype"]))
+        lo, hi = panel["bounds"][row], panel["bounds"][row + 1]
+        vals = pd.Series(panel["sorted"][lo:hi])
+        if dim is None:
+            return float(vals.sum()) if m.agg == "sum" else float(vals.nunique())
+        keys = pd.Categorical.from_codes(panel["codes"][lo:hi], dtype=panel["dtype"])
+        grouped = vals.groupby(keys, sort=False, observed=True)
+        return (grouped.sum() if m.agg == "sum" else grouped.nunique()).astype("float64")
+
+    def values(self, m: Measure, df: pd.DataFrame, mask: pd.Series | slice) -> pd.Series:
         """The measure's expression over its rows (only the columns it reads are taken)."""
         if isinstance(m.expr, str):
             return df.loc[mask, m.expr]
@@ -254,6 +392,9 @@ class Evaluator:
     def aggregate(self, m: Measure, p: Period, dim: str | None = None) -> float | pd.Series | None:
         """The measure's total (``dim`` None) or its Series by breakdown key (None: the rows do not
         carry that dimension)."""
+        row = self._panel_row(m, p)
+        if row is not None:
+            return self._from_panel(m, row, dim)
         df, mask, w = self.select(m, p)
         keys = None
         if dim is not None:
@@ -504,6 +645,11 @@ class Evaluator:
             r = metric.fn(vals, p)
             out[key] = np.nan if isinstance(r, NoData) or finite(r) is None else float(r)
         return pd.Series(out, dtype="float64")
+
+
+def _key_index(codes: np.ndarray, dtype: pd.CategoricalDtype) -> pd.Index:
+    """Breakdown keys of a panel line (the categories at ``codes``)."""
+    return dtype.categories.take(np.asarray(codes, dtype=np.int64))
 
 
 def _as_keys(s: pd.Series) -> pd.Series:

@@ -25,6 +25,7 @@ from typing import TYPE_CHECKING, Any, Callable, Literal, Mapping, Union
 from ..errors import Note as Note  # the one "code + params" shape, kept importable from here
 
 if TYPE_CHECKING:  # keep this module import-light: the registry is imported by the config loader
+    import numpy as np
     import pandas as pd
 
     from ..periods import Period
@@ -65,11 +66,17 @@ class Filter:
 @dataclass(frozen=True)
 class Window:
     """Which rows a period selects: ``fn(frame, period, ev) -> bool Series`` (or float weights in
-    [0, 1] for monthly tables cut by a custom period). ``fields`` are the columns it reads."""
+    [0, 1] for monthly tables cut by a custom period). ``fields`` are the columns it reads.
+
+    ``months`` (optional) is the same window for every calendar month at once: ``months(frame, ev)
+    -> (lo, hi)``, two int64 arrays of month numbers (:func:`kpis.engine.months.month_number`) such
+    that a row is selected for month ``m`` exactly when ``lo <= m <= hi`` (``lo > hi``: never). It
+    lets the evaluator compute a 13-month trend in one pass; a test checks it against ``fn``."""
 
     key: str
     fields: tuple[str, ...]
     fn: Callable[["pd.DataFrame", "Period", "Evaluator"], "pd.Series"]
+    months: Callable[["pd.DataFrame", "Evaluator"], "tuple[np.ndarray, np.ndarray]"] | None = None
 
 
 @dataclass(frozen=True)

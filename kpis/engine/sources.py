@@ -55,9 +55,20 @@ def _next_quotas(ev: "Evaluator", p: Period) -> pd.DataFrame:
     return _quota_frame(prorated_quotas(ev.table("targets"), None, p.next(), ramp=None))
 
 
+def _won_deals(ev: "Evaluator") -> pd.DataFrame:
+    """The won deals (in table order), once per evaluator: what :func:`credit_lines` keeps of the
+    deals, so that each period's call filters them rather than the whole table."""
+    k = ("won deals",)
+    if k not in ev._maps:
+        deals = ev.table("deals")
+        assert deals is not None  # credit lines are computed only when the deals table exists
+        ev._maps[k] = deals.loc[deals["status"].eq("won").fillna(False).astype(bool)]
+    return ev._maps[k]
+
+
 def _credit(ev: "Evaluator", p: Period) -> pd.DataFrame:
     """Credited revenue lines of the reps carrying a quota in P (splits, no deal-type weights)."""
-    lines = credit_lines(ev.table("deals"), ev.table("splits"), p)
+    lines = credit_lines(_won_deals(ev), ev.table("splits"), p)
     quota_reps = set(ev.source("quotas", p)["rep"])
     return lines.loc[lines["rep"].isin(quota_reps)].reset_index(drop=True)
 

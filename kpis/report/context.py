@@ -89,12 +89,15 @@ def build_context(
     """
     cfg = dataclasses.replace(config or Config(), lang=normalise_lang(lang or (config.lang if config else "fr")))
     lang = cfg.lang
+    end_month = month(period.end.year, period.end.month)
+    trend = last_n(end_month, max(int(trend_months), 1))
+    # One evaluator for every period of the report, told them all first: the calendar months among
+    # them (the trend, and the period with its comparisons when they are months) in one pass.
     ev = Evaluator(ds, cfg, as_of or reference_date(ds))
+    ev.prepare([period, period.previous(), period.year_ago(), *trend])
     results = compute(ds, period, config=cfg, by=DIMENSIONS, evaluator=ev)
     previous = compute(ds, period.previous(), config=cfg, kpis=list(REP_KPIS), by=["rep"], compare=False, evaluator=ev)
-    end_month = month(period.end.year, period.end.month)
-    series = [compute(ds, q, config=cfg, kpis=list(TREND_KPIS), compare=False, evaluator=ev)
-              for q in last_n(end_month, max(int(trend_months), 1))]
+    series = [compute(ds, q, config=cfg, kpis=list(TREND_KPIS), compare=False, evaluator=ev) for q in trend]
     if statements is None:
         statements, stmt_reason = commission_statements_or_reason(ds, period, cfg)
     else:

@@ -9,6 +9,7 @@ something goes wrong, a readable French or English message, never a traceback.
 
 from __future__ import annotations
 
+import json
 import logging
 import re
 from pathlib import Path
@@ -40,8 +41,13 @@ def _period(s: Settings, ds: Any, cfg: Any):
     return period_setting(s, "period", cfg.fiscal_year_start) or default_period(ds)
 
 
-def _read(book: Any, cfg: Any):
-    ds = read_book(book, cfg)
+def _read(book: Any, cfg: Any, raw: Any = None):
+    if raw is None:
+        ds = read_book(book, cfg)
+    else:
+        from ..reader.grids import read_grids
+
+        ds = read_grids(raw, cfg, name=book.name)
     if not ds.tables:
         raise JobError("xl_no_tables", book=book.name)
     return ds
@@ -53,23 +59,23 @@ def _write(book: Any, role: str, content: SheetContent, lang: str) -> Any:
     return sheet
 
 
-def _snapshot_note(book: Any, ds: Any, cfg: Any, lang: str) -> str:
+def _snapshot_note(book: Any, ds: Any, cfg: Any, lang: str) -> tuple[str, bool]:
     """Record the deals' state of the data date in the pipeline history beside the workbook
     (``docs/history.md``; off with ``[history] snapshot = false``; none without a file on disk).
-    The words to add to the job's message ('' when nothing was recorded)."""
+    The words to add to the job's message ('' when nothing was recorded), and whether it went well."""
     path = workbook_path(book)
     if path is None:
-        return ""
+        return "", True
     from ..history.service import auto_snapshot
 
     rec, _, problem = auto_snapshot(ds, cfg, path, lang=lang)
     if problem:
-        return " " + problem
-    return " " + message("xl_snapshot_done", lang, date=rec.snapshot.as_of.isoformat()) if rec else ""
+        return " " + problem, False
+    return (" " + message("xl_snapshot_done", lang, date=rec.snapshot.as_of.isoformat()) if rec else ""), True
 
 
-def _write_history(book: Any, ds: Any, cfg: Any, period: Any, lang: str) -> None:
-    """The pipeline movement and deals-to-watch sheet (:mod:`kpis.xl.history_sheet`)."""
+def _history_content(book: Any, ds: Any, cfg: Any, period: Any, lang: str) -> tuple[str, str, SheetContent]:
+    """The pipeline movement and deals-to-watch sheet (:mod:`kpis.xl.history_sheet`): role, name, content."""
     from ..history.settings import history_file
     from .history_sheet import NAMES, ROLE, history_content
 
@@ -78,7 +84,7 @@ def _write_history(book: Any, ds: Any, cfg: Any, period: Any, lang: str) -> None
         hist = history_file(cfg, path) if path is not None else None
     except Exception:  # a [history] mistake: the sheet says there is no history
         hist = None
-    write_content(ensure_sheet(book, ROLE, lang, name=NAMES[lang]), history_content(ds, period, cfg, lang, path=hist))
+    return ROLE, NAMES[lang], history_content(ds, period, cfg, lang, path=hist)
 
 
 def _quality_note(ds: Any, lang: str) -> str:
@@ -94,36 +100,166 @@ def refresh_kpis(book: Any) -> str:
 
     With a KPI-sheets template (:func:`sheets_template`) its sheets are rendered instead, with the
     report's context: one owned sheet per template sheet, restyled by editing the template.
+
+    The sheets are kept in the content cache (:mod:`kpis.cache`), keyed on the values the add-in
+    received from the workbook: a second refresh of unchanged sheets writes them without reading
+    or computing anything.
     """
-    from ..engine import compute
+    from .book import raw_sheets
 
     s, cfg, lang = _context(book)
-    ds = _read(book, cfg)
+    raw = raw_sheets(book)
+    key = _refresh_key(book, raw, s, cfg)
+    hit = _cached_refresh(key, book, cfg)
+    if hit is not None:
+        sheets, text = hit
+        _write_sheets(book, sheets, lang)
+        return text
+    ds = _read(book, cfg, raw)
     period = _period(s, ds, cfg)
-    snapshot = _snapshot_note(book, ds, cfg, lang)
+    snapshot, recorded = _snapshot_note(book, ds, cfg, lang)
+    sheets = _refresh_sheets(book, ds, period, cfg, lang)
+    _write_sheets(book, sheets, lang)
+    done = message("xl_done_refresh", lang, period=period.label, count=len(sheets)) + _quality_note(ds, lang)
+    if key is not None and recorded:
+        _cache_refresh(key, book, cfg, sheets, done, bool(snapshot))
+    return done + snapshot
+
+
+def _refresh_sheets(book: Any, ds: Any, period: Any, cfg: Any, lang: str) -> list[tuple[str, str | None, SheetContent]]:
+    """What a refresh writes: (role, sheet name or None for the role's own, content), in order."""
     template = sheets_template(lang)
     if template is not None:
         from ..report.context import build_context
         from .templates import render_contents
 
         contents = render_contents(template, build_context(ds, period, cfg, source=book.name), lang)
-        first = None
-        for name, content in contents.items():
-            sheet = ensure_sheet(book, "t_" + re.sub(r"\W", "_", name.lower()), lang, name=f"KPI - {name}")
-            write_content(sheet, content)
-            first = first or sheet
-        if first is not None:
-            first.activate()
-        return message("xl_done_refresh", lang, period=period.label, count=len(contents)) + _quality_note(ds, lang) + snapshot
+        return [("t_" + re.sub(r"\W", "_", name.lower()), f"KPI - {name}", c) for name, c in contents.items()]
+    from ..engine import compute
+
     results = compute(ds, period, config=cfg, by=("rep",))
     contents = refresh_contents(results, ds, lang, cfg.currency)
+    return [(role, None, contents[role]) for role in REFRESH_ROLES] + [_history_content(book, ds, cfg, period, lang)]
+
+
+def _write_sheets(book: Any, sheets: list[tuple[str, str | None, SheetContent]], lang: str) -> None:
     first = None
-    for role in REFRESH_ROLES:
-        sheet = _write(book, role, contents[role], lang)
+    for role, name, content in sheets:
+        sheet = ensure_sheet(book, role, lang, name=name)
+        write_content(sheet, content)
         first = first or sheet
-    _write_history(book, ds, cfg, period, lang)
-    first.activate()
-    return message("xl_done_refresh", lang, period=period.label, count=len(REFRESH_ROLES) + 1) + _quality_note(ds, lang) + snapshot
+    if first is not None:
+        first.activate()
+
+
+# -- the refresh's content cache (kpis/cache.py) ------------------------------------------------------------
+def _refresh_key(book: Any, raw: Any, s: Settings, cfg: Any) -> str | None:
+    """blake2b of what the sheets are made of: the values received from the user's sheets (and
+    their Excel tables), the settings and configuration, the template, the day, kpis' version."""
+    import datetime as dt
+
+    from .. import cache
+
+    try:
+        h = cache.Hasher("xl-refresh").add(book.name, repr(s), repr(cfg), dt.date.today().isoformat())
+        h.add_file(sheets_template(cfg.lang))
+        for sheet in raw:
+            h.add(sheet.name, repr(sheet.tables), len(sheet.grid))
+            for row in sheet.grid:
+                h.add(repr(row))
+        return h.hexdigest()
+    except Exception:  # a value without a stable repr: no cache, never a failed refresh
+        return None
+
+
+def _history_state(book: Any, cfg: Any) -> str:
+    from .. import cache
+    from ..history.settings import history_file
+
+    path = workbook_path(book)
+    try:
+        return cache.file_state(history_file(cfg, path)) if path is not None else "<none>"
+    except Exception:
+        return "<error>"
+
+
+def _cached_refresh(key: str | None, book: Any, cfg: Any) -> tuple[list, str] | None:
+    from .. import cache
+
+    hit = cache.load("xl-refresh", key) if key is not None else None
+    if hit is None or hit.meta.get("history") != _history_state(book, cfg):
+        return None
+    try:
+        sheets = [(role, name, _content_from_json(c)) for role, name, c in json.loads(hit.payload.decode("utf-8"))]
+    except (ValueError, TypeError, KeyError):
+        return None
+    text = str(hit.meta.get("message", ""))
+    if hit.meta.get("snapshot"):
+        text += " " + message("xl_snapshot_kept", cfg.lang)
+    return sheets, text
+
+
+def _cache_refresh(key: str, book: Any, cfg: Any, sheets: list, text: str, snapshot: bool) -> None:
+    from .. import cache
+
+    try:
+        payload = json.dumps([[role, name, _content_to_json(c)] for role, name, c in sheets], default=_json_value)
+    except (TypeError, ValueError):
+        return
+    cache.store("xl-refresh", key, payload.encode("utf-8"), {"message": text, "snapshot": snapshot,
+                                                              "history": _history_state(book, cfg)})
+
+
+def _json_value(v: Any) -> Any:
+    import datetime as dt
+
+    from .sheets import Formula
+
+    if isinstance(v, Formula):
+        return {"$f": v.text}
+    if isinstance(v, dt.datetime):
+        return {"$dt": v.isoformat()}
+    if isinstance(v, dt.date):
+        return {"$d": v.isoformat()}
+    if hasattr(v, "item"):  # a numpy scalar
+        return v.item()
+    raise TypeError(type(v).__name__)
+
+
+def _from_json_value(v: Any) -> Any:
+    import datetime as dt
+
+    from .sheets import Formula
+
+    if isinstance(v, dict):
+        if "$f" in v:
+            return Formula(v["$f"])
+        if "$dt" in v:
+            return dt.datetime.fromisoformat(v["$dt"])
+        if "$d" in v:
+            return dt.date.fromisoformat(v["$d"])
+    return v
+
+
+def _content_to_json(c: SheetContent) -> dict[str, Any]:
+    import dataclasses
+
+    return {"values": c.values, "formats": [dataclasses.asdict(f) for f in c.formats],
+            "widths": [[k, v] for k, v in c.widths.items()], "freeze": c.freeze, "merged": c.merged,
+            "heights": [[k, v] for k, v in c.heights.items()]}
+
+
+def _content_from_json(d: dict[str, Any]) -> SheetContent:
+    from .sheets import Fmt
+
+    return SheetContent(
+        values=[[_from_json_value(v) for v in row] for row in d["values"]],
+        formats=[Fmt(**f) for f in d["formats"]],
+        widths={int(k): float(v) for k, v in d["widths"]},
+        freeze=tuple(d["freeze"]) if d["freeze"] is not None else None,
+        merged=list(d["merged"]),
+        heights={int(k): float(v) for k, v in d["heights"]},
+    )
 
 
 def validate_data(book: Any) -> str:
@@ -360,6 +496,10 @@ register(
         "xl_note_warnings": {
             "fr": " {count} avertissement(s) en bas de la feuille.",
             "en": " {count} warning(s) at the bottom of the sheet.",
+        },
+        "xl_snapshot_kept": {
+            "fr": "(Feuilles reprises du cache : données inchangées ; leur état est déjà dans l'historique du pipeline.)",
+            "en": "(Sheets taken from the cache: unchanged data; its state is already in the pipeline history.)",
         },
         "xl_done_validate": {
             "fr": "{tables} table(s) lue(s) : {errors} ligne(s) écartée(s), {warnings} avertissement(s). Détail dans la feuille KPI - Qualité.",

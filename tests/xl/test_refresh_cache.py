@@ -1,0 +1,55 @@
+"""The add-in's refresh keeps its sheets in the content cache (kpis/cache.py), keyed on the values
+it receives: a second refresh of an unchanged book writes the very same sheets without reading or
+computing; one changed cell, or a corrupt entry, computes again."""
+
+from __future__ import annotations
+
+import copy
+import time
+
+import kpis.xl.scripts as S
+from kpis import cache
+
+from .conftest import actions, new_book, run_script
+
+# engine writes and message boxes: what the user sees of a refresh
+SEEN = ("setValues", "addSheet", "alert", "setNumberFormat", "setFontProperty", "setFillColor", "freezePanes")
+
+
+def _seen(book) -> list:
+    return [a for a in actions(book) if a["func"] in SEEN and a["func"] != "alert"]
+
+
+def _alert(book) -> str:
+    return next(a["args"][0] for a in actions(book) if a["func"] == "alert")
+
+
+def _entries() -> list:
+    return sorted(cache.cache_dir().glob("xl-refresh/*.kpc"))
+
+
+def test_second_refresh_comes_from_the_cache(example_json):
+    t0 = time.process_time()
+    first = run_script(S, "refresh_kpis", new_book(example_json))
+    t1 = time.process_time()
+    assert len(_entries()) == 1
+    second = run_script(S, "refresh_kpis", new_book(example_json))
+    t2 = time.process_time()
+    assert _seen(second) == _seen(first)
+    assert _alert(second) == _alert(first)  # a book without a file on disk: no snapshot either way
+    print(f"refresh {t1 - t0:.2f} s, cached {t2 - t1:.2f} s CPU")  # benchmarks/ measures; shown with -s
+
+    # one changed cell of a user's sheet: another key, computed again
+    payload = copy.deepcopy(example_json)
+    values = payload["sheets"][0]["values"]
+    row = next(i for i, r in enumerate(values) if any(isinstance(v, (int, float)) and not isinstance(v, bool) for v in r))
+    col = next(j for j, v in enumerate(values[row]) if isinstance(v, (int, float)) and not isinstance(v, bool))
+    values[row][col] += 1
+    run_script(S, "refresh_kpis", new_book(payload))
+    assert len(_entries()) == 2
+
+    # a corrupt entry is a miss, never an error
+    for e in _entries():
+        e.write_bytes(b"garbage")
+    third = run_script(S, "refresh_kpis", new_book(example_json))
+    assert _seen(third) == _seen(first)
