@@ -49,7 +49,7 @@ def test_card_status_and_change_in_points(fr):
     revenue = fr.ctx["cards"]["revenue"]
     assert revenue["target"] is not None
     assert revenue["status"] == ("good" if revenue["value"] >= revenue["target"] else "bad")
-    assert revenue["number_format"] == '#,##0 "€"'
+    assert revenue["number_format"] == '#,##0\u00a0"€"'
 
 
 def test_leaderboard_is_the_rep_breakdown_and_adds_up(fr, results):
