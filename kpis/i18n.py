@@ -102,30 +102,23 @@ def normalise_lang(lang: str | None) -> Lang:
 
 
 def format_number(value: float | int | None, lang: str = "fr", decimals: int = 0) -> str:
-    """``12 500,5`` in French (narrow no-break space thousands), ``12,500.5`` in English."""
-    if value is None:
-        return "n/a" if normalise_lang(lang) == "en" else "n.d."
-    s = f"{value:,.{decimals}f}"
-    if normalise_lang(lang) == "fr":
-        s = s.replace(",", "\u202f").replace(".", ",")
-    return s
+    """``12 500,5`` in French (narrow no-break space thousands), ``12,500.5`` in English; rounded
+    half away from zero, as Excel shows it (:mod:`kpis.present.formats`)."""
+    from .present.formats import number_text
+
+    return number_text(value, lang, decimals)
 
 
 def format_percent(value: float | None, lang: str = "fr", decimals: int = 1) -> str:
-    if value is None:
-        return format_number(None, lang)
-    s = format_number(value * 100, lang, decimals)
-    return f"{s}\u00a0%" if normalise_lang(lang) == "fr" else f"{s}%"
+    from .present.formats import percent_text
+
+    return percent_text(value, lang, decimals)
 
 
 def format_money(value: float | None, lang: str = "fr", currency: str = "EUR", decimals: int = 0) -> str:
-    if value is None:
-        return format_number(None, lang)
-    symbol = {"EUR": "€", "USD": "$", "GBP": "£", "CHF": "CHF"}.get(currency, currency)
-    s = format_number(value, lang, decimals)
-    if normalise_lang(lang) == "fr":
-        return f"{s}\u00a0{symbol}"
-    return f"{symbol}{s}" if symbol in ("$", "£", "€") else f"{s} {symbol}"
+    from .present.formats import money_text
+
+    return money_text(value, lang, currency, decimals)
 
 
 register(

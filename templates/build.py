@@ -45,13 +45,14 @@ if str(ROOT) not in sys.path:  # run from a checkout without installing the pack
     sys.path.insert(0, str(ROOT))
 
 from kpis.engine.registry import REGISTRY  # noqa: E402
-from kpis.report import formats  # noqa: E402
+from kpis.present import formats, views  # noqa: E402
 
 OUT = ROOT / "kpis" / "templates"
 FILES = {
     "report": {"fr": "rapport_mensuel_fr.xlsx", "en": "monthly_report_en.xlsx"},
     "rep": {"fr": "fiche_commerciale_fr.xlsx", "en": "rep_sheet_en.xlsx"},
     "statements": {"fr": "releves_commissions_fr.xlsx", "en": "commission_statements_en.xlsx"},
+    "sheets": {"fr": "feuilles_kpi_fr.xlsx", "en": "kpi_sheets_en.xlsx"},
 }
 
 # -- look ------------------------------------------------------------------------------------------
@@ -91,8 +92,8 @@ W = {
         "legend": "Couleurs : vert = objectif atteint (ou en progrès sans objectif), rouge = objectif manqué (ou en recul). "
                   "Évolutions en points (pts) pour les taux et le NPS, en % pour le reste.",
         "kpi": "Indicateur", "value": "Valeur", "change": "Évolution", "target": "Objectif", "team_value": "Équipe",
-        "definition": "Définition", "see_sheet": "Répartitions : voir les feuilles Pipeline, Prospects et Clients.",
-        "rep": "Commercial", "revenue": "CA", "quota": "Objectif", "attainment": "Atteinte", "won": "Ventes",
+        "definition": "Définition", "remark": "Remarque", "see_sheet": "Répartitions : voir les feuilles Pipeline, Prospects et Clients.",
+        "rep": "Commercial", "revenue": "CA", "quota": "Objectif", "attainment": "Atteinte de l'objectif", "won": "Ventes",
         "lost": "Perdues", "win_rate": "Taux de réussite", "avg_deal": "Panier moyen", "cycle": "Cycle de vente",
         "pipeline_open": "Pipeline ouvert", "commission": "Commission gagnée", "rate_commission": "Commission", "team": "Équipe", "total": "Total",
         "leaderboard_title": "Classement des commerciaux — {{ period.label }}",
@@ -145,6 +146,13 @@ W = {
         "sheet": "Feuille", "row": "Ligne", "column": "Colonne", "found": "Valeur trouvée", "action": "Action",
         "severity": "Gravité", "why": "Explication", "error_word": "erreur",
         "statements_title": "Relevés de commissions — {{ period.label }}",
+        "plan_attainment": "Atteinte du plan",
+        "attainment_note": "Atteinte de l'objectif (indicateur) = CA crédité de la période / objectif de la période. "
+                           "Atteinte du plan (commissions) = CA crédité sur la fenêtre d'atteinte du plan (le mois, ou le "
+                           "cumul du trimestre) / objectif de cette fenêtre, hors affaires reprises : c'est elle qui fixe "
+                           "le taux de commission. Les deux diffèrent dès que la fenêtre du plan dépasse la période.",
+        "reps_title": "Indicateurs par commercial — {{ period.label }}", "reps_sheet": "Commerciaux",
+        "funnel_sheet": "Entonnoir", "summary_title": "Synthèse des indicateurs — {{ period.label }}",
     },
     "en": {
         "summary": "Summary", "kpis": "KPIs", "leaderboard": "Leaderboard", "pipeline": "Pipeline",
@@ -154,8 +162,8 @@ W = {
         "legend": "Colours: green = target met (or improving when there is no target), red = target missed (or worsening). "
                   "Changes in points (pts) for rates and NPS, in % otherwise.",
         "kpi": "KPI", "value": "Value", "change": "Change", "target": "Target", "team_value": "Team",
-        "definition": "Definition", "see_sheet": "Distributions: see the Pipeline, Leads and Customers sheets.",
-        "rep": "Rep", "revenue": "Revenue", "quota": "Quota", "attainment": "Attainment", "won": "Won",
+        "definition": "Definition", "remark": "Remark", "see_sheet": "Distributions: see the Pipeline, Leads and Customers sheets.",
+        "rep": "Rep", "revenue": "Revenue", "quota": "Quota", "attainment": "Quota attainment", "won": "Won",
         "lost": "Lost", "win_rate": "Win rate", "avg_deal": "Avg deal size", "cycle": "Sales cycle",
         "pipeline_open": "Open pipeline", "commission": "Commission earned", "rate_commission": "Commission", "team": "Team", "total": "Total",
         "leaderboard_title": "Rep leaderboard — {{ period.label }}",
@@ -208,32 +216,25 @@ W = {
         "sheet": "Sheet", "row": "Row", "column": "Column", "found": "Value found", "action": "Action",
         "severity": "Severity", "why": "Explanation", "error_word": "error",
         "statements_title": "Commission statements — {{ period.label }}",
+        "plan_attainment": "Plan attainment",
+        "attainment_note": "Quota attainment (KPI) = credited revenue of the period / quota of the period. "
+                           "Plan attainment (commissions) = credited revenue over the plan's attainment window (the "
+                           "month, or the quarter to date) / the quota of that window, clawed-back deals left out: it "
+                           "sets the commission rate. The two differ as soon as the plan's window is longer than the period.",
+        "reps_title": "KPIs by rep — {{ period.label }}", "reps_sheet": "Reps",
+        "funnel_sheet": "Funnel", "summary_title": "KPI summary — {{ period.label }}",
     },
 }
 
-CARDS = (
-    ("revenue", "deals_won", "win_rate", "average_deal_size"),
-    ("quota_attainment", "sales_cycle_days", "open_pipeline_value", "weighted_pipeline"),
-    ("new_opportunities", "activities_total", "leads_created", "conversion_rate"),
-    ("mrr", "churn_rate", "nps", "cac"),
-)
-PIPELINE_KPIS = ("forecast", "open_pipeline_value", "weighted_pipeline", "pipeline_coverage", "new_opportunities",
-                 "open_deals", "close_ratio", "proposals_sent", "demo_to_close", "sales_velocity")
-ACTIVITY_KPIS = ("activities_total", "calls", "emails", "meetings", "visits", "demos", "meetings_lost_rate",
-                 "touches_per_won_deal", "activities_per_opportunity", "customer_engagement")
-LEAD_KPIS = ("leads_created", "lead_qualification_rate", "conversion_rate", "mql_to_customer_rate",
-             "sql_to_customer_rate", "lead_response_time_hours", "leads_followed_up_rate", "response_rate",
-             "positive_response_rate", "negative_response_rate", "meeting_acceptance_rate",
-             "customer_acquisition_rate", "customer_lifecycle_days")
-CUSTOMER_KPIS = ("customers_at_start", "new_customers", "churned_customers", "active_customers", "churn_rate",
-                 "retention_rate", "mrr", "arr", "revenue_churn_rate", "arpa", "purchases_per_customer", "clv", "nps",
-                 "csat", "referral_rate")
-ACQUISITION_KPIS = ("cac", "cost_per_lead", "cost_per_conversion", "clv_to_cac", "cac_payback_months", "roi")
-REP_KPIS = ("revenue", "quota_attainment", "deals_won", "deals_lost", "win_rate", "average_deal_size",
-            "sales_cycle_days", "new_opportunities", "open_deals", "open_pipeline_value", "weighted_pipeline",
-            "proposals_sent", "activities_total", "calls", "emails", "meetings", "visits", "demos", "leads_created",
-            "lead_response_time_hours")
-SECTION_ORDER = ("deals", "pipeline", "activities", "leads", "customers", "acquisition", "team")
+# Which KPIs each page shows: kpis.present.views, derived from the registry's sections.
+CARDS = views.card_kpis()
+PIPELINE_KPIS = views.page_kpis("pipeline")
+ACTIVITY_KPIS = views.page_kpis("activities")
+LEAD_KPIS = views.page_kpis("leads")
+CUSTOMER_KPIS = views.page_kpis("customers")
+ACQUISITION_KPIS = views.page_kpis("acquisition")
+REP_KPIS = views.rep_kpis()
+SECTION_ORDER = views.SECTION_ORDER
 
 
 # -- small helpers ---------------------------------------------------------------------------------
@@ -392,6 +393,23 @@ def sums(columns: Sequence[str | None], data_row: int, label: str) -> list[str |
     return out
 
 
+def attainment_colours(ws: Worksheet, rng: str) -> None:
+    """An attainment column coloured by its target, as every card is (green when the quota is met,
+    red when not: :data:`kpis.present.views.THRESHOLDS`) -- never by its trend."""
+    target = str(views.THRESHOLDS["quota_attainment"])
+    ws.conditional_formatting.add(rng, CellIsRule(operator="greaterThanOrEqual", formula=[target], fill=GOOD_FILL,
+                                                  font=Font(color="006100")))
+    ws.conditional_formatting.add(rng, CellIsRule(operator="lessThan", formula=[target], fill=BAD_FILL,
+                                                  font=Font(color="9C0006")))
+
+
+def note(ws: Worksheet, row: int, text: str, last_col: int, lines: int = 2) -> None:
+    """A small wrapped note across the sheet's width (``lines`` lines high)."""
+    put(ws, f"A{row}", text, SMALL, alignment=Alignment(wrap_text=True, vertical="top"))
+    ws.merge_cells(start_row=row, start_column=1, end_row=row, end_column=last_col)
+    ws.row_dimensions[row].height = 11 * lines + 2
+
+
 def page_break_after(ws: Worksheet, row: int) -> None:
     """Start a new printed page after ``row`` (the break moves down with the rows above it)."""
     ws.row_breaks.append(Break(id=row))
@@ -407,7 +425,7 @@ def kpi_rows(ws: Worksheet, row: int, ids: Sequence[str], lang: str, *, prefix: 
     labels = [w["kpi"], w["value"], "{{ period.previous_word }}", w["change"]]
     labels += [w["target"], w["team_value"]] if rep else ["{{ period.year_ago_word }}", w["target"]]
     if definitions:
-        labels.append(w["definition"])
+        labels += [w["definition"], w["remark"]]
     header(ws, row, labels)
     r = row + 1
     for k in ids:
@@ -431,6 +449,9 @@ def kpi_rows(ws: Worksheet, row: int, ids: Sequence[str], lang: str, *, prefix: 
             lines = -(-len(text) // 100)  # ~100 characters of 8 pt per line in the 62-wide column
             if lines > 1:
                 ws.row_dimensions[r].height = 11 * lines + 2
+            # why a KPI has no value (a missing input) or what to know about it: never silent
+            put(ws, f"H{r}", "{{ %s.remark }}" % c, Font(name="Calibri", size=8, italic=True, color="9C5700"),
+                alignment=Alignment(wrap_text=True, vertical="center"), border=BOX)
         r += 1
     return r
 
@@ -559,23 +580,23 @@ def _card(ws: Worksheet, row: int, c0: int, k: str, lang: str) -> None:
     ws.row_dimensions[row + 4].height = 9
 
 
-def kpis_sheet(ws: Worksheet, lang: str) -> None:
+def kpis_sheet(ws: Worksheet, lang: str, heading: str | None = None) -> None:
     """Every KPI of the catalogue with a single value, by section, with its definition."""
     from kpis.engine.model import SECTIONS
 
     w = W[lang]
     ws.title = w["kpis"]
-    title(ws, w["kpis"] + " — {{ period.label }}", w["source_line"], 7)
+    title(ws, heading or w["kpis"] + " — {{ period.label }}", w["source_line"], 8)
     header_row = 4
     labels = [w["kpi"], w["value"], "{{ period.previous_word }}", w["change"], "{{ period.year_ago_word }}",
-              w["target"], w["definition"]]
+              w["target"], w["definition"], w["remark"]]
     header(ws, header_row, labels)
     r = header_row + 1
     for s in SECTION_ORDER:
-        ids = [k for k, d in REGISTRY.items() if d.section == s and d.unit != "distribution"]
+        ids = views.section_kpis((s,))
         put(ws, f"A{r}", SECTIONS[s][0 if lang == "fr" else 1], Font(name="Calibri", size=10, bold=True, color=NAVY),
             fill=PatternFill("solid", fgColor=LIGHT))
-        for c in range(2, 8):
+        for c in range(2, 9):
             ws.cell(r, c).fill = PatternFill("solid", fgColor=LIGHT)
         r += 1
         # rows without their own header: reuse kpi_rows and drop its header line
@@ -583,13 +604,13 @@ def kpis_sheet(ws: Worksheet, lang: str) -> None:
         _restore_section_row(ws, r - 1, SECTIONS[s][0 if lang == "fr" else 1])
         r = end
     put(ws, f"A{r + 1}", w["see_sheet"], SMALL)
-    widths(ws, {"A": 34, "B": 15, "C": 15, "D": 12, "E": 15, "F": 15, "G": 62})
+    widths(ws, {"A": 34, "B": 15, "C": 15, "D": 12, "E": 15, "F": 15, "G": 62, "H": 36})
     page(ws, lang, title_rows=f"{header_row}:{header_row}", freeze=f"B{header_row + 1}")
 
 
 def _restore_section_row(ws: Worksheet, row: int, text: str) -> None:
     """kpi_rows wrote a header over the section row: make it a section row again."""
-    for c in range(1, 8):
+    for c in range(1, 9):
         cell = ws.cell(row, c)
         cell.value = None
         cell.fill = PatternFill("solid", fgColor=LIGHT)
@@ -612,13 +633,12 @@ def leaderboard_sheet(ws: Worksheet, lang: str) -> None:
     totals = sums(["A", "B", "C", "{{ kpi.quota_attainment }}", "E", "F", "{{ kpi.win_rate }}",
                    "{{ kpi.average_deal_size }}", "{{ kpi.sales_cycle_days }}", "J", "K"], 5, w["team"])
     nxt = table(ws, 4, labels, expr, kinds, lang, totals)
-    ws.conditional_formatting.add("D5:D5", CellIsRule(operator="greaterThanOrEqual", formula=["1"], fill=GOOD_FILL,
-                                                      font=Font(color="006100")))
-    ws.conditional_formatting.add("D5:D5", FormulaRule(formula=["AND(ISNUMBER(D5),D5<0.7)"], fill=BAD_FILL,
-                                                       font=Font(color="9C0006")))
+    attainment_colours(ws, "D5:D5")
     ws.conditional_formatting.add("B5:B5", DataBarRule(start_type="num", start_value=0, end_type="max",
                                                        color="8EA9DB", showValue=True))
     put(ws, f"A{nxt}", w["leaderboard_note"], SMALL)
+    note(ws, nxt + 1, w["attainment_note"], len(labels))
+    nxt += 2
     # one bar per rep, largest first, the chart one row taller per rep (on its own page for a big team)
     _sibling("pages_scale").growing_bars(
         ws, globals(), lang, row=nxt + 1, table="top.reps_chart", columns=["rep", "revenue", "quota"],
@@ -833,7 +853,7 @@ def commissions_sheet(ws: Worksheet, lang: str, heading: str | None = None) -> N
     """The team's statements, one row per rep, with the calculator's warnings."""
     w = W[lang]
     ws.title = w["commissions"] if heading is None else heading
-    labels = [w["rep"], w["plan"], w["credited"], w["quota"], w["attainment"], w["rate_commission"], w["spiffs"],
+    labels = [w["rep"], w["plan"], w["credited"], w["quota"], w["plan_attainment"], w["rate_commission"], w["spiffs"],
               w["clawbacks"], w["earned"], w["recovered"], w["deferred"], w["draw"], w["payable"], w["balance"]]
     kinds = ["text", "text", "money2", "money2", "pct", "money2", "money2", "money2", "money2", "money2", "money2",
              "money2", "money2", "money2"]
@@ -842,13 +862,15 @@ def commissions_sheet(ws: Worksheet, lang: str, heading: str | None = None) -> N
     expr = '{{ statements.summary | columns(["rep", "plan", "credited", "quota", "attainment", "commission", "spiffs", "clawbacks", "earned", "recovered", "deferred", "draw", "payable", "balance_out"]) | noheader }}'
     table(ws, 5, labels, expr, kinds, lang,
           sums(["A", None, "C", "D", None, "F", "G", "H", "I", "J", "K", "L", "M", "N"], 6, w["total"]))
+    attainment_colours(ws, "E6:E6")
     put(ws, "A8", w["payable_note"], SMALL)
-    put(ws, "A9", "{% for warning in statements.warnings %}")
-    put(ws, "A10", "⚠ {{ warning }}", Font(name="Calibri", size=10, color="9C5700"))
-    put(ws, "A11", "{% endfor %}")
-    put(ws, "A12", "{% else %}")
-    put(ws, "A13", "{{ statements.reason }}", Font(name="Calibri", size=11, italic=True, color="9C5700"))
-    put(ws, "A14", "{% endif %}")
+    note(ws, 9, w["attainment_note"], len(labels))
+    put(ws, "A10", "{% for warning in statements.warnings %}")
+    put(ws, "A11", "⚠ {{ warning }}", Font(name="Calibri", size=10, color="9C5700"))
+    put(ws, "A12", "{% endfor %}")
+    put(ws, "A13", "{% else %}")
+    put(ws, "A14", "{{ statements.reason }}", Font(name="Calibri", size=11, italic=True, color="9C5700"))
+    put(ws, "A15", "{% endif %}")
     widths(ws, {"A": 22, "B": 12, **{col(c): 12.5 for c in range(3, 15)}})
     page(ws, lang, title_rows="5:5", freeze="B6")  # a long team: the header on every page
 
@@ -878,7 +900,7 @@ def rep_sheet(ws: Worksheet, lang: str, *, with_kpis: bool = True) -> None:
     put(ws, f"A{r}", "{% if r.has_statement %}")
     r += 1
     figures = [("plan", "{{ r.statement.plan }}", "text"), ("credited", "{{ r.statement.credited }}", "money2"),
-               ("quota", "{{ r.statement.quota }}", "money2"), ("attainment", "{{ r.statement.attainment }}", "pct"),
+               ("quota", "{{ r.statement.quota }}", "money2"), ("plan_attainment", "{{ r.statement.attainment }}", "pct"),
                ("rate", "{{ r.statement.rate }}", "pct"), ("rate_commission", "{{ r.statement.commission }}", "money2"),
                ("spiffs", "{{ r.statement.spiffs }}", "money2"), ("clawbacks", "{{ r.statement.clawbacks }}", "money2"),
                ("earned", "{{ r.statement.earned }}", "money2"), ("recovered", "{{ r.statement.recovered }}", "money2"),
@@ -894,7 +916,9 @@ def rep_sheet(ws: Worksheet, lang: str, *, with_kpis: bool = True) -> None:
             ws.cell(rr, 5).border = BOX
         put(ws, f"{col(c + 1 if c == 1 else 6)}{rr}", expr, BOLD if strong else BODY, fmt(kind, lang), border=BOX,
             alignment=Alignment(horizontal="right"))
-    r += half + 1
+    attainment_colours(ws, f"B{r + 3}:B{r + 3}")  # the plan attainment, against 100 %
+    note(ws, r + half, w["attainment_note"], 10)
+    r += half + 2
     labels = [w["account"], w["line_kind"], w["deal"], w["close_date"], w["amount"], w["share"], w["weight"],
               w["credited"], w["line_rate"], w["line_commission"]]
     kinds = ["text", "text", "text", "date", "money2", "pct", "pct", "money2", "pct", "money2"]
@@ -907,6 +931,26 @@ def rep_sheet(ws: Worksheet, lang: str, *, with_kpis: bool = True) -> None:
     put(ws, f"A{r + 3}", "{% endfor %}")
     widths(ws, {"A": 34, "B": 17, "C": 13, "D": 13, "E": 13, "F": 13, "G": 12, "H": 13, "I": 10, "J": 13})
     page(ws, lang, freeze="A5")
+
+
+def reps_sheet(ws: Worksheet, lang: str) -> None:
+    """The add-in's reps sheet: one row per rep, one column per KPI of the per-rep view
+    (:func:`kpis.present.views.rep_kpis`), the team's value below (a rate's team value is the
+    team's rate, never a sum)."""
+    w = W[lang]
+    ws.title = w["reps_sheet"]
+    ids = list(REP_KPIS)
+    labels = [w["rep"], *[name(k, lang) for k in ids]]
+    title(ws, w["reps_title"], w["source_line"], min(len(labels), 12))
+    expr = "{{ reps_table | columns(%s) | noheader }}" % ('["rep", ' + ", ".join(f'"{k}"' for k in ids) + "]")
+    totals = [w["team"], *["{{ kpi.%s }}" % k for k in ids]]
+    nxt = table(ws, 4, labels, expr, ["text", *[unit(k) for k in ids]], lang, totals)
+    if "quota_attainment" in ids:
+        c = col(2 + ids.index("quota_attainment"))
+        attainment_colours(ws, f"{c}5:{c}5")
+    note(ws, nxt, w["attainment_note"], min(len(labels), 12))
+    widths(ws, {"A": 22, **{col(c): 13 for c in range(2, len(labels) + 1)}})
+    page(ws, lang, title_rows="4:4", freeze="B5")
 
 
 def quality_sheet(ws: Worksheet, lang: str) -> None:
@@ -951,6 +995,26 @@ def build_report(path: Path, lang: str) -> None:
     wb.save(path)
 
 
+def build_sheets(path: Path, lang: str) -> None:
+    """The add-in's KPI sheets (« Actualiser les indicateurs »): the report's own pages -- same
+    builders, same number formats, same colours -- under the add-in's sheet names."""
+    from kpis.xl.sheets import SHEET_NAMES
+
+    w = W[lang]
+    wb = Workbook()
+    pages: list[tuple[str, Callable[[Worksheet, str], None]]] = [
+        ("summary", lambda ws, lg: kpis_sheet(ws, lg, heading=w["summary_title"])),
+        ("reps", reps_sheet), ("pipeline", pipeline_sheet), ("funnel", leads_sheet), ("customers", customers_sheet),
+        ("acquisition", acquisition_sheet), ("quality", quality_sheet),
+    ]
+    for i, (role, build) in enumerate(pages):
+        ws = wb.active if i == 0 else wb.create_sheet()
+        build(ws, lang)
+        ws.title = SHEET_NAMES[role][0 if lang == "fr" else 1].removeprefix("KPI - ")
+    _fixed(wb)
+    wb.save(path)
+
+
 def build_rep(path: Path, lang: str) -> None:
     wb = Workbook()
     rep_sheet(wb.active, lang)
@@ -978,7 +1042,7 @@ def _sibling(name: str):
     return module
 
 
-BUILDERS = {"report": build_report, "rep": build_rep, "statements": build_statements}
+BUILDERS = {"report": build_report, "rep": build_rep, "statements": build_statements, "sheets": build_sheets}
 
 
 def build_all(out_dir: Path = OUT) -> list[Path]:

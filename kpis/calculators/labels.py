@@ -62,7 +62,7 @@ register(
         "stmt_period": {"fr": "Période", "en": "Period"},
         "stmt_credited": {"fr": "CA crédité", "en": "Credited"},
         "stmt_quota": {"fr": "Objectif", "en": "Quota"},
-        "stmt_attainment": {"fr": "Atteinte", "en": "Attainment"},
+        "stmt_attainment": {"fr": "Atteinte du plan", "en": "Plan attainment"},
         "stmt_commission": {"fr": "Commission", "en": "Commission"},
         "stmt_spiffs": {"fr": "Primes (SPIFF)", "en": "SPIFFs"},
         "stmt_clawbacks": {"fr": "Reprises", "en": "Clawbacks"},

@@ -1,4 +1,4 @@
-"""Numbers in sentences, written as the report's cells show them (:mod:`kpis.report.formats`):
+"""Numbers in sentences, written as the report's cells show them (:mod:`kpis.present.formats`):
 money in whole units (``255 760 €`` / ``€255,760``), rates with one decimal (``48,1 %`` /
 ``48.1%``), days with one decimal (``62,5 j`` / ``62.5 d``), changes signed (``+12,0 %``,
 ``-3,5 pts``)."""

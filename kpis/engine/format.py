@@ -1,10 +1,14 @@
-"""A KPI value as a person reads it, by unit and language: ``54,2 %``, ``12 500 €``, ``44,7 j``."""
+"""A KPI value as a person reads it, by unit and language: ``54,2 %``, ``12 500 €``, ``44,7 j``.
+
+The texts are :mod:`kpis.present.formats`' (what the report's cells show, same rounding); only
+distributions are spelled out here."""
 
 from __future__ import annotations
 
 from typing import Any
 
-from ..i18n import format_money, format_number, format_percent, message, normalise_lang
+from ..i18n import format_number, format_percent, message, normalise_lang
+from ..present.formats import change_text, value_text
 from .evaluate import NONE_KEY
 
 
@@ -15,19 +19,7 @@ def format_value(value: Any, unit: str, lang: str = "fr", currency: str = "EUR",
         return format_number(None, lang)
     if isinstance(value, dict):
         return _format_distribution(value, lang, top)
-    if unit == "ratio":
-        return format_percent(value, lang, 1)
-    if unit == "money":
-        return format_money(value, lang, currency, 0 if abs(value) >= 100 else 2)
-    if unit == "money_per_day":
-        return format_money(value, lang, currency, 0 if abs(value) >= 100 else 2) + message("kpi_suffix_per_day", lang)
-    if unit == "count":
-        return format_number(value, lang, 0)
-    if unit in ("days", "hours", "months"):
-        return f"{format_number(value, lang, 1)}\u00a0{message(f'kpi_suffix_{unit}', lang)}"
-    if unit == "score":
-        return format_number(value, lang, 1)
-    return format_number(value, lang, 2)
+    return value_text(value, unit, lang, currency)
 
 
 def format_change(change: float | None, kind: str | None, unit: str, lang: str = "fr") -> str:
@@ -35,11 +27,7 @@ def format_change(change: float | None, kind: str | None, unit: str, lang: str =
     points for rates, score points for NPS)."""
     if change is None or kind is None:
         return ""
-    sign = "+" if change > 0 else ("−" if change < 0 else "±")
-    if kind == "points":
-        pts = abs(change) * 100 if unit == "ratio" else abs(change)
-        return f"{sign}{format_number(pts, lang, 1)}\u00a0pts"
-    return f"{sign}{format_percent(abs(change), lang, 1)}"
+    return change_text(change, kind, unit, lang)
 
 
 def key_label(key: str, lang: str) -> str:

@@ -20,16 +20,14 @@ from ..engine.format import format_change, format_value
 from ..engine.registry import REGISTRY
 from ..engine.results import KpiResult, change_between, judge, meets
 from ..i18n import message
-from . import formats
+from ..present import formats, views
 
 GOOD_FONT = "006100"
 BAD_FONT = "9C0006"
 
-# KPIs that are themselves a ratio to a target: coloured against 100 % when nothing else sets a
-# target. Coloured by its change, an attainment of 115 % that fell from 162 % was red although the
-# quota is beaten; a manager reads the colour against the quota. Only the colour: the card's
-# target and target_met stay the engine's.
-IMPLICIT_TARGETS = {"quota_attainment": 1.0}
+# KPIs coloured against a threshold when nothing else sets a target (kpis.present.views.THRESHOLDS:
+# quota attainment against 100 %). Only the colour: the card's target and target_met stay the engine's.
+IMPLICIT_TARGETS = views.THRESHOLDS
 
 
 def _colour_met(kpi_id: str, value: Any, target: float | None, met: bool | None) -> bool | None:
@@ -83,6 +81,8 @@ def _card(kpi_id, value, previous, year_ago, target, change, kind, good, met, st
         "kpi_status": status,
         "reason": reason,
         "notes": notes,
+        # why there is no value, or what to know about it (the add-in's and the report's Remark column)
+        "remark": reason if reason else "; ".join(str(n) for n in notes),
         "number_format": formats.unit_format(k.unit, lang, currency),
         "change_format": formats.change_format(k.unit, lang),
         "value_text": format_value(value, k.unit, lang, currency) if status == "ok" or value is not None else (reason or message(f"kpi_status_{status}", lang)),

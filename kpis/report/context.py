@@ -34,8 +34,8 @@ from ..engine import NONE_KEY, REGISTRY, Evaluator, Results, compute, reference_
 from ..engine.model import SECTIONS
 from ..i18n import message, normalise_lang
 from ..periods import Period, last_n, month
+from ..present import formats, views
 from ..vocab import value_label
-from . import formats
 from .cards import card, rep_card
 from .history_context import history_context
 from .forecast_context import forecast_context
@@ -44,23 +44,15 @@ from .topn import topn_context
 
 DIMENSIONS = ("rep", "source", "product", "segment")
 
-LEADERBOARD = ("revenue", "quota", "quota_attainment", "deals_won", "deals_lost", "win_rate", "average_deal_size",
-               "sales_cycle_days", "open_pipeline_value", "commission")
-PIPELINE_BY_REP = ("new_opportunities", "open_deals", "open_pipeline_value", "weighted_pipeline",
-                   "pipeline_coverage", "proposals_sent", "forecast")
-PIPELINE_BY_PRODUCT = ("open_deals", "open_pipeline_value", "weighted_pipeline", "deals_won", "revenue", "win_rate")
-ACTIVITIES_BY_REP = ("calls", "emails", "meetings", "visits", "demos", "activities_total", "meetings_lost_rate",
-                     "touches_per_won_deal")
-CUSTOMERS_BY_SEGMENT = ("customers_at_start", "new_customers", "churned_customers", "active_customers", "churn_rate",
-                        "mrr", "arpa", "nps")
-ACQUISITION_BY_CHANNEL = ("leads_created", "deals_won", "revenue", "new_customers", "cost_per_lead", "cac", "roi")
-REP_KPIS = ("revenue", "quota_attainment", "deals_won", "deals_lost", "win_rate", "average_deal_size",
-            "sales_cycle_days", "new_opportunities", "open_deals", "open_pipeline_value", "weighted_pipeline",
-            "proposals_sent", "activities_total", "calls", "emails", "meetings", "visits", "demos", "leads_created",
-            "lead_response_time_hours")
-TREND_KPIS = ("revenue", "deals_won", "win_rate", "average_deal_size", "sales_cycle_days", "new_opportunities",
-              "open_pipeline_value", "weighted_pipeline", "quota_attainment", "activities_total", "calls", "meetings",
-              "leads_created", "conversion_rate", "active_customers", "mrr", "churn_rate", "nps", "cac", "roi")
+# What each table and view shows: kpis.present.views (derived from the registry's sections).
+LEADERBOARD = views.table_columns("leaderboard")
+PIPELINE_BY_REP = views.table_columns("pipeline_by_rep")
+PIPELINE_BY_PRODUCT = views.table_columns("pipeline_by_product")
+ACTIVITIES_BY_REP = views.table_columns("activities_by_rep")
+CUSTOMERS_BY_SEGMENT = views.table_columns("customers_by_segment")
+ACQUISITION_BY_CHANNEL = views.table_columns("acquisition_by_channel")
+REP_KPIS = views.rep_kpis()
+TREND_KPIS = views.trend_kpis()
 FUNNEL_STEPS = ("lead", "mql", "sql", "opportunity", "customer")
 STATEMENT_LINE_COLUMNS = ("kind", "deal_id", "account", "close_date", "amount", "share", "weight", "credited", "rate",
                           "commission")
@@ -135,6 +127,7 @@ def build_context(
         "pipeline_by_product": by_table(results, PIPELINE_BY_PRODUCT, "product", None, none, keys_from=("open_pipeline_value", "revenue")),
         "lost_reasons": distribution_table(results["lost_reasons"], "reason", none),
         "activities_by_rep": by_table(results, ACTIVITIES_BY_REP, "rep", reps, none),
+        "reps_table": by_table(results, REP_KPIS, "rep", reps, none),
         "touches_by_type": touches_table(results["touches_per_won_deal"], lang),
         "funnel": funnel_table(results["funnel"].value, lang),
         "funnel_by_source": funnel_by_table(results["funnel"], "source", none),

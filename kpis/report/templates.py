@@ -7,6 +7,7 @@ Configuration (``kpis.toml``; paths relative to the file)::
     template = "modeles/mon_rapport.xlsx"            # the monthly report
     rep_template = "modeles/ma_fiche.xlsx"           # --per-rep workbooks
     statements_template = "modeles/releves.xlsx"     # kpis commissions -o
+    sheets_template = "modeles/feuilles.xlsx"        # the add-in's KPI sheets (Actualiser)
     company = "ACME SAS"                              # shown in the report's title
     trend_months = 13                                 # months of the trend charts
 """
@@ -21,13 +22,14 @@ from typing import Any
 from ..config import Config
 from ..i18n import message, normalise_lang
 
-KINDS = ("report", "rep", "statements")
+KINDS = ("report", "rep", "statements", "sheets")
 DEFAULTS = {
     "report": {"fr": "rapport_mensuel_fr.xlsx", "en": "monthly_report_en.xlsx"},
     "rep": {"fr": "fiche_commerciale_fr.xlsx", "en": "rep_sheet_en.xlsx"},
     "statements": {"fr": "releves_commissions_fr.xlsx", "en": "commission_statements_en.xlsx"},
+    "sheets": {"fr": "feuilles_kpi_fr.xlsx", "en": "kpi_sheets_en.xlsx"},
 }
-_KEYS = {"template": "report", "rep_template": "rep", "statements_template": "statements"}
+_KEYS = {"template": "report", "rep_template": "rep", "statements_template": "statements", "sheets_template": "sheets"}
 _ALL_KEYS = (*_KEYS, "company", "trend_months")
 
 

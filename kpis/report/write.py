@@ -18,7 +18,7 @@ from ..outputs import OutputError, check_output as _check_output
 from ..periods import Period
 from ..render import Report, TemplateError, render
 from ..render.names import sanitise_file_stem
-from . import formats
+from ..present import formats
 
 # Context keys a rep's own workbook carries: the period's words and the rep -- never the team's
 # tables ("not a control tower": each rep sees their own numbers).

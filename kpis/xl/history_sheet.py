@@ -52,7 +52,7 @@ def _v(x: Any) -> Any:
 
 def layout(h: dict, w: dict, period_label: str, lang: str, currency: str) -> SheetContent:
     t = WORDS[lang]
-    money = money_format(currency)
+    money = money_format(currency, 0, lang)
     c = SheetContent()
     c.add_rows([[t["title"].format(period=period_label)]], at=0)
     c.fmt(0, 0, bold=True, font_color="#1F4E78")

@@ -2,9 +2,11 @@
 
 Every job follows the same steps: read the settings sheet and the configuration, read the user's
 sheets through the reader (:mod:`kpis.xl.book`), ask the engine or a calculator, lay the results
-out (:mod:`kpis.xl.layouts`) and write them into the sheets the add-in owns
-(:mod:`kpis.xl.sheets`). A job returns the message to show; :func:`run_job` shows it -- or, when
-something goes wrong, a readable French or English message, never a traceback.
+out -- the KPI sheets and the report rendered from templates by the report's engine
+(:mod:`kpis.xl.templates`; ``[report] sheets_template`` and ``[report] template`` of the
+configuration choose them, as for ``kpis report``), the calculators' sheets by
+:mod:`kpis.xl.layouts` -- and write them into the sheets the add-in owns (:mod:`kpis.xl.sheets`).
+A job returns the message to show; :func:`run_job` shows it -- or, when something goes wrong, a readable French or English message, never a traceback.
 """
 
 from __future__ import annotations
@@ -18,7 +20,7 @@ from typing import Any, Callable
 from ..errors import KpisError, user_message
 from ..i18n import message, normalise_lang, register
 from .book import read_book
-from .layouts import REFRESH_ROLES, quota_sheet, refresh_contents, statements_sheet
+from .layouts import quota_sheet, statements_sheet
 from .settings import Settings, SettingsError, config_for, period_setting, quota_settings, read_settings, settings_content, workbook_path
 from .sheets import SheetContent, ensure_sheet, write_content
 
@@ -96,10 +98,10 @@ def _quality_note(ds: Any, lang: str) -> str:
 
 
 def refresh_kpis(book: Any) -> str:
-    """The KPI sheets (summary, reps, pipeline, funnel, customers, data quality) for the period.
-
-    With a KPI-sheets template (:func:`sheets_template`) its sheets are rendered instead, with the
-    report's context: one owned sheet per template sheet, restyled by editing the template.
+    """The KPI sheets (summary, reps, pipeline, funnel, customers, acquisition, data quality) for the
+    period, rendered from the KPI-sheets template (:func:`sheets_template`) with the report's
+    context: the report's pages, same numbers, formats and colours; restyled by editing the
+    template. Then the pipeline-watch sheet.
 
     The sheets are kept in the content cache (:mod:`kpis.cache`), keyed on the values the add-in
     received from the workbook: a second refresh of unchanged sheets writes them without reading
@@ -127,19 +129,14 @@ def refresh_kpis(book: Any) -> str:
 
 
 def _refresh_sheets(book: Any, ds: Any, period: Any, cfg: Any, lang: str) -> list[tuple[str, str | None, SheetContent]]:
-    """What a refresh writes: (role, sheet name or None for the role's own, content), in order."""
-    template = sheets_template(lang)
-    if template is not None:
-        from ..report.context import build_context
-        from .templates import render_contents
+    """What a refresh writes: (role, sheet name, content), in order: the template's sheets, then
+    the pipeline-watch sheet."""
+    from .templates import render_contents
 
-        contents = render_contents(template, build_context(ds, period, cfg, source=book.name), lang)
-        return [("t_" + re.sub(r"\W", "_", name.lower()), f"KPI - {name}", c) for name, c in contents.items()]
-    from ..engine import compute
-
-    results = compute(ds, period, config=cfg, by=("rep",))
-    contents = refresh_contents(results, ds, lang, cfg.currency)
-    return [(role, None, contents[role]) for role in REFRESH_ROLES] + [_history_content(book, ds, cfg, period, lang)]
+    contents = render_contents(sheets_template(lang, cfg), _report_context(ds, period, cfg, book), lang)
+    sheets: list[tuple[str, str | None, SheetContent]] = [
+        (_role(name, lang), f"KPI - {name}", c) for name, c in contents.items()]
+    return sheets + [_history_content(book, ds, cfg, period, lang)]
 
 
 def _write_sheets(book: Any, sheets: list[tuple[str, str | None, SheetContent]], lang: str) -> None:
@@ -162,7 +159,7 @@ def _refresh_key(book: Any, raw: Any, s: Settings, cfg: Any) -> str | None:
 
     try:
         h = cache.Hasher("xl-refresh").add(book.name, repr(s), repr(cfg), dt.date.today().isoformat())
-        h.add_file(sheets_template(cfg.lang))
+        h.add_file(sheets_template(cfg.lang, cfg))
         for sheet in raw:
             h.add(sheet.name, repr(sheet.tables), len(sheet.grid))
             for row in sheet.grid:
@@ -262,13 +259,38 @@ def _content_from_json(d: dict[str, Any]) -> SheetContent:
     )
 
 
+def _report_context(ds: Any, period: Any, cfg: Any, book: Any) -> dict[str, Any]:
+    """The report's context, built as ``kpis report`` builds it (``[report] trend_months``)."""
+    from ..report.context import build_context
+    from ..report.templates import settings
+
+    return build_context(ds, period, cfg, source=book.name, trend_months=settings(cfg).trend_months)
+
+
+def _role(sheet: str, lang: str) -> str:
+    """The role of a template sheet: the add-in's own (``summary``…) when the sheet has its name
+    (« Synthèse » → KPI - Synthèse), else one made from the name (a user's template)."""
+    from .sheets import SHEET_NAMES
+
+    for role, names in SHEET_NAMES.items():
+        if names[0 if normalise_lang(lang) == "fr" else 1] == f"KPI - {sheet}":
+            return role
+    return "t_" + re.sub(r"\W", "_", sheet.lower())
+
+
 def validate_data(book: Any) -> str:
-    """The data-quality sheet alone: every problem of the user's sheets."""
-    from .layouts import quality_sheet
+    """The data-quality sheet alone: every problem of the user's sheets (the KPI sheets' template
+    page, with the reader's report only: nothing is computed)."""
+    from ..report.context import quality_context
+    from .sheets import sheet_name
+    from .templates import render_contents
 
     s, cfg, lang = _context(book)
     ds = read_book(book, cfg)
-    _write(book, "quality", quality_sheet(ds, lang), lang).activate()
+    name = sheet_name("quality", lang).removeprefix("KPI - ")
+    contents = render_contents(sheets_template(lang, cfg), {**quality_context(ds, lang), "source": book.name}, lang,
+                               sheets=[name])
+    _write(book, "quality", contents[name], lang).activate()
     frame = ds.quality.to_frame(lang)
     counts = frame.loc[frame["action"] != "mapped", "severity"].value_counts()
     return message("xl_done_validate", lang, tables=len(ds.tables), errors=int(counts.get("error", 0)),
@@ -343,39 +365,25 @@ def quota_planner(book: Any) -> str:
 def monthly_report(book: Any) -> str:
     """The monthly report: a new workbook beside this one (desktop), or report sheets (xlwings Lite).
 
-    Rendered from the report template of the language (``kpis/templates``, the one ``kpis report``
-    uses) with the report's context, so the report from Excel and from the command line are the same
-    file; without a template, the KPI sheets' layouts are used.
+    Rendered from the report template -- ``[report] template`` of the configuration, else the one
+    shipped for the language: the one ``kpis report`` uses -- with the report's context, so the
+    report from Excel and from the command line are the same file.
     """
     s, cfg, lang = _context(book)
     ds = _read(book, cfg)
     period = _period(s, ds, cfg)
     path = workbook_path(book)
-    template = report_template(lang)
+    template = report_template(lang, cfg)
     out_path = _report_output(path, period.label, lang) if path is not None else None
-    if template is not None:
-        from ..report.context import build_context
+    context = _report_context(ds, period, cfg, book)
+    if out_path is not None:
+        from ..render import render_to_file
 
-        context = build_context(ds, period, cfg, source=book.name)
-        if path is not None:
-            from ..render import render_to_file
+        out = render_to_file(template, context, out_path, lang=lang)
+        return _opened(book, out, lang, period)
+    from .templates import render_contents
 
-            out = render_to_file(template, context, out_path, lang=lang)
-            return _opened(book, out, lang, period)
-        from .templates import render_contents
-
-        contents = render_contents(template, context, lang)
-    else:
-        from ..engine import compute
-
-        results = compute(ds, period, config=cfg, by=("rep",))
-        layouts = refresh_contents(results, ds, lang, cfg.currency)
-        contents = {_report_sheet_name(role, lang): c for role, c in layouts.items()}
-        if path is not None:
-            from .xlsx import write_contents
-
-            out = write_contents(contents, out_path)
-            return _opened(book, out, lang, period)
+    contents = render_contents(template, context, lang)
     first = None
     label = re.sub(r"\W", "_", period.label)
     for i, (name, content) in enumerate(contents.items()):
@@ -404,35 +412,30 @@ def _opened(book: Any, out: Path, lang: str, period: Any) -> str:
     return message("xl_done_report_file", lang, period=period.label, path=out.name)
 
 
-# Templates of the KPI sheets a refresh writes, when kpis ships them (else the built-in layouts).
-SHEETS_TEMPLATES = {"fr": "feuilles_kpi_fr.xlsx", "en": "kpi_sheets_en.xlsx"}
+def sheets_template(lang: str, cfg: Any = None) -> Path:
+    """The template of the KPI sheets: ``[report] sheets_template`` of the configuration, else the
+    one shipped for ``lang`` (``kpis/templates/feuilles_kpi_fr.xlsx``, ``kpi_sheets_en.xlsx``)."""
+    return _template("sheets", lang, cfg)
 
 
-def sheets_template(lang: str) -> Path | None:
-    """The packaged template of the KPI sheets of ``lang``, if this installation has one."""
-    path = Path(__file__).resolve().parents[1] / "templates" / SHEETS_TEMPLATES[normalise_lang(lang)]
-    return path if path.is_file() else None
+def report_template(lang: str, cfg: Any = None) -> Path:
+    """The monthly report template: ``[report] template`` of the configuration (as ``kpis report``
+    honours it), else the one shipped for ``lang``."""
+    return _template("report", lang, cfg)
 
 
-# The monthly report templates shipped with kpis (the ones `kpis report` renders), by language.
-REPORT_TEMPLATES = {"fr": "rapport_mensuel_fr.xlsx", "en": "monthly_report_en.xlsx"}
+def _template(kind: str, lang: str, cfg: Any) -> Path:
+    from ..report.templates import resolve_template
 
-
-def report_template(lang: str) -> Path | None:
-    """The packaged monthly report template of ``lang``, if this installation has one."""
-    path = Path(__file__).resolve().parents[1] / "templates" / REPORT_TEMPLATES[normalise_lang(lang)]
-    return path if path.is_file() else None
+    path = resolve_template(kind, lang, cfg)
+    if not path.is_file():
+        raise JobError("report_template_missing", path=str(path))
+    return path
 
 
 def report_path(workbook: Path, label: str, lang: str) -> Path:
     word = "rapport" if normalise_lang(lang) == "fr" else "report"
     return workbook.with_name(f"{workbook.stem} - {word} {label}.xlsx")
-
-
-def _report_sheet_name(role: str, lang: str) -> str:
-    from .sheets import sheet_name
-
-    return sheet_name(role, lang).replace("KPI - ", "")
 
 
 def _money(v: float, lang: str, currency: str) -> str:

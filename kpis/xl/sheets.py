@@ -35,6 +35,7 @@ SHEET_NAMES: dict[str, tuple[str, str]] = {
     "pipeline": ("KPI - Pipeline", "KPI - Pipeline"),
     "funnel": ("KPI - Entonnoir", "KPI - Funnel"),
     "customers": ("KPI - Clients", "KPI - Customers"),
+    "acquisition": ("KPI - Acquisition", "KPI - Acquisition"),
     "quality": ("KPI - Qualité", "KPI - Data quality"),
     "commissions": ("KPI - Commissions", "KPI - Commissions"),
     "quota": ("KPI - Objectifs", "KPI - Quota plan"),
@@ -229,7 +230,7 @@ def coalesce(formats: list[Fmt]) -> list[Fmt]:
         return (f.number_format, f.bold, f.italic, f.fill, f.font_color, f.wrap)
 
     rows: list[Fmt] = []
-    for f in sorted(formats, key=lambda f: (f.row, f.nrows, attrs(f).__repr__(), f.col)):
+    for f in sorted(_one_attribute_each(formats), key=lambda f: (f.row, f.nrows, attrs(f).__repr__(), f.col)):
         prev = rows[-1] if rows else None
         if (prev is not None and prev.row == f.row and prev.nrows == f.nrows and attrs(prev) == attrs(f)
                 and prev.col + prev.ncols == f.col):
@@ -247,6 +248,27 @@ def coalesce(formats: list[Fmt]) -> list[Fmt]:
             continue
         open_runs[key] = len(out)
         out.append(f)
+    return out
+
+
+def _one_attribute_each(formats: list[Fmt]) -> list[Fmt]:
+    """Each run split into one run per attribute it sets: a column's number format then joins over
+    rows whose fills alternate (a rendered template's zebra rows), one call instead of one a row."""
+    out: list[Fmt] = []
+    for f in formats:
+        base = dict(row=f.row, col=f.col, nrows=f.nrows, ncols=f.ncols)
+        if f.number_format:
+            out.append(Fmt(**base, number_format=f.number_format))
+        if f.bold:
+            out.append(Fmt(**base, bold=True))
+        if f.italic:
+            out.append(Fmt(**base, italic=True))
+        if f.fill:
+            out.append(Fmt(**base, fill=f.fill))
+        if f.font_color:
+            out.append(Fmt(**base, font_color=f.font_color))
+        if f.wrap:
+            out.append(Fmt(**base, wrap=True))
     return out
 
 

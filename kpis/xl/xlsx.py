@@ -1,8 +1,10 @@
 """Sheet contents (:class:`~kpis.xl.sheets.SheetContent`) into a new .xlsx file, with openpyxl.
 
-The desktop « Rapport mensuel » button writes the report workbook beside the open one with this --
-the same layouts as the KPI sheets, so the file and the sheets agree. Written atomically; text is
-always written as text (a value starting with ``=`` never becomes a formula).
+Exactly what the add-in writes into a workbook through xlwings (values, number formats, fonts,
+fills, widths, heights, merged cells, frozen panes), saved as a file without Excel: how the add-in's
+sheets are checked against Excel's rules and the OOXML schemas, and rendered to PDF/PNG to be looked
+at. Written atomically; text is always written as text (a value starting with ``=`` never becomes a
+formula).
 """
 
 from __future__ import annotations

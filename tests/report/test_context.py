@@ -45,11 +45,11 @@ def test_every_kpi_value_and_card_is_the_engines(fr, results):
 def test_card_status_and_change_in_points(fr):
     win = fr.ctx["cards"]["win_rate"]
     assert win["change_display"] == pytest.approx(win["change"] * 100)  # percentage points
-    assert win["change_format"].startswith('+0.0" pts"')
+    assert win["change_format"].startswith('+0.0\u00a0"pts"')
     revenue = fr.ctx["cards"]["revenue"]
     assert revenue["target"] is not None
     assert revenue["status"] == ("good" if revenue["value"] >= revenue["target"] else "bad")
-    assert revenue["number_format"] == '#,##0 "€"'
+    assert revenue["number_format"] == '#,##0\u00a0"€"'
 
 
 def test_leaderboard_is_the_rep_breakdown_and_adds_up(fr, results):

@@ -103,7 +103,7 @@ def test_lite_main_offers_everything_and_runs(tmp_path, example_json, example_pa
     assert out["scripts"]["refresh_kpis"] == "[kpis_refresh]'KPI - Paramètres'!J4"
     assert all(" / " in name for name in out["names"].values())  # French / English button names
     label = default_period(read_workbook(example_path)).label
-    assert out["alerts"] == [f"Feuilles KPI mises à jour pour {label} (7 feuilles)."]
+    assert out["alerts"] == [f"Feuilles KPI mises à jour pour {label} (8 feuilles)."]
     assert out["commission"] == [[6600.0]]
     assert out["calamine"] is False
 

@@ -43,9 +43,17 @@ def test_values_are_made_plain():
 def test_coalesce_joins_runs_side_by_side_and_stacked():
     fmts = [Fmt(2, c, bold=True, fill="#DDEBF7") for c in range(5)] + [Fmt(r, 1, number_format="0.0%") for r in range(3, 10)]
     out = coalesce(fmts)
-    assert Fmt(2, 0, 1, 5, bold=True, fill="#DDEBF7") in out
+    assert Fmt(2, 0, 1, 5, bold=True) in out and Fmt(2, 0, 1, 5, fill="#DDEBF7") in out  # one call per attribute
     assert Fmt(3, 1, 7, 1, number_format="0.0%") in out
-    assert len(out) == 2
+    assert len(out) == 3
+
+
+def test_coalesce_joins_a_column_format_across_zebra_rows():
+    """A rendered template shades every other row: the column's number format is still one call."""
+    fmts = [Fmt(r, 1, number_format="0.0%", fill="#F2F5FA" if r % 2 else None) for r in range(3, 13)]
+    out = coalesce(fmts)
+    assert Fmt(3, 1, 10, 1, number_format="0.0%") in out
+    assert len([f for f in out if f.fill]) == 5
 
 
 def test_owned_sheet_is_found_by_its_marker_even_renamed():
