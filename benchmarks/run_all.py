@@ -454,13 +454,24 @@ def measure(args: argparse.Namespace) -> list[Row]:
         print(f"# {name} ...", file=sys.stderr, flush=True)
         return True
 
+    def failed(figure: str, target: str, e: Exception) -> None:
+        """A step that could not run is a row too: what failed, in its own words (one line)."""
+        text = " ".join(str(e).split())
+        rows.append(Row(figure, "FAILED: " + (text[:160] + "…" if len(text) > 160 else text), "", None, target, False))
+
     for n in sizes:
         path = workbook(data, n)
         label = f"{n:,} activity rows ({path.stat().st_size / 1e6:.0f} MB)"
         if not step(f"floor+report {n}"):
             continue
         floor = best([checked(run_child(worker("floor", str(path))), "floor") for _ in range(repeat)])
-        rep, folder = cold_report(path, repeat if n != EXCEL_ROWS else max(1, repeat - 1))
+        try:
+            rep, folder = cold_report(path, repeat if n != EXCEL_ROWS else max(1, repeat - 1))
+        except RuntimeError as e:
+            rows.append(Row(f"floor: fastexcel -> Arrow, every sheet, {label}", f"{cpu_wall(floor)}, {floor.peak_mb:.0f} MB",
+                            "", None, "(baseline)", None))
+            failed(f"kpis report end to end, {label}", "<= 1.5 x floor", e)
+            continue
         first_report[n] = (rep, folder)
         rows.append(Row(f"floor: fastexcel -> Arrow, every sheet, {label}", f"{cpu_wall(floor)}, {floor.peak_mb:.0f} MB",
                         "", None, "(baseline)", None))
@@ -469,17 +480,20 @@ def measure(args: argparse.Namespace) -> list[Row]:
         rows.append(Row(f"kpis report end to end, {label}: peak memory", f"{rep.peak_mb:.0f} MB",
                         f"floor {floor.peak_mb:.0f} MB", rep.peak_mb / floor.peak_mb, "<= 1.5 x floor",
                         rep.peak_mb / floor.peak_mb <= 1.5))
+        print(table(rows), file=sys.stderr, flush=True)
 
     base_n = sizes[0]
     base = first_report.get(base_n)
     path = workbook(data, base_n)
-    if base and step("naive"):
+
+    def naive_step() -> None:
         out = Path(tempfile.mkdtemp(prefix="kpis_bench_naive_")) / "naive.xlsx"
         naive = checked(run_child(worker("naive", str(path), str(out))), "naive pandas")
         rows.append(Row(f"naive pandas (read_excel openpyxl, groupby, to_excel), {base_n:,} rows", cpu_wall(naive),
                         f"report {fmt_s(base[0].cpu)}", naive.cpu / base[0].cpu, ">= 20 x report",
                         naive.cpu / base[0].cpu >= 20))
-    if base and step("libreoffice"):
+
+    def libreoffice_step() -> None:
         tmp = Path(tempfile.mkdtemp(prefix="kpis_bench_lo_"))
         xlsx = data / f"formulas_{base_n}.xlsx"
         if not xlsx.exists():
@@ -493,12 +507,14 @@ def measure(args: argparse.Namespace) -> list[Row]:
                             ">= 5 x report", lo.cpu / base[0].cpu >= 5))
         else:
             rows.append(Row("COUNTIFS/SUMIFS in LibreOffice", "soffice missing", "", None, ">= 5 x report", None))
-    if step("catalogue"):
+
+    def catalogue_step() -> None:
         n = sizes[1]
         c = worker_json(checked(run_child(worker("catalogue", str(n), str(repeat))), "catalogue"))
         rows.append(Row(f"catalogue, 13 months x every rep, in memory, {n:,} activity rows", fmt_s(c["seconds"]), "",
                         None, "< 1 s", c["seconds"] < 1))
-    if step("udf"):
+
+    def udf_step() -> None:
         n = 300 if quick else UDF_ROWS
         for lite, how in (("1", "as in xlwings Lite (Pyodide)"), ("0", "desktop/server (no Pyodide)")):
             u = worker_json(checked(run_child(worker("udf", str(n), lite)), "udf"))
@@ -506,18 +522,21 @@ def measure(args: argparse.Namespace) -> list[Row]:
                             u["first"] < 0.05))
             rows.append(Row(f"=KPI() same call again, {how}", fmt_s(u["again"]), f"first {fmt_s(u['first'])}",
                             u["again"] / u["first"], "< 0.10 x first", u["again"] / u["first"] < 0.10))
-    if step("refresh"):
+
+    def refresh_step() -> None:
         r = worker_json(checked(run_child(worker("refresh", str(EXAMPLE))), "refresh"))
         rows.append(Row("add-in refresh of the KPI sheets, example workbook", fmt_s(r["first"]), "", None, "< 1 s",
                         r["first"] < 1))
         rows.append(Row("add-in refresh again, unchanged workbook", fmt_s(r["again"]), f"first {fmt_s(r['first'])}",
                         r["again"] / r["first"], "< 0.10 x first", r["again"] / r["first"] < 0.10))
-    if base and step("report again"):
+
+    def again_step() -> None:
         again = warm_report(base[1])
         rows.append(Row(f"kpis report again, unchanged workbook, {base_n:,} rows", cpu_wall(again),
                         f"first {fmt_s(base[0].cpu)}", again.cpu / base[0].cpu, "< 0.10 x first",
                         again.cpu / base[0].cpu < 0.10))
-    if step("start-up"):
+
+    def startup_step() -> None:
         helps = best([checked(run_child(python("-m", "kpis", "--help")), "kpis --help") for _ in range(max(3, repeat))])
         rows.append(Row("kpis --help, whole process", cpu_wall(helps), "", None, "< 0.5 s", helps.cpu < 0.5))
         runs = [run_child(python("-X", "importtime", "-m", "kpis", "validate", str(EXAMPLE))) for _ in range(max(3, repeat))]
@@ -525,6 +544,26 @@ def measure(args: argparse.Namespace) -> list[Row]:
         whole = best(runs)
         rows.append(Row("kpis validate example: start-up (imports, -X importtime)", fmt_s(imports),
                         f"whole run {cpu_wall(whole)}", None, "< 0.5 s", imports < 0.5))
+    steps = (  # name, needs the first report, the figure and target written when it fails, the step
+        ("report again", True, "kpis report again, unchanged workbook", "< 0.10 x first", again_step),
+        ("start-up", False, "kpis --help / validate start-up", "< 0.5 s", startup_step),
+        ("refresh", False, "add-in refresh of the KPI sheets", "< 1 s", refresh_step),
+        ("udf", False, "=KPI() through custom_functions_call", "< 50 ms", udf_step),
+        ("catalogue", False, "catalogue, 13 months x every rep, in memory", "< 1 s", catalogue_step),
+        ("libreoffice", True, "COUNTIFS/SUMIFS in LibreOffice vs report", ">= 5 x report", libreoffice_step),
+        ("naive", True, "naive pandas vs report", ">= 20 x report", naive_step),
+    )
+    for name, needs_base, figure, target, fn in steps:
+        if needs_base and not base:
+            if name not in skip:
+                rows.append(Row(figure, "not measured: the first report failed", "", None, target, None))
+            continue
+        if step(name):
+            try:
+                fn()
+            except (RuntimeError, OSError, ValueError, KeyError) as e:
+                failed(figure, target, e)
+            print(table(rows), file=sys.stderr, flush=True)  # so far: a long run can be read as it goes
     for _, folder in first_report.values():
         shutil.rmtree(folder, ignore_errors=True)
     return rows
