@@ -2,7 +2,7 @@
 
     python benchmarks/bench_engine.py [--scale S] [--repeat N] [--workbook PATH]
 
-Builds the canonical tables with :func:`kpis.sample.build_truth`, then times ``compute`` for one month
+Builds the canonical tables with :func:`kpis.demo.sample.build_truth`, then times ``compute`` for one month
 (with previous-period and year-ago comparisons) and ``compute_series`` for 13 months, with and
 without breakdowns. The headline figure (issue #11, target < 1 s) is the whole catalogue for 13
 months × every rep, data in memory: ``compute_series(ds, last_n(p, 13), by=["rep"])``, which
@@ -31,7 +31,7 @@ EXCEL_ROWS = 1_048_575
 
 
 def build(scale: float | None) -> tuple[Dataset, float]:
-    from kpis.sample import ACTIVITIES_PER_SCALE, build_truth
+    from kpis.demo.sample import ACTIVITIES_PER_SCALE, build_truth
 
     s = scale if scale is not None else EXCEL_ROWS / ACTIVITIES_PER_SCALE
     return Dataset.from_frames(**build_truth(scale=s)), s
@@ -62,7 +62,7 @@ def main(argv: list[str] | None = None) -> int:
           + ", ".join(f"{k} {len(v):,}" for k, v in ds.tables.items()))
     if args.workbook is not None:
         from kpis.reader import read_workbook
-        from kpis.sample import write_workbook
+        from kpis.demo.sample import write_workbook
 
         if not args.workbook.exists():
             t0 = time.perf_counter()

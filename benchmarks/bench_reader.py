@@ -2,7 +2,7 @@
 
     python benchmarks/bench_reader.py [--activities 200000] [--repeat 3] [--mess] [--keep PATH]
 
-Generates a tracking workbook with :mod:`kpis.sample` (``--activities`` rows in the activity sheet,
+Generates a tracking workbook with :mod:`kpis.demo.sample` (``--activities`` rows in the activity sheet,
 the other tables scaled alike), then times, best of ``--repeat``:
 
 * bare: ``CalamineWorkbook.from_path`` + ``get_sheet_by_name(...).to_python()`` of every sheet;
@@ -52,7 +52,7 @@ def reader_read(path: Path) -> tuple[float, dict[str, int]]:
 
 
 def make_workbook(path: Path, activities: int, mess: bool) -> None:
-    from kpis import sample
+    from kpis.demo import sample
 
     truth = sample.build_truth(scale=activities / sample.ACTIVITIES_PER_SCALE)
     sample.write_workbook(truth, path, "fr", mess=sample.Mess.realistic("fr") if mess else sample.Mess())

@@ -4,7 +4,7 @@
 
 The product's bar: an Excel-limit workbook (1,048,575 activity rows) is reported in little more than
 the time it takes to read it. This writes a realistic French tracking workbook of that size with
-:mod:`kpis.sample` (or reuses ``--keep PATH``), then times in this process, in CPU seconds (the
+:mod:`kpis.demo.sample` (or reuses ``--keep PATH``), then times in this process, in CPU seconds (the
 machine may be shared: wall-clock time would measure the neighbours):
 
 * bare: calamine's ``to_python()`` of every sheet (the floor no reader can beat);

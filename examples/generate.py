@@ -5,7 +5,7 @@
 
 Both files hold the same team and numbers (seed 7, 24 months to November 2026, "as of" 15 Nov 2026):
 the French one as a French team keeps it, the English one with English sheets, headers and words,
-each messed up the way real workbooks are (see ``kpis.sample.Mess.realistic``).
+each messed up the way real workbooks are (see ``kpis.demo.sample.Mess.realistic``).
 """
 
 from __future__ import annotations
@@ -16,10 +16,10 @@ import time
 from pathlib import Path
 
 try:
-    from kpis.sample import Mess, build_truth, write_workbook
+    from kpis.demo.sample import Mess, build_truth, write_workbook
 except ImportError:  # run from a checkout without installing the package
     sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
-    from kpis.sample import Mess, build_truth, write_workbook
+    from kpis.demo.sample import Mess, build_truth, write_workbook
 
 FILES = {"fr": "suivi_commercial.xlsx", "en": "sales_tracking.xlsx"}
 

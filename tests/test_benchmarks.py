@@ -29,3 +29,26 @@ def test_bench_udf_runs(capsys):
     run_bench("bench_udf.py", "--rows", "300")
     out = capsys.readouterr().out
     assert "first call" in out and "same call again" in out
+
+
+ROWS = (  # every figure of issue 11 has its row in run_all's table
+    "floor: fastexcel -> Arrow", "kpis report end to end", "peak memory", "naive pandas", "LibreOffice",
+    "catalogue, 13 months x every rep", "=KPI() first call", "as in xlwings Lite", "desktop/server",
+    "add-in refresh of the KPI sheets", "add-in refresh again", "kpis report again", "kpis --help",
+    "kpis validate example",
+)
+
+
+@pytest.mark.slow
+def test_run_all_prints_every_row(tmp_path):
+    import subprocess
+
+    pytest.importorskip("fastexcel")
+    done = subprocess.run([sys.executable, str(BENCH / "run_all.py"), "--quick", "--data", str(tmp_path)],
+                          capture_output=True, text=True, timeout=1800)
+    assert done.returncode == 0, done.stderr[-3000:]
+    out = done.stdout
+    for label in ROWS:
+        assert label in out, label
+    assert "FAILED" not in out, out
+    assert out.count("\n| ") >= 18  # header + one line per figure

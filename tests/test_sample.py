@@ -1,8 +1,8 @@
-"""Tests of the seeded example data generator (``kpis.sample``).
+"""Tests of the seeded example data generator (``kpis.demo.sample``).
 
 Besides determinism, dtypes and coherence, the round-trip tests read every written workbook back with
-a small *reference reader* (below) that undoes each :class:`~kpis.sample.Mess` switch the documented
-way, and require :func:`~kpis.sample.as_read` exactly: that is the contract the real reader is held to.
+a small *reference reader* (below) that undoes each :class:`~kpis.demo.sample.Mess` switch the documented
+way, and require :func:`~kpis.demo.sample.as_read` exactly: that is the contract the real reader is held to.
 """
 
 from __future__ import annotations
@@ -18,8 +18,8 @@ import pandas as pd
 import pytest
 from python_calamine import CalamineWorkbook
 
-from kpis import sample
-from kpis.sample import (
+from kpis.demo import sample
+from kpis.demo.sample import (
     ACTIVITIES_PER_SCALE,
     CATEGORY_WORDS,
     HEADERS,

@@ -16,7 +16,6 @@ from typing import Optional
 
 import typer
 
-from ..config import CONFIG_FILENAME, Config
 from ..i18n import format_number, message
 from ..i18n import register as register_messages
 from ..outputs import same_file
@@ -68,6 +67,7 @@ def init_cmd(
 
     def body() -> int:
         from ..atomic import write_atomic
+        from ..config import CONFIG_FILENAME, Config
         from ..reader.proposal import proposal
         from ..reader.workbook import detect_layout
 
@@ -106,6 +106,7 @@ def _target(path: Path, workbook: Path, lang: str, force: bool) -> Path:
 
 def explain(assigned, lang: str) -> list[str]:
     """The detection, line by line (see the module doc)."""
+    from ..config import Config
     from ..reader.headers import header_text
     from ..reader.proposal import rejected_reason, unused_columns
 

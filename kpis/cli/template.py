@@ -6,7 +6,7 @@ cell (and, for Excel's rules, the part of the file) -- without writing anything.
 
 Placeholders are checked down to attributes (``cards.win_rat`` is reported when ``cards`` has no
 ``win_rat``) against a real report context: the one of ``--workbook`` for ``--period`` when given,
-else one built from a small generated sample team (``kpis.sample``), which has every key.
+else one built from a small generated sample team (``kpis.demo.sample``), which has every key.
 
 Exit codes: 0 no problem; 1 problems found (listed on stdout); 2 usage or file errors.
 """
@@ -86,7 +86,7 @@ def context_for_check(cfg, workbook: Optional[Path], period: Optional[str]) -> d
         ds = read_workbook(workbook, cfg)
         p = resolve_period(period, None, None, cfg, default=lambda: default_period(ds))
         return build_context(ds, p, cfg, trend_months=settings(cfg).trend_months)
-    from ..sample import build_truth
+    from ..demo.sample import build_truth
 
     ds = Dataset.from_frames(**build_truth(seed=7, reps=3, months=14, scale=0.15))
     sample_cfg = parse_config(SAMPLE_PLANS)

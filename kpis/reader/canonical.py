@@ -41,7 +41,7 @@ def conform_column(values: pd.Series, kind: str, trusted: bool = False) -> pd.Se
         return s
     if kind in ("money", "number", "rate"):
         return pd.to_numeric(values, errors="coerce").astype("float64")
-    # Text: object holding str, NaN where missing (as kpis.sample's truth and pandas' own readers do).
+    # Text: object holding str, NaN where missing (as kpis.demo.sample's truth and pandas' own readers do).
     if values.dtype == object and trusted:
         return values
     if values.dtype == object:

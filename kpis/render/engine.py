@@ -17,7 +17,7 @@ import io
 import os
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Mapping
+from typing import Any, Mapping, TypeAlias
 
 import openpyxl
 from openpyxl.workbook.workbook import Workbook
@@ -25,6 +25,7 @@ from openpyxl.worksheet.worksheet import Worksheet
 
 from kpis import i18n
 from kpis.atomic import write_atomic
+from kpis.render import codecache
 from kpis.render.charts import DrawingJob, template_drawings, transplant_drawings
 from kpis.render.errors import Problems
 from kpis.render.evaluate import FAILED, Evaluator
@@ -38,7 +39,7 @@ from kpis.render.tables import iter_records
 
 DATE_FORMATS = {"fr": "dd/mm/yyyy", "en": "yyyy-mm-dd"}
 
-TemplateSource = str | os.PathLike | bytes | Workbook
+TemplateSource: TypeAlias = str | os.PathLike | bytes | Workbook
 
 
 def template_bytes(template: TemplateSource) -> tuple[bytes, bool]:
@@ -161,6 +162,7 @@ def render_workbook(template: TemplateSource, context: Mapping[str, Any], lang: 
     for name, dn in list(wb.defined_names.items()):
         dn.attr_text = mapper.formula(dn.attr_text, None, None)
     wb.calculation.fullCalcOnLoad = True
+    codecache.save()  # the placeholders compiled for the first time, for the next run
     problems.raise_if_any(lang)
 
     jobs = [DrawingJob(o.snap.structure.title, o.out) for o in outputs if o.snap.structure.title in drawings]
@@ -170,7 +172,13 @@ def render_workbook(template: TemplateSource, context: Mapping[str, Any], lang: 
 def _copy_sheet(wb: Workbook, ws: Worksheet) -> Worksheet:
     """A copy for ``{% sheet for %}``: openpyxl's copy plus what it leaves out (views, header and
     footer, protection, state); cells and ranges are written from the snapshot afterwards."""
-    target = wb.copy_worksheet(ws)
+    # SheetWriter.write starts the copy from no cells: copying the template's cells (each with its
+    # style, link and comment) would walk them all once per copy -- per rep -- for nothing.
+    cells, ws._cells = ws._cells, {}
+    try:
+        target = wb.copy_worksheet(ws)
+    finally:
+        ws._cells = cells
     target.views = copy.deepcopy(ws.views)
     for view in target.views.sheetView:
         view.tabSelected = False

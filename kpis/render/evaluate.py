@@ -8,6 +8,7 @@ from typing import Any
 from jinja2 import TemplateSyntaxError, Undefined, UndefinedError
 from jinja2.exceptions import SecurityError
 
+from kpis.render import codecache
 from kpis.render.errors import Problems
 from kpis.render.sandbox import KpisSandbox, environment, undefined_path
 
@@ -24,12 +25,12 @@ FAILED = Failed()
 
 @lru_cache(maxsize=4096)
 def _compile_expression(lang: str, source: str):
-    return environment(lang).compile_expression(source, undefined_to_none=False)
+    return codecache.compile_expression(environment(lang), source)
 
 
 @lru_cache(maxsize=4096)
 def _compile_text(lang: str, source: str):
-    return environment(lang).from_string(source)
+    return codecache.compile_text(environment(lang), source)
 
 
 class Evaluator:

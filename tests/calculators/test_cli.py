@@ -33,7 +33,7 @@ amount = 150
 
 @pytest.fixture(scope="module")
 def workbook(tmp_path_factory):
-    from kpis.sample import build_truth, write_workbook
+    from kpis.demo.sample import build_truth, write_workbook
 
     d = tmp_path_factory.mktemp("calc")
     path = d / "suivi.xlsx"

@@ -109,7 +109,7 @@ def test_one_pass_equals_per_period_on_generated_data(ds):
 
 @pytest.fixture(scope="module")
 def example() -> Dataset:
-    from kpis.sample import build_truth
+    from kpis.demo.sample import build_truth
 
     return Dataset.from_frames(**build_truth())
 

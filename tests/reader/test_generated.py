@@ -1,6 +1,6 @@
-"""Workbooks written by :mod:`kpis.sample` with each kind of mess read back to exactly the truth.
+"""Workbooks written by :mod:`kpis.demo.sample` with each kind of mess read back to exactly the truth.
 
-``kpis.sample.as_read(truth, lang, mess)`` is what a correct reader must return for
+``kpis.demo.sample.as_read(truth, lang, mess)`` is what a correct reader must return for
 ``write_workbook(truth, path, lang, mess=mess)``: every table is compared cell by cell, dtypes
 included. The example workbooks of ``examples/`` are held to the same contract.
 """
@@ -10,10 +10,10 @@ from __future__ import annotations
 import pandas as pd
 import pytest
 
-from kpis import sample
+from kpis.demo import sample
 from kpis.reader import read_workbook
 from kpis.reader.canonical import conform
-from kpis.sample import Mess
+from kpis.demo.sample import Mess
 
 # Wide targets come back ordered by rep row then month; the truth is ordered by month then rep.
 ORDER_FREE = {"targets": ["rep", "period"]}

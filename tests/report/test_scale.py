@@ -30,7 +30,7 @@ class Team:
         from kpis.config import Config
         from kpis.reader import read_workbook
         from kpis.report import build_context, default_template, render_report
-        from kpis.sample import build_truth, write_workbook
+        from kpis.demo.sample import build_truth, write_workbook
 
         self.n = n
         path = tmp / f"team_{n}.xlsx"

@@ -228,12 +228,12 @@ def set_cells(payload: dict[str, Any], sheet: str, cells: dict[tuple[int, int], 
 
 @pytest.fixture(scope="session")
 def example_path(example_fr, tmp_path_factory) -> Path:
-    """The French example workbook; generated with kpis.sample when the committed one is absent."""
+    """The French example workbook; generated with kpis.demo.sample when the committed one is absent."""
     if example_fr.is_file():
         return example_fr
     if os.environ.get("CI") == "true":
         pytest.fail(f"{example_fr} is missing: CI must test the committed example")
-    from kpis.sample import build_truth, write_workbook
+    from kpis.demo.sample import build_truth, write_workbook
 
     path = tmp_path_factory.mktemp("example") / "suivi_commercial.xlsx"
     write_workbook(build_truth(), path, "fr")

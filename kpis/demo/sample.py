@@ -30,7 +30,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from .schema import DERIVED, LEAD_RESPONSES, LEAD_STAGES, TABLES
+from ..schema import DERIVED, LEAD_RESPONSES, LEAD_STAGES, TABLES
 
 # --------------------------------------------------------------------------------------------------
 # Sizes and limits
