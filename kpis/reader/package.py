@@ -71,6 +71,8 @@ class SheetCensus:
     dropped: list[tuple[int, int]] = field(default_factory=list)  # stray cells left out (first ones)
     dropped_count: int = 0
     kept: tuple[int, int] | None = None  # (rows, cols) kept when stray cells were dropped
+    prefix: bytes = b""  # the XML namespace prefix of the sheet's elements (``x:``), often none
+    merges: list[bytes] = field(default_factory=list)  # ``A1:F1`` of each merged range (the fast reader's head)
 
     @property
     def area(self) -> int:
@@ -207,6 +209,8 @@ _TALL = re.compile(rb'r="[A-Z](\d{6,7})"')
 _ROW_TAG = re.compile(rb"<(?:\w+:)?row\b[^>]*?\br=\"(\d{1,7})\"")
 _ERROR_CELL = re.compile(rb"<(?:\w+:)?c\b([^>]*?\bt=\"e\"[^>]*?)(?:/>|>(.*?)</(?:\w+:)?c>)", re.DOTALL)
 _REF = re.compile(rb'\br="([A-Z]{1,3})(\d{1,7})"')
+_MERGE_REF = re.compile(rb'<(?:\w+:)?mergeCell\b[^>]*?\bref="([A-Z]{1,3}\d{1,7}(?::[A-Z]{1,3}\d{1,7})?)"')
+MAX_MERGES = 10000  # merged ranges kept for the fast reader (more: it leaves the sheet to the full read)
 _TYPE = re.compile(rb'\bt="(\w+)"')
 _VALUE = re.compile(rb"<(?:\w+:)?v(?:\s[^>]*)?>(.*?)</(?:\w+:)?v>", re.DOTALL)
 _FORMULA = re.compile(rb"<(?:\w+:)?f\b[^>]*?(?:/>|>(.*?)</(?:\w+:)?f>)", re.DOTALL)
@@ -260,6 +264,7 @@ def census_sheet(z: zipfile.ZipFile, part: str, external: bool) -> SheetCensus:
             m = _PREFIX.search(chunk)
             if m:
                 prefix = m[1] or b""
+                c.prefix = prefix
         wide = _WIDE.findall(chunk)
         if wide:
             letters, digits = zip(*set(wide))  # distinct (column, row) pairs, compared without int()
@@ -276,6 +281,8 @@ def census_sheet(z: zipfile.ZipFile, part: str, external: bool) -> SheetCensus:
             m = _ROW_TAG.search(chunk, max(0, last - 20))
             if m:
                 c.max_row = max(c.max_row, int(m[1]))
+        if b"mergeCell" in chunk and len(c.merges) <= MAX_MERGES:
+            c.merges.extend(_MERGE_REF.findall(chunk))
         if b't="e"' in chunk:
             _errors(chunk, c)
         if b"f>" in chunk or b"<f " in chunk or b":f " in chunk:
