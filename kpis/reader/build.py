@@ -198,7 +198,8 @@ def _flag_problems(p: Parsed, uniques: np.ndarray) -> Parsed:
     result hold no value: left empty and reported as such, whatever the field's kind (a name column
     never reads "#N/A" as a rep's name)."""
     hits = [(i, code) for i, u in enumerate(uniques)
-            if (u.__class__ is not str or u[:1] == "#" or u.strip()[:1] == "#") and (code := cell_problem(u))]
+            if (u.__class__ is CellFlag or (u.__class__ is str and (u[:1] == "#" or u.strip()[:1] == "#")))
+            and (code := cell_problem(u))]  # numbers and dates never are (cell_problem: None)
     if not hits:
         return p
     values = p.values.copy()

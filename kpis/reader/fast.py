@@ -221,6 +221,7 @@ class ColumnGrid(Sequence[list[Any]]):
     def factorize(self, col: int, r0: int, r1: int) -> tuple[np.ndarray, np.ndarray]:
         """Codes and distinct values of column ``col``, rows ``r0..r1`` -- what ``pd.factorize`` gives
         on the same cells as Python objects (distinct values in order of first appearance)."""
+        import pyarrow as pa
         import pyarrow.compute as pc
 
         r1 = min(r1, len(self) - 1)
@@ -247,7 +248,9 @@ class ColumnGrid(Sequence[list[Any]]):
                 values: list[Any] = [""]
             else:
                 enc = pc.dictionary_encode(arr.slice(b0 - self.start, length))
-                values = _python(enc.dictionary.to_pylist())
+                values = enc.dictionary.to_pylist()
+                if pa.types.is_timestamp(arr.type):
+                    values = _python(values)
                 if enc.null_count:
                     values.append("")
                     local = enc.indices.fill_null(len(values) - 1).to_numpy().astype(np.intp, copy=False)
@@ -260,14 +263,21 @@ class ColumnGrid(Sequence[list[Any]]):
                     rank[order] = np.arange(len(order))
                     values = [values[k] for k in order]
                     local = rank[local]
-            remap = np.empty(len(values), dtype=np.intp)
-            for k, v in enumerate(values):
-                code = index.get(v)
-                if code is None:
-                    code = index[v] = len(uniques)
-                    uniques.append(v)
-                remap[k] = code
-            parts_codes.append(remap[local])
+            if not uniques:
+                uniques = values
+                parts_codes.append(local)
+            else:  # the head's distinct values keep their codes; the body's new ones follow, in order
+                pos = dict(zip(values, range(len(values))))
+                seen = np.zeros(len(values), dtype=bool)
+                remap = np.empty(len(values), dtype=np.intp)
+                for u, code in index.items():  # the head's few distinct values
+                    k = pos.get(u)
+                    if k is not None:
+                        seen[k] = True
+                        remap[k] = code
+                remap[~seen] = len(uniques) + np.arange(int((~seen).sum()))
+                uniques = uniques + [v for v, s in zip(values, seen) if not s]
+                parts_codes.append(remap[local])
         codes = np.concatenate(parts_codes) if parts_codes else np.empty(0, dtype=np.intp)
         out = np.empty(len(uniques), dtype=object)
         out[:] = uniques
