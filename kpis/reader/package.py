@@ -294,11 +294,26 @@ def census_sheet(z: zipfile.ZipFile, part: str, external: bool) -> SheetCensus:
         if c.max_col > 26:
             c.max_row = max(c.max_row, NARROW_ROWS)
         else:
-            c.max_col = 26
             c.max_row = max(c.max_row, 1)
+            c.max_col = 26 if 26 * c.max_row <= MAX_AREA else _narrow_width(z, c.part)
     if c.area > MAX_AREA:
         _exact_extent(z, c)
     return c
+
+
+def _narrow_width(z: zipfile.ZipFile, part: str) -> int:
+    """Columns of a sheet whose cells are all in A-Z: its last column letter, by substring searches
+    from Z down (a long narrow sheet -- 400,000 rows x 7 columns -- is then bounded without placing
+    each cell). Any ``r="X`` counts, so the width is never underestimated."""
+    best = -1
+    for chunk in _chunks(z, part):
+        for k in range(25, best, -1):
+            if b'r="' + bytes((65 + k,)) in chunk:
+                best = k
+                break
+        if best == 25:
+            break
+    return max(best + 1, 1)
 
 
 def _by_length(b: bytes) -> tuple[int, bytes]:
