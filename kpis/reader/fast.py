@@ -33,7 +33,7 @@ from typing import Any, Iterator, Sequence
 import numpy as np
 import pandas as pd
 
-from .package import SheetCensus, _chunks
+from .package import SheetCensus
 
 HEAD_ROWS = 256  # >= locate.HEADER_SCAN_ROWS + content.SAMPLE_ROWS: recognition never leaves the head
 FAST_MIN_ROWS = 5000  # smaller sheets: the full read is as quick and needs no second library
@@ -78,7 +78,7 @@ def head_xml(z: zipfile.ZipFile, c: SheetCensus, rows: int) -> bytes:
     """A worksheet's XML cut after its first ``rows`` rows, its merged ranges kept."""
     out: list[bytes] = []
     seq = 0
-    for chunk in _chunks(z, c.part):
+    for chunk in _head_chunks(z, c.part):
         end = _END_DATA.search(chunk)
         limit = end.start() if end else len(chunk)
         cut = None
@@ -103,6 +103,25 @@ def head_xml(z: zipfile.ZipFile, c: SheetCensus, rows: int) -> bytes:
         refs = b"".join(b"<" + p + b'mergeCell ref="' + ref + b'"/>' for ref in c.merges)
         tail += b"<" + p + b'mergeCells count="' + str(len(c.merges)).encode() + b'">' + refs + b"</" + p + b"mergeCells>"
     return xml + tail + b"</" + p + b"worksheet>"
+
+
+def _head_chunks(z: zipfile.ZipFile, part: str, size: int = 1 << 18) -> Iterator[bytes]:
+    """The part's XML in small pieces cut after a ``>`` (only its start is wanted)."""
+    carry = b""
+    with z.open(part) as f:
+        while True:
+            block = f.read(size)
+            if not block:
+                break
+            data = carry + block
+            cut = data.rfind(b">") + 1
+            if cut <= 0:
+                carry = data
+                continue
+            yield data[:cut]
+            carry = data[cut:]
+    if carry:
+        yield carry
 
 
 def head_package(z: zipfile.ZipFile, sheets: dict[str, SheetCensus], rows: int) -> io.BytesIO:

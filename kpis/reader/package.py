@@ -307,10 +307,11 @@ def _narrow_width(z: zipfile.ZipFile, part: str) -> int:
     each cell). Any ``r="X`` counts, so the width is never underestimated."""
     best = -1
     for chunk in _chunks(z, part):
-        for k in range(25, best, -1):
-            if b'r="' + bytes((65 + k,)) in chunk:
-                best = k
+        while best < 25:
+            m = re.search(b'r="[' + bytes((66 + best,)) + b"-Z]", chunk)
+            if m is None:
                 break
+            best = chunk[m.end() - 1] - 65
         if best == 25:
             break
     return max(best + 1, 1)
