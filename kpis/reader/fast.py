@@ -51,7 +51,7 @@ class NotFast(Exception):
 def available() -> bool:
     try:
         import fastexcel  # noqa: F401
-        import pyarrow  # noqa: F401
+        import pyarrow  # type: ignore[import-untyped]  # noqa: F401
     except ImportError:  # Pyodide (xlwings Lite) and minimal installs: the full read only
         return False
     return True
@@ -241,7 +241,7 @@ class ColumnGrid(Sequence[list[Any]]):
         """Codes and distinct values of column ``col``, rows ``r0..r1`` -- what ``pd.factorize`` gives
         on the same cells as Python objects (distinct values in order of first appearance)."""
         import pyarrow as pa
-        import pyarrow.compute as pc
+        import pyarrow.compute as pc  # type: ignore[import-untyped]
 
         r1 = min(r1, len(self) - 1)
         n = max(0, r1 - r0 + 1)
@@ -290,8 +290,9 @@ class ColumnGrid(Sequence[list[Any]]):
                 seen = np.zeros(len(values), dtype=bool)
                 remap = np.empty(len(values), dtype=np.intp)
                 for u, code in index.items():  # the head's few distinct values
-                    k = pos.get(u)
-                    if k is not None:
+                    at = pos.get(u)
+                    if at is not None:
+                        k = at
                         seen[k] = True
                         remap[k] = code
                 remap[~seen] = len(uniques) + np.arange(int((~seen).sum()))
@@ -305,8 +306,6 @@ class ColumnGrid(Sequence[list[Any]]):
 
     def last_data_row(self, start: int, first_col: int, last_col: int) -> int:
         """Index of the last row at or after ``start`` with a non-empty cell in the columns (start-1 if none)."""
-        import pyarrow.compute as pc
-
         cols = [a for j, a in self.body.items() if first_col <= j <= last_col]
         if cols and self.body_rows:
             valid = np.zeros(self.body_rows, dtype=bool)
@@ -318,7 +317,6 @@ class ColumnGrid(Sequence[list[Any]]):
                     break
                 if any(_filled(v) for v in self[i][first_col : last_col + 1]):
                     return i
-        del pc
         for i in range(min(self.start, len(self)) - 1, start - 1, -1):
             if any(_filled(v) for v in self.head[i][first_col : last_col + 1]):
                 return i
