@@ -42,7 +42,8 @@ MAX_TOTAL_BYTES = 1536 * 2**20  # all parts, inflated
 MAX_RATIO = 1000  # inflated / compressed, for parts above RATIO_FLOOR (XML compresses ~10-200x)
 RATIO_FLOOR = 16 * 2**20
 MAX_PARTS = 10000
-MAX_AREA = 6_000_000  # cells of one sheet's rectangle handed to the library (~200 MB there)
+MAX_AREA = 6_000_000  # a bigger rectangle is placed cell by cell: stray cells far away are left out
+MAX_SHEET_CELLS = 1_048_576 * 16  # the data itself: up to Excel's last row over 16 columns (~550 MB there)
 MAX_REPAIR_BYTES = 400 * 2**20  # a package is repaired in memory only up to this inflated size
 COLUMN_GAP = 64  # empty columns that separate the data from stray cells
 ROW_GAP = 10000  # empty rows that separate the data from stray cells
@@ -294,27 +295,11 @@ def census_sheet(z: zipfile.ZipFile, part: str, external: bool) -> SheetCensus:
         if c.max_col > 26:
             c.max_row = max(c.max_row, NARROW_ROWS)
         else:
+            c.max_col = 26
             c.max_row = max(c.max_row, 1)
-            c.max_col = 26 if 26 * c.max_row <= MAX_AREA else _narrow_width(z, c.part)
     if c.area > MAX_AREA:
         _exact_extent(z, c)
     return c
-
-
-def _narrow_width(z: zipfile.ZipFile, part: str) -> int:
-    """Columns of a sheet whose cells are all in A-Z: its last column letter, by substring searches
-    from Z down (a long narrow sheet -- 400,000 rows x 7 columns -- is then bounded without placing
-    each cell). Any ``r="X`` counts, so the width is never underestimated."""
-    best = -1
-    for chunk in _chunks(z, part):
-        while best < 25:
-            m = re.search(b'r="[' + bytes((66 + best,)) + b"-Z]", chunk)
-            if m is None:
-                break
-            best = chunk[m.end() - 1] - 65
-        if best == 25:
-            break
-    return max(best + 1, 1)
 
 
 def _by_length(b: bytes) -> tuple[int, bytes]:
@@ -422,13 +407,13 @@ def _exact_extent(z: zipfile.ZipFile, c: SheetCensus) -> None:
     else:
         last_row = 0
     full_rows, full_cols = int(rows_all.max()) + 1, distinct_cols[-1] + 1
-    if (last_row + 1) * (last_col + 1) > MAX_AREA:
+    if (last_row + 1) * (last_col + 1) > MAX_SHEET_CELLS:
         c.max_row, c.max_col = last_row + 1, last_col + 1
         raise PackageProblem("sheet_too_large", cells=f"{(last_row + 1) * (last_col + 1):,}".replace(",", " "),
                              ref=f"A1:{col_letters(last_col)}{last_row + 1}", part=c.part)
     c.max_row, c.max_col = full_rows, full_cols
-    if full_rows * full_cols > MAX_AREA:
-        c.kept = (last_row + 1, last_col + 1)
+    if full_rows * full_cols > MAX_AREA and (full_rows, full_cols) != (last_row + 1, last_col + 1):
+        c.kept = (last_row + 1, last_col + 1)  # stray cells beyond the data: left out (and reported)
 
 
 def _before_gap(sorted_values: list[int], gap: int) -> int:
