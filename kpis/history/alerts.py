@@ -146,7 +146,7 @@ def deals_to_watch(deals: pd.DataFrame, as_of: dt.date, *, activities: pd.DataFr
     cur = stays[stays["left"].isna()].drop_duplicates("deal_id", keep="last").set_index("deal_id")
     cur = cur.reindex(d.index)
     in_stage = (now - pd.to_datetime(cur["entered"])).dt.days
-    limit = cur["stage"].map(medians) * stuck_factor
+    limit = pd.to_numeric(cur["stage"].map(medians), errors="coerce") * stuck_factor  # numbers even when no median (a str column)
     reasons["stuck"] = limit.notna() & in_stage.notna() & (in_stage > limit)
     if medians.empty:
         unchecked["stuck"] = "alerts_no_stage_history"

@@ -198,7 +198,8 @@ def _flag_problems(p: Parsed, uniques: np.ndarray) -> Parsed:
     result hold no value: left empty and reported as such, whatever the field's kind (a name column
     never reads "#N/A" as a rep's name)."""
     hits = [(i, code) for i, u in enumerate(uniques)
-            if (u.__class__ is not str or u[:1] == "#" or u.strip()[:1] == "#") and (code := cell_problem(u))]
+            if (u.__class__ is CellFlag or (u.__class__ is str and (u[:1] == "#" or u.strip()[:1] == "#")))
+            and (code := cell_problem(u))]  # numbers and dates never are (cell_problem: None)
     if not hits:
         return p
     values = p.values.copy()
@@ -211,10 +212,22 @@ def _flag_problems(p: Parsed, uniques: np.ndarray) -> Parsed:
     return p
 
 
-def _column(region: Region, rows: np.ndarray, col: int, kind: str, table: str, fld: str | None, cfg: Config) -> tuple[_Column, int]:
-    cells = _extract(rows, col, copy=bool(region.sheet.merged))
-    filled = _fill_merged(region, col, cells) if region.sheet.merged else 0
-    codes, uniques = factorize(cells)
+def _column(region: Region, rows: np.ndarray | int, col: int, kind: str, table: str, fld: str | None, cfg: Config) -> tuple[_Column, int]:
+    """``rows``: the region's cells as a 2-D block, or (typed columns, :mod:`.fast`) the number of rows."""
+    filled = 0
+    if isinstance(rows, int):
+        grid: Any = region.sheet.grid
+        last = region.first_row + rows - 1
+        if any(c0 == col and r1 > r0 and r1 >= region.first_row and r0 <= last for r0, c0, r1, c1 in region.sheet.merged):
+            cells = grid.cells(col, region.first_row, last)  # merged cells: this column as Python cells
+            filled = _fill_merged(region, col, cells)
+            codes, uniques = factorize(cells)
+        else:
+            codes, uniques = grid.factorize(col, region.first_row, last)
+    else:
+        cells = _extract(rows, col, copy=bool(region.sheet.merged))
+        filled = _fill_merged(region, col, cells) if region.sheet.merged else 0
+        codes, uniques = factorize(cells)
     parsed = _parse(kind, uniques, table, fld, cfg, region.sheet.text_source)
     return _Column(region.header(col), codes, uniques, parsed, kind, fld), filled
 
@@ -224,8 +237,13 @@ def build_table(region: Region, match: TableMatch, cfg: Config) -> Built:
     tname = match.table
     table = TABLES[tname]
     sheet = region.name
-    rows = _block(_trimmed(region.sheet.grid[region.first_row : region.last_row + 1], region.last_col + 1))
-    n = rows.shape[0]
+    grid = region.sheet.grid
+    rows: np.ndarray | int
+    if hasattr(grid, "factorize"):  # typed columns (.fast): no block of Python cells
+        rows = n = max(0, min(region.last_row + 1, len(grid)) - region.first_row)
+    else:
+        rows = _block(_trimmed(grid[region.first_row : region.last_row + 1], region.last_col + 1))
+        n = rows.shape[0]
     excel_rows = np.arange(region.first_row, region.first_row + n) + 1
     issues: list[Issue] = []
 

@@ -91,6 +91,8 @@ def row_headers(row: list[Any], first_col: int = 0, last_col: int | None = None)
 
 def _last_data_row(grid: list[list[Any]], start: int, first_col: int, last_col: int) -> int:
     """Index of the last row at or after ``start`` with a non-empty cell in the columns (start-1 if none)."""
+    if hasattr(grid, "last_data_row"):  # typed columns (.fast): found without a Python object per cell
+        return grid.last_data_row(start, first_col, last_col)
     for i in range(len(grid) - 1, start - 1, -1):
         row = grid[i]
         for v in row[first_col : last_col + 1]:

@@ -26,6 +26,7 @@ from __future__ import annotations
 
 import html
 import io
+import itertools
 import posixpath
 import re
 import zipfile
@@ -42,7 +43,8 @@ MAX_TOTAL_BYTES = 1536 * 2**20  # all parts, inflated
 MAX_RATIO = 1000  # inflated / compressed, for parts above RATIO_FLOOR (XML compresses ~10-200x)
 RATIO_FLOOR = 16 * 2**20
 MAX_PARTS = 10000
-MAX_AREA = 6_000_000  # cells of one sheet's rectangle handed to the library (~200 MB there)
+MAX_AREA = 6_000_000  # a bigger rectangle is placed cell by cell: stray cells far away are left out
+MAX_SHEET_CELLS = 1_048_576 * 16  # the data itself: up to Excel's last row over 16 columns (~550 MB there)
 MAX_REPAIR_BYTES = 400 * 2**20  # a package is repaired in memory only up to this inflated size
 COLUMN_GAP = 64  # empty columns that separate the data from stray cells
 ROW_GAP = 10000  # empty rows that separate the data from stray cells
@@ -75,6 +77,8 @@ class SheetCensus:
     dropped: list[tuple[int, int]] = field(default_factory=list)  # stray cells left out (first ones)
     dropped_count: int = 0
     kept: tuple[int, int] | None = None  # (rows, cols) kept when stray cells were dropped
+    prefix: bytes = b""  # the XML namespace prefix of the sheet's elements (``x:``), often none
+    merges: list[bytes] = field(default_factory=list)  # ``A1:F1`` of each merged range (the fast reader's head)
 
     @property
     def area(self) -> int:
@@ -211,6 +215,8 @@ _TALL = re.compile(rb'r="[A-Z](\d{6,7})"')
 _ROW_TAG = re.compile(rb"<(?:\w+:)?row\b[^>]*?\br=\"(\d{1,7})\"")
 _ERROR_CELL = re.compile(rb"<(?:\w+:)?c\b([^>]*?\bt=\"e\"[^>]*?)(?:/>|>(.*?)</(?:\w+:)?c>)", re.DOTALL)
 _REF = re.compile(rb'\br="([A-Z]{1,3})(\d{1,7})"')
+_MERGE_REF = re.compile(rb'<(?:\w+:)?mergeCell\b[^>]*?\bref="([A-Z]{1,3}\d{1,7}(?::[A-Z]{1,3}\d{1,7})?)"')
+MAX_MERGES = 10000  # merged ranges kept for the fast reader (more: it leaves the sheet to the full read)
 _TYPE = re.compile(rb'\bt="(\w+)"')
 _VALUE = re.compile(rb"<(?:\w+:)?v(?:\s[^>]*)?>(.*?)</(?:\w+:)?v>", re.DOTALL)
 _FORMULA = re.compile(rb"<(?:\w+:)?f\b[^>]*?(?:/>|>(.*?)</(?:\w+:)?f>)", re.DOTALL)
@@ -264,6 +270,7 @@ def census_sheet(z: zipfile.ZipFile, part: str, external: bool) -> SheetCensus:
             m = _PREFIX.search(chunk)
             if m:
                 prefix = m[1] or b""
+                c.prefix = prefix
         wide = _WIDE.findall(chunk)
         if wide:
             letters, digits = zip(*set(wide))  # distinct (column, row) pairs, compared without int()
@@ -280,6 +287,8 @@ def census_sheet(z: zipfile.ZipFile, part: str, external: bool) -> SheetCensus:
             m = _ROW_TAG.search(chunk, max(0, last - 20))
             if m:
                 c.max_row = max(c.max_row, int(m[1]))
+        if b"mergeCell" in chunk and len(c.merges) <= MAX_MERGES:
+            c.merges.extend(_MERGE_REF.findall(chunk))
         if b't="e"' in chunk:
             _errors(chunk, c)
         if b"f>" in chunk or b"<f " in chunk or b":f " in chunk:
@@ -364,31 +373,51 @@ def _has_value(cell: bytes, v_open: bytes, v_close: bytes, typ: bytes) -> bool:
 
 
 def _exact_extent(z: zipfile.ZipFile, c: SheetCensus) -> None:
-    """Every cell's place: the data's extent (before wide gaps) and the stray cells beyond it."""
-    cols: dict[int, int] = {}  # column -> cells
-    row_min_col: dict[int, int] = {}  # row -> its first column
+    """Every cell's place: the data's extent (before wide gaps) and the stray cells beyond it.
+
+    Column-wise: each piece's cells become two integer arrays (a Python step per distinct column
+    letters, not per cell), so a sheet of millions of cells is placed in well under a second."""
+    import numpy as np
+
+    col_of: dict[bytes, int] = {}  # column letters -> index, for every column holding a value
+    rows_parts: list[np.ndarray] = []
+    cols_parts: list[np.ndarray] = []
     for chunk in _chunks(z, c.part):
-        for letters, digits, closed in _ANY_CELL.findall(chunk):
-            if closed:
-                continue  # a formatted empty cell: the library keeps no value for it
-            col, row = col_index(letters), int(digits) - 1
-            cols[col] = cols.get(col, 0) + 1
-            if row_min_col.get(row, 1 << 30) > col:
-                row_min_col[row] = col
-    if not cols:
+        found = _ANY_CELL.findall(chunk)
+        if not found:
+            continue
+        letters, digits, closed = zip(*found)
+        if any(closed):  # a formatted empty cell: the library keeps no value for it
+            valued = [not x for x in closed]
+            letters = tuple(itertools.compress(letters, valued))
+            digits = tuple(itertools.compress(digits, valued))
+            if not letters:
+                continue
+        for lt in set(letters).difference(col_of):
+            col_of[lt] = col_index(lt)
+        cols_parts.append(np.fromiter(map(col_of.__getitem__, letters), dtype=np.int64, count=len(letters)))
+        rows_parts.append(np.array(digits).astype(np.int64) - 1)
+    if not col_of:
         c.max_row = c.max_col = 0
         return
-    last_col = _before_gap(sorted(cols), COLUMN_GAP)
-    rows = sorted(r for r, first in row_min_col.items() if first <= last_col)
-    last_row = _before_gap(rows, ROW_GAP) if rows else 0
-    full_rows, full_cols = max(row_min_col) + 1, max(cols) + 1
-    if (last_row + 1) * (last_col + 1) > MAX_AREA:
+    cols_all, rows_all = np.concatenate(cols_parts), np.concatenate(rows_parts)
+    del cols_parts, rows_parts
+    distinct_cols = sorted(set(col_of.values()))
+    last_col = _before_gap(distinct_cols, COLUMN_GAP)
+    rows = np.unique(rows_all[cols_all <= last_col])  # rows whose first column is within the data
+    if len(rows):
+        gaps = np.flatnonzero(np.diff(rows) > ROW_GAP)
+        last_row = int(rows[gaps[0]] if len(gaps) else rows[-1])
+    else:
+        last_row = 0
+    full_rows, full_cols = int(rows_all.max()) + 1, distinct_cols[-1] + 1
+    if (last_row + 1) * (last_col + 1) > MAX_SHEET_CELLS:
         c.max_row, c.max_col = last_row + 1, last_col + 1
         raise PackageProblem("sheet_too_large", cells=f"{(last_row + 1) * (last_col + 1):,}".replace(",", " "),
                              ref=f"A1:{col_letters(last_col)}{last_row + 1}", part=c.part)
     c.max_row, c.max_col = full_rows, full_cols
-    if full_rows * full_cols > MAX_AREA:
-        c.kept = (last_row + 1, last_col + 1)
+    if full_rows * full_cols > MAX_AREA and (full_rows, full_cols) != (last_row + 1, last_col + 1):
+        c.kept = (last_row + 1, last_col + 1)  # stray cells beyond the data: left out (and reported)
 
 
 def _before_gap(sorted_values: list[int], gap: int) -> int:

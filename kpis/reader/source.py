@@ -71,6 +71,9 @@ class Source:
         self.lang = normalise_lang(lang)
         self.notes: list[Issue] = []
         self._wb = None
+        self._native = False
+        self._heads: Any = None  # python-calamine on the package cut after the head rows (.fast)
+        self._fx: Any = None  # fastexcel's reader of the file (.fast)
         self._census: PackageCensus | None = None
         self._tables: dict[str, list[ExcelTable]] = {}
         self.owned: set[str] = set()  # sheets the add-in wrote (its results, its settings): not input
@@ -120,6 +123,7 @@ class Source:
     def _open_excel(self, native: bool) -> None:
         import python_calamine as pc
 
+        self._native = native
         handle = None
         if self.format in ("xlsx", "xlsb", "ods"):
             try:
@@ -218,6 +222,9 @@ class Source:
         noted (stray cells left out, formulas without values, links to other files)."""
         if self.kind == "csv":
             return self._load_csv()
+        fast = self._load_fast(name)
+        if fast is not None:
+            return fast
         sheet = self._library(lambda: self._wb.get_sheet_by_name(name), name)
         grid = self._library(lambda: sheet.to_python(skip_empty_area=False), name)
         merged = []
@@ -232,6 +239,39 @@ class Source:
         c = self._census.sheets.get(name) if self._census else None
         if c is not None:
             _flag_cells(raw, c)
+        return raw
+
+    def _load_fast(self, name: str) -> RawSheet | None:
+        """The sheet as typed columns (:mod:`.fast`), or None when it needs the full read."""
+        from . import fast
+
+        c = self._census.sheets.get(name) if self._census else None
+        if self.format != "xlsx" or not self._native or self._census is None or self._census.needs_repair \
+                or not fast.eligible(c) or not fast.available():
+            return None
+        assert c is not None
+        try:
+            with _quiet_stderr():
+                if self._heads is None:
+                    import python_calamine as pc
+
+                    with zipfile.ZipFile(self.path) as z:
+                        self._heads = pc.CalamineWorkbook.from_filelike(
+                            fast.head_package(z, self._census.sheets, fast.HEAD_ROWS), load_tables=False)
+                    self._fx = fast.open_reader(self.path)
+                sheet = self._heads.get_sheet_by_name(name)
+                head = sheet.to_python(skip_empty_area=False)
+                merged = [(r0, c0, r1, c1) for (r0, c0), (r1, c1) in sheet.merged_cell_ranges or ()]
+                body, body_rows = fast.load_body(self._fx, name, fast.HEAD_ROWS)
+        except fast.NotFast:
+            return None
+        except BaseException as e:  # whatever the fast read met, the full read meets and reports
+            _reraise_fatal(e)
+            return None
+        grid = fast.ColumnGrid(head, fast.HEAD_ROWS, body, body_rows)
+        tables = sorted(self._tables.get(name, []), key=lambda t: (t.header_row, t.first_col))
+        raw = RawSheet(name, grid, tables, merged)  # type: ignore[arg-type]
+        _flag_cells(raw, c)
         return raw
 
     # -- csv ------------------------------------------------------------------------------------
@@ -251,6 +291,13 @@ class Source:
 
     # -- lifetime -------------------------------------------------------------------------------
     def close(self) -> None:
+        self._fx = None
+        if self._heads is not None:
+            try:
+                self._heads.close()
+            except BaseException as e:
+                _reraise_fatal(e)
+            self._heads = None
         if self._wb is not None:
             try:
                 self._wb.close()

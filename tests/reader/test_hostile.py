@@ -174,6 +174,7 @@ def test_stray_empty_inline_string_far_away(tmp_path):
 
 def test_a_dense_sheet_beyond_the_limit_is_refused(tmp_path, monkeypatch):
     monkeypatch.setattr(package, "MAX_AREA", 30)
+    monkeypatch.setattr(package, "MAX_SHEET_CELLS", 30)  # the refusal limit (MAX_AREA: where cells are placed one by one)
     path = base_workbook(tmp_path / "grand.xlsx")
     check(path, 2, "cellules", "cells")
 
