@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import difflib
 from datetime import date, timedelta
-from typing import Any, Sequence
+from typing import Any, Sequence, cast
 
 import pandas as pd
 
@@ -176,7 +176,7 @@ def _data_start(ev: Evaluator) -> date | None:
     """:func:`data_start` of the evaluator's dataset, computed once per evaluator."""
     if ("data_start",) not in ev._maps:
         ev._maps[("data_start",)] = data_start(ev.ds)
-    return ev._maps[("data_start",)]
+    return cast("date | None", ev._maps[("data_start",)])
 
 
 def compute_kpi(
@@ -204,14 +204,15 @@ def _result(ev: Evaluator, kpi_id: str, p: Period, prev: Period | None, year_ago
         value=_value(e),
         unit=k.unit,
         status=e.status,
-        reason=message(e.reason.code, lang, **localise_params(e.reason.params, lang)) if e.reason else None,
+        reason=message(e.reason.code, lang, **localise_params(dict(e.reason.params), lang)) if e.reason else None,
         name=k.name(lang),
         direction=k.direction,
-        notes=[message(n.code, lang, **localise_params(n.params, lang)) for n in e.notes],
+        notes=[message(n.code, lang, **localise_params(dict(n.params), lang)) for n in e.notes],
         missing=list(e.missing),
         detail=clean(e.detail) if e.detail is not None else None,
     )
     if prev is not None:
+        assert year_ago is not None  # set together with prev (compare=True)
         # A comparison period that ends before the data starts has no data: n/a, not 0.
         r.previous = None if start and prev.end < start else _value(ev.evaluate(kpi_id, prev))
         r.year_ago = None if start and year_ago.end < start else _value(ev.evaluate(kpi_id, year_ago))
@@ -223,8 +224,9 @@ def _result(ev: Evaluator, kpi_id: str, p: Period, prev: Period | None, year_ago
     r.target_met = meets(r.value, r.target, k.direction)
     if dims:
         r.by = {d: _by(ev.breakdown(kpi_id, p, d)) if e.status != "missing_input" else None for d in dims}
-        if r.by.get("rep") is not None:
-            r.by["rep"] = _with_members(r.by["rep"], _members(ev, p), _zero_when_absent(ev, kpi_id))
+        by_rep = r.by.get("rep")
+        if by_rep is not None:
+            r.by["rep"] = _with_members(by_rep, _members(ev, p), _zero_when_absent(ev, kpi_id))
         if k.target is not None and kpi_id not in ev.config.targets:
             r.target_by = {d: _by(ev.breakdown(k.target, p, d)) for d in dims if not ev.missing(k.target)}
     return r
@@ -236,7 +238,7 @@ def _members(ev: Evaluator, p: Period) -> list[str]:
     k = ("members", p)
     if k not in ev._maps:
         ev._maps[k] = _find_members(ev, p)
-    return ev._maps[k]
+    return cast("list[str]", ev._maps[k])
 
 
 def _find_members(ev: Evaluator, p: Period) -> list[str]:

@@ -42,7 +42,7 @@ class KpiResult:
     missing: list[str] = field(default_factory=list)
     detail: dict[str, Any] | None = None
     by: dict[str, dict[str, Any] | None] | None = None  # only when a breakdown was asked
-    target_by: dict[str, dict[str, float | None]] | None = None
+    target_by: dict[str, dict[str, Any] | None] | None = None
 
     def to_json(self) -> dict[str, Any]:
         out: dict[str, Any] = {
