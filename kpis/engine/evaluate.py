@@ -30,7 +30,7 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass
 from datetime import date
-from typing import Any
+from typing import Any, cast
 
 import numpy as np
 import pandas as pd
@@ -70,7 +70,7 @@ class Eval:
     missing: tuple[str, ...] = ()
     reason: Note | None = None
     notes: tuple[Note, ...] = ()
-    detail: dict | None = None
+    detail: dict[str, Any] | None = None
 
     @property
     def ok(self) -> bool:
@@ -109,14 +109,14 @@ class Evaluator:
         self.one_pass = one_pass
         self._range: tuple[int, int] | None = None  # month numbers served by panels (see prepare)
         self._tables: dict[str, pd.DataFrame | None] = {}
-        self._masks: dict[tuple, pd.Series] = {}
-        self._sources: dict[tuple, pd.DataFrame] = {}
-        self._dims: dict[tuple, pd.Series | None] = {}
-        self._maps: dict[tuple, Any] = {}  # lookups, joins and choices that do not depend on the period
-        self._evals: dict[tuple, Eval] = {}
+        self._masks: dict[tuple[Any, ...], pd.Series] = {}
+        self._sources: dict[tuple[Any, ...], pd.DataFrame] = {}
+        self._dims: dict[tuple[Any, ...], pd.Series | None] = {}
+        self._maps: dict[tuple[Any, ...], Any] = {}  # lookups, joins and choices that do not depend on the period
+        self._evals: dict[tuple[Any, ...], Eval] = {}
         self._filled: dict[tuple[str, str], bool] = {}
         self._missing: dict[int, list[str]] = {}
-        self._bys: dict[tuple, Any] = {}
+        self._bys: dict[tuple[Any, ...], Any] = {}
 
     def prepare(self, periods: Any) -> "Evaluator":
         """Announce the periods the run will evaluate: the calendar months among them are then
@@ -142,6 +142,12 @@ class Evaluator:
             df = self.ds.get(name)
             self._tables[name] = None if df is None else _conform(name, df)
         return self._tables[name]
+
+    def _present(self, name: str) -> pd.DataFrame:
+        """The canonical table, which the caller knows is present (its metric is not missing)."""
+        df = self.table(name)
+        assert df is not None
+        return df
 
     def available(self, table: str, fld: str | None = None) -> bool:
         df = self.table(table)
@@ -213,8 +219,9 @@ class Evaluator:
             usable = [(m, note) for m, note in v.options if not self.missing(m)]
             filled = [(m, note) for m, note in usable
                       if all(self.filled(*spec.split(".", 1)) for spec in self.inputs(m) if "." in spec and " / " not in spec)]
-            self._maps[k] = (filled or usable or [None])[0]
-        return self._maps[k]
+            options = filled or usable
+            self._maps[k] = options[0] if options else None
+        return cast("tuple[Metric, str | None] | None", self._maps[k])
 
     def inputs(self, ref: Ref) -> list[str]:
         """Every ``table.field`` the metric reads (required ones), for the catalogue and the reader."""
@@ -228,9 +235,9 @@ class Evaluator:
         match there (−1: none) -- computed once, so each period's join is a numpy take."""
         k = ("link", table, key, other, other_key)
         if k not in self._maps:
-            right = self.table(other)
+            right = self._present(other)
             right = right.loc[right[other_key].notna()].drop_duplicates(other_key).reset_index(drop=True)
-            keys = self.table(table)[key]
+            keys = self._present(table)[key]
             has = keys.notna().to_numpy()
             pos = np.full(len(keys), -1, dtype=np.int64)
             pos[has] = pd.Index(right[other_key]).get_indexer(keys[has])
@@ -265,7 +272,7 @@ class Evaluator:
                 weights = w[mask]
         return df, mask, weights
 
-    def _where(self, table: str, where: Filter, df: pd.DataFrame, p: Period) -> pd.Series:
+    def _where(self, table: str, where: Filter, df: pd.DataFrame, p: Period | None) -> pd.Series:
         k = ("where", table, where.key, p if table in SOURCES else None)
         if k not in self._masks:
             self._masks[k] = where.fn(df, self)
@@ -281,16 +288,17 @@ class Evaluator:
                 self._masks[k] = window.fn(self.table(table), p, self)
             else:
                 lo, hi = self.spans(table, window)
-                self._masks[k] = pd.Series((lo <= month) & (month <= hi), index=self.table(table).index)
+                self._masks[k] = pd.Series((lo <= month) & (month <= hi), index=self._present(table).index)
         return self._masks[k]
 
     def spans(self, table: str, window: Window) -> tuple[np.ndarray, np.ndarray]:
         """The window's month form over a canonical table (computed once)."""
         k = ("spans", table, window.key)
         if k not in self._maps:
-            lo, hi = window.months(self.table(table), self)
+            assert window.months is not None  # callers take the month form only when there is one
+            lo, hi = window.months(self._present(table), self)
             self._maps[k] = (np.asarray(lo, dtype=np.int64), np.asarray(hi, dtype=np.int64))
-        return self._maps[k]
+        return cast("tuple[np.ndarray, np.ndarray]", self._maps[k])
 
     # -- one pass over the prepared months -----------------------------------------------------------
     def _panel_row(self, m: Measure, p: Period) -> int | None:
@@ -307,8 +315,9 @@ class Evaluator:
         and month indexes (0 = first prepared month), ordered by row then month."""
         k = ("pairs", id(m))
         if k not in self._maps:
-            df = self.table(m.table)
+            df = self._present(m.table)
             n = len(df)
+            assert self._range is not None  # panels exist only for prepared months
             first, last = self._range
             keep = np.ones(n, dtype=bool) if m.where is None else self._where(m.table, m.where, df, None).to_numpy(dtype=bool)
             if m.window is None:
@@ -320,15 +329,16 @@ class Evaluator:
             rows = np.repeat(np.arange(n), count)
             step = np.arange(len(rows)) - np.repeat(np.cumsum(count) - count, count)
             self._maps[k] = (rows, np.repeat(lo - first, count) + step)
-        return self._maps[k]
+        return cast("tuple[np.ndarray, np.ndarray]", self._maps[k])
 
     def _panel(self, m: Measure, dim: str | None) -> dict[str, Any] | None:
         """The measure over every prepared month at once (None: the rows do not carry ``dim``)."""
         k = ("panel", id(m), dim)
         if k in self._maps:
-            return self._maps[k]
-        df = self.table(m.table)
+            return cast("dict[str, Any] | None", self._maps[k])
+        df = self._present(m.table)
         rows, month = self._pairs(m)
+        assert self._range is not None  # panels exist only for prepared months
         n_months = self._range[1] - self._range[0] + 1
         out: dict[str, Any] = {"n": n_months}
         values = None
@@ -386,6 +396,7 @@ class Evaluator:
         """The measure's expression over its rows (only the columns it reads are taken)."""
         if isinstance(m.expr, str):
             return df.loc[mask, m.expr]
+        assert m.expr is not None  # a measure whose values are read has an expression
         cols = [c for c in m.expr.fields + m.expr.optional if c in df.columns]
         return m.expr.fn(df.loc[mask, cols], self)
 
@@ -504,7 +515,9 @@ class Evaluator:
             value = _funnel_value(counts, metric.steps)
             return Eval(value, "ok") if value is not None else _no_data()
         if isinstance(metric, Variants):
-            chosen, note = self._choose(metric)
+            choice = self._choose(metric)
+            assert choice is not None  # evaluated only when not missing: an option is usable
+            chosen, note = choice
             e = self.evaluate(chosen, p)
             if note:
                 e = Eval(e.value, e.status, e.missing, e.reason, (Note(note),) + e.notes, e.detail)
@@ -552,7 +565,7 @@ class Evaluator:
             return _no_data("kpi_no_data_inputs", tuple(notes), what=", ".join(empty) or "—") if empty else _no_data(notes=tuple(notes))
         return Eval(value, "ok", notes=tuple(notes))
 
-    def _distribution_counts(self, metric: Distribution, p: Period, dim: str | None):
+    def _distribution_counts(self, metric: Distribution, p: Period, dim: str | None) -> pd.Series | pd.DataFrame | None:
         df, mask, _ = self.select(metric.measure, p)
         cats = _as_keys(df.loc[mask, metric.field])
         if dim is None:
@@ -562,7 +575,7 @@ class Evaluator:
             return None
         return pd.crosstab(keys[mask], cats)
 
-    def _funnel_counts(self, metric: Funnel, p: Period, dim: str | None):
+    def _funnel_counts(self, metric: Funnel, p: Period, dim: str | None) -> pd.Series | pd.DataFrame | None:
         df, mask, _ = self.select(metric.measure, p)
         reached = metric.reached(df.loc[mask], self).astype("int64")
         if dim is None:
@@ -573,7 +586,7 @@ class Evaluator:
         return reached.groupby(keys[mask], observed=True).sum()
 
     # -- metrics: breakdowns -----------------------------------------------------------------------
-    def breakdown(self, ref: Ref, p: Period, dim: str) -> pd.Series | dict | None:
+    def breakdown(self, ref: Ref, p: Period, dim: str) -> pd.Series | dict[str, Any] | None:
         """Values by key of ``dim`` (a float Series, NaN = no data; a dict of dicts for
         distributions and funnels), or None when the metric's rows do not carry ``dim`` or its
         inputs are missing."""
@@ -583,12 +596,12 @@ class Evaluator:
             self._bys[k] = None if self.missing(metric) else self._breakdown(metric, p, dim)
         return self._bys[k]
 
-    def _breakdown(self, metric: Metric, p: Period, dim: str):
+    def _breakdown(self, metric: Metric, p: Period, dim: str) -> pd.Series | dict[str, Any] | None:
         if isinstance(metric, Simple):
             return self.aggregate(metric.measure, p, dim)
         if isinstance(metric, Ratio):
             num, den = self._aligned([metric.num, metric.den], p, dim)
-            if num is None:
+            if num is None or den is None:  # both or neither (see _aligned)
                 return None
             return (metric.scale * num / den.where(den != 0)).replace([np.inf, -np.inf], np.nan)
         if isinstance(metric, Derived):
@@ -604,14 +617,16 @@ class Evaluator:
                 return None
             return {str(key): _funnel_value(row, metric.steps) for key, row in table.iterrows()}
         if isinstance(metric, Variants):
-            chosen, _ = self._choose(metric)
+            choice = self._choose(metric)
+            assert choice is not None  # broken down only when not missing: an option is usable
+            chosen, _ = choice
             return self.breakdown(chosen, p, dim)
         raise TypeError(metric)
 
     def _aligned(self, refs: list[Ref], p: Period, dim: str) -> list[pd.Series | None]:
         """Breakdowns of several metrics on the union of their keys; a sum/count is 0 where a key has
         no rows, any other metric has no value there (NaN)."""
-        series = [self.breakdown(r, p, dim) for r in refs]
+        series = [cast("pd.Series", self.breakdown(r, p, dim)) for r in refs]  # sums, ratios, derived
         if any(s is None for s in series):
             return [None] * len(series)
         index = series[0].index
@@ -643,7 +658,8 @@ class Evaluator:
                 if vals.get(n) is None:
                     vals[n] = d
             r = metric.fn(vals, p)
-            out[key] = np.nan if isinstance(r, NoData) or finite(r) is None else float(r)
+            f = None if isinstance(r, NoData) else finite(r)
+            out[key] = np.nan if f is None else f
         return pd.Series(out, dtype="float64")
 
 
@@ -677,7 +693,7 @@ def _share_eval(counts: pd.Series, order: tuple[str, ...]) -> Eval:
     return Eval(value, "ok", detail={"counts": {str(k): int(counts[k]) for k in keys}, "total": int(total)})
 
 
-def _funnel_value(counts: pd.Series, steps: tuple[str, ...]) -> dict | None:
+def _funnel_value(counts: pd.Series, steps: tuple[str, ...]) -> dict[str, dict[str, Any]] | None:
     first = float(counts[steps[0]])
     if first <= 0:
         return None
@@ -697,7 +713,7 @@ def metric_inputs(metric: Metric) -> list[str]:
     """Required ``table.field`` inputs of a metric (first option of a Variants), deduplicated."""
     from .registry import REGISTRY
 
-    def walk(m) -> list[str]:
+    def walk(m: Any) -> list[str]:
         if isinstance(m, str):
             return walk(REGISTRY[m].metric)
         if isinstance(m, Fallback):
@@ -758,7 +774,7 @@ def _conform(name: str, df: pd.DataFrame) -> pd.DataFrame:
 TEAM_DIMS = ("team", "location")
 
 
-def metric_tables(metric: Metric | str) -> set[str]:
+def metric_tables(metric: Metric | str | Fallback) -> set[str]:
     """Every table a metric may read (all options of a Variants, optional tables of sources): what
     the reader must load for it."""
     from .registry import REGISTRY
@@ -787,8 +803,9 @@ def tables_needed(kpi_ids: list[str], dims: tuple[str, ...] = ()) -> set[str]:
     out: set[str] = set()
     for k in kpi_ids:
         out |= metric_tables(REGISTRY[k].metric)
-        if REGISTRY[k].target is not None:
-            out |= metric_tables(REGISTRY[k].target)
+        target = REGISTRY[k].target
+        if target is not None:
+            out |= metric_tables(target)
     if set(dims) & set(TEAM_DIMS):
         out.add("team")
     if set(dims) & set(CUSTOMER_DIMS):
