@@ -7,6 +7,8 @@ reader's output always goes through it; tests compare against frames conformed t
 
 from __future__ import annotations
 
+from typing import Any, cast
+
 import numpy as np
 import pandas as pd
 
@@ -46,7 +48,7 @@ def conform_column(values: pd.Series, kind: str, trusted: bool = False) -> pd.Se
         return values
     if values.dtype == object:
         arr = values.to_numpy()
-        none = np.equal(arr, None)
+        none = np.equal(arr, cast(Any, None))  # elementwise `is None` (numpy's stubs take no None)
         if not none.any():
             return values
         arr = arr.copy()

@@ -32,10 +32,13 @@ def _words(builtin: dict[str, tuple[str, ...]], extra: dict[str, list[str]] | No
     for canon, ws in builtin.items():
         for w in (canon, *ws):
             words.setdefault(fold(w), canon)
-    for canon, ws in (extra or {}).items():
-        for w in (canon, *ws):
+    for canon, more in (extra or {}).items():
+        for w in (canon, *more):
             words[fold(w)] = canon  # the configuration wins
     return words
+
+
+_Frozen = tuple[tuple[str, tuple[str, ...]], ...]  # a word list as a hashable cache key
 
 
 def category_words(table: str, field: str, cfg: Config) -> dict[str, str]:
@@ -46,12 +49,12 @@ def category_words(table: str, field: str, cfg: Config) -> dict[str, str]:
 
 
 @lru_cache(maxsize=64)
-def _cached(table: str, field: str, frozen: tuple) -> dict[str, str]:
+def _cached(table: str, field: str, frozen: _Frozen) -> dict[str, str]:
     builtin, _ = CATEGORY_FIELDS[(table, field)]
     return _words(builtin, {k: list(v) for k, v in frozen})
 
 
-def _freeze(d: dict[str, list[str]]) -> tuple:
+def _freeze(d: dict[str, list[str]]) -> _Frozen:
     return tuple(sorted((k, tuple(v)) for k, v in d.items()))
 
 
@@ -61,7 +64,7 @@ def stage_words(cfg: Config) -> dict[str, str]:
 
 
 @lru_cache(maxsize=16)
-def _cached_stages(frozen: tuple) -> dict[str, str]:
+def _cached_stages(frozen: _Frozen) -> dict[str, str]:
     return _words(vocab.STAGES, {k: list(v) for k, v in frozen})
 
 

@@ -12,7 +12,7 @@ from __future__ import annotations
 import ast
 import operator
 import re
-from typing import Any, Callable
+from typing import Any, Callable, cast
 
 import numpy as np
 
@@ -83,7 +83,7 @@ def evaluate(tree: ast.Expression, columns: dict[str, np.ndarray]) -> np.ndarray
             v = walk(node.operand)
             return -v if isinstance(node.op, ast.USub) else v
         if isinstance(node, ast.Constant):
-            return float(node.value)
+            return float(cast(Any, node.value))
         if isinstance(node, ast.Name):
             return columns[node.id].astype("float64")
         raise ExpressionError("unsupported")  # unreachable: compile_expression checked the tree

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass, field
-from typing import Any, Iterable
+from typing import Any, Iterable, cast
 
 import pandas as pd
 
@@ -92,7 +92,7 @@ def row_headers(row: list[Any], first_col: int = 0, last_col: int | None = None)
 def _last_data_row(grid: list[list[Any]], start: int, first_col: int, last_col: int) -> int:
     """Index of the last row at or after ``start`` with a non-empty cell in the columns (start-1 if none)."""
     if hasattr(grid, "last_data_row"):  # typed columns (.fast): found without a Python object per cell
-        return grid.last_data_row(start, first_col, last_col)
+        return cast(int, grid.last_data_row(start, first_col, last_col))
     for i in range(len(grid) - 1, start - 1, -1):
         row = grid[i]
         for v in row[first_col : last_col + 1]:
@@ -167,10 +167,10 @@ def regions_of(sheet: RawSheet, tables: Iterable[str] = TABLES, config: Any = No
     if found is None:
         return []
     row, matches = found
-    region = region_at(sheet, row)
-    if region is None:
+    at = region_at(sheet, row)
+    if at is None:
         return []
-    return [(region, best_tables(region.headers, sheet.name, tables, region.profile, config))]
+    return [(at, best_tables(at.headers, sheet.name, tables, at.profile, config))]
 
 
 def match_in(region: Region, table: str, forced: dict[str, int] | None = None, unmapped: Iterable[int] = (),

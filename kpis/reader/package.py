@@ -31,7 +31,7 @@ import posixpath
 import re
 import zipfile
 from dataclasses import dataclass, field
-from typing import IO
+from typing import IO, Iterator
 
 from ..errors import KpisError
 from .cells import CALAMINE_ERRORS
@@ -125,7 +125,7 @@ def _mb(n: int) -> str:
     return f"{n / 2**20:.1f} MB" if n >= 2**20 else f"{n} B"
 
 
-def _stream(z: zipfile.ZipFile, name: str, limit: int):
+def _stream(z: zipfile.ZipFile, name: str, limit: int) -> Iterator[bytes]:
     """The part's bytes in chunks; raises PackageProblem beyond ``limit`` or when the zip is damaged."""
     seen = 0
     try:
@@ -242,7 +242,7 @@ def _ref(attrs: bytes) -> tuple[int, int] | None:
     return (int(m[2]) - 1, col_index(m[1])) if m else None
 
 
-def _chunks(z: zipfile.ZipFile, name: str):
+def _chunks(z: zipfile.ZipFile, name: str) -> Iterator[bytes]:
     """The part's XML in pieces cut after a ``</row>`` (a cell never spans two pieces)."""
     carry = b""
     for block in _stream(z, name, MAX_PART_BYTES):
@@ -490,7 +490,7 @@ def _repair_sheet(xml: bytes, c: SheetCensus) -> bytes:
     m = _PREFIX.search(xml)
     prefix = (m[1] or b"") if m else b""
 
-    def blank_error(mm: re.Match) -> bytes:
+    def blank_error(mm: re.Match[bytes]) -> bytes:
         ref = _REF.search(mm[1])
         return b"<" + prefix + b"c " + (ref[0] if ref else b"") + b"/>"
 
@@ -501,7 +501,7 @@ def _repair_sheet(xml: bytes, c: SheetCensus) -> bytes:
         dropped: list[tuple[int, int]] = []
         count = 0
 
-        def drop_far(mm: re.Match) -> bytes:
+        def drop_far(mm: re.Match[bytes]) -> bytes:
             nonlocal count
             ref = _REF.search(mm[0])
             if ref is None:

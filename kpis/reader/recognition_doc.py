@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import sys
 from pathlib import Path
+from typing import Iterable
 
 from .. import vocab
 from ..schema import TABLES
@@ -17,7 +18,7 @@ from ..schema import TABLES
 DOC_PATH = Path(__file__).resolve().parents[2] / "docs" / "recognition.md"
 
 
-def _words(words) -> str:
+def _words(words: Iterable[str]) -> str:
     return ", ".join(f"`{w}`" for w in words) if words else "—"
 
 
@@ -51,8 +52,8 @@ def document() -> str:
                 "|---|---|"]
         for f in table.field_names:
             weak = vocab.WEAK_HEADERS.get((tname, f), ())
-            words = [w for w in headers.get(f, ()) if w not in weak]
-            cell = _words(list(dict.fromkeys([f] + words)))
+            kept = [w for w in headers.get(f, ()) if w not in weak]
+            cell = _words(list(dict.fromkeys([f] + kept)))
             if weak:
                 cell += " ; faibles / weak: " + _words(weak)
             req = " (requis / required)" if f in table.required else ""
