@@ -46,9 +46,9 @@ def fold_names(
     """
     columns: dict[str, list[tuple[str, str]]] = {}
     for tname, df in frames.items():
-        for f in TABLES[tname].fields:
-            if f.kind == "name" and f.name in df.columns:
-                columns.setdefault(domain_of(tname, f.name), []).append((tname, f.name))
+        for fd in TABLES[tname].fields:
+            if fd.kind == "name" and fd.name in df.columns:
+                columns.setdefault(domain_of(tname, fd.name), []).append((tname, fd.name))
     out = dict(frames)
     # Each column once as (codes, distinct spellings, counts): every later step works on spellings.
     coded = {}

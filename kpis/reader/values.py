@@ -31,6 +31,7 @@ import re
 import unicodedata
 from dataclasses import dataclass
 from functools import lru_cache
+from typing import Any, cast
 
 import numpy as np
 import pandas as pd
@@ -107,7 +108,7 @@ _R_M_Y = re.compile(r"^(?P<m>\d{1,2})[-/.](?P<y>\d{4})$")
 
 
 @lru_cache(maxsize=1)
-def _weekday_re() -> re.Pattern:
+def _weekday_re() -> re.Pattern[str]:
     weekdays = "|".join(sorted((fold(w) for w in vocab.WEEKDAYS), key=len, reverse=True))
     return re.compile(rf"^(?:le )?(?:{weekdays})\.?,? ")
 
@@ -171,7 +172,7 @@ _NAT = np.datetime64("NaT", "ns")
 _EPOCH64 = np.datetime64("1899-12-30T00:00:00", "ns")
 
 
-def _to_ns(values: list | np.ndarray) -> np.ndarray:
+def _to_ns(values: list[Any] | np.ndarray) -> np.ndarray:
     """datetime/date objects (or None) -> datetime64[ns] (NaT for None), with pandas' C converter."""
     arr = np.empty(len(values), dtype=object)
     arr[:] = values
@@ -181,7 +182,7 @@ def _to_ns(values: list | np.ndarray) -> np.ndarray:
     out_of_range = (dti.year < MIN_YEAR) | (dti.year > MAX_YEAR)
     if out_of_range.any():
         dti = dti.where(~out_of_range)
-    return dti.as_unit("ns").to_numpy()
+    return cast(np.ndarray, dti.as_unit("ns").to_numpy())
 
 
 def parse_text_dates(s: pd.Series, date_order: str = "dmy", months_only: bool = False) -> tuple[pd.Series, pd.Series]:
@@ -313,6 +314,8 @@ def parse_number_text(text: str, kind: str = "money") -> tuple[float, str | None
     if not _NUMBER_SHAPE.match(t):
         return np.nan, bad, pct
     commas, dots = t.count(","), t.count(".")
+    thousands: str | None
+    decimal: str | None
     if commas and dots:  # both: the last one is the decimal mark
         thousands, decimal = (".", ",") if t.rfind(",") > t.rfind(".") else (",", ".")
     elif commas:
