@@ -19,7 +19,7 @@ import zipfile
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, Callable, Collection, Iterator
 
 from ..i18n import normalise_lang
 from ..quality import Issue
@@ -70,7 +70,7 @@ class Source:
         self.path = Path(path)
         self.lang = normalise_lang(lang)
         self.notes: list[Issue] = []
-        self._wb = None
+        self._wb: Any = None  # python-calamine's workbook
         self._native = False
         self._heads: Any = None  # python-calamine on the package cut after the head rows (.fast)
         self._fx: Any = None  # fastexcel's reader of the file (.fast)
@@ -146,7 +146,7 @@ class Source:
             except PackageProblem as p:
                 raise ReadError(p.reason, self.lang, path=str(self.path), **p.params) from None
 
-        def open_with(load_tables: bool):
+        def open_with(load_tables: bool) -> Any:
             if handle is not None:
                 handle.seek(0)
                 return pc.CalamineWorkbook.from_filelike(handle, load_tables=load_tables)
@@ -185,7 +185,7 @@ class Source:
                 _reraise_fatal(e)
                 continue
 
-    def _library(self, call, sheet: str | None = None):
+    def _library(self, call: Callable[[], Any], sheet: str | None = None) -> Any:
         """Run a python-calamine call; any failure (a Rust panic is a BaseException) -> ReadError."""
         import python_calamine as pc
 
@@ -328,7 +328,7 @@ def _looks_delimited(path: Path, encoding: str) -> bool:
 
 
 @contextmanager
-def _quiet_stderr():
+def _quiet_stderr() -> Iterator[None]:
     """The library's Rust panics print their own text (and a backtrace) straight to file descriptor 2
     before becoming an exception: the user gets our message instead, so fd 2 is muted meanwhile."""
     try:
@@ -378,7 +378,7 @@ def _flag_cells(raw: RawSheet, c: SheetCensus) -> None:
                                  "range": f"A1:{col_letters(cols - 1)}{rows}"}))
 
 
-def _cells(positions) -> str:
+def _cells(positions: Collection[tuple[int, int]]) -> str:
     shown = sorted(positions)[:MAX_LISTED_CELLS]
     s = ", ".join(f"{col_letters(col)}{r + 1}" for r, col in shown)
     return s + ("…" if len(positions) > MAX_LISTED_CELLS else "")
