@@ -23,7 +23,7 @@ import gc
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Callable, Iterable
+from typing import Any, Callable, Iterable, Iterator
 
 import numpy as np
 import pandas as pd
@@ -32,7 +32,7 @@ from .. import vocab
 from ..config import Config, TableMapping
 from ..dataset import Dataset
 from ..i18n import message
-from ..quality import Issue, QualityReport
+from ..quality import Action, Issue, QualityReport
 from ..schema import TABLES
 from . import messages  # noqa: F401  (registers the texts)
 from .build import MAX_CELL_ISSUES, Built, build_table
@@ -107,7 +107,7 @@ def detect_layout(path: str | Path, config: Config | None = None) -> tuple[list[
 
 
 @contextmanager
-def _gc_paused():
+def _gc_paused() -> Iterator[None]:
     """Millions of cell objects are created and dropped while reading: the cyclic garbage collector
     would walk them again and again for nothing (none of them is part of a cycle)."""
     was_enabled = gc.isenabled()
@@ -119,7 +119,8 @@ def _gc_paused():
             gc.enable()
 
 
-def _load(src: Any, cfg: Config, tables: Iterable[str] | None, progress: Callable[[str], None] | None):
+def _load(src: Any, cfg: Config, tables: Iterable[str] | None, progress: Callable[[str], None] | None
+          ) -> tuple[set[str], _Plan, dict[str, RawSheet]]:
     wanted = _wanted(tables, cfg)
     plan = _plan(src, wanted, cfg)
     sheets: dict[str, RawSheet] = {}
@@ -295,7 +296,7 @@ def _assign(sheets: dict[str, RawSheet], plan: _Plan, wanted: set[str], cfg: Con
         spec = cfg.mapping.get(tname)
         if spec is None or spec.ignore or not spec.shapes:
             continue
-        for pin in plan.mapped.get(tname) or [(None, None)]:
+        for pin in plan.mapped.get(tname) or _NO_PIN:
             region = _mapped_region(sheets, pin, tname, spec, cfg)
             if region is None:
                 continue  # no sheet given and nothing looks like the table: reported as not found
@@ -352,10 +353,10 @@ def _assign(sheets: dict[str, RawSheet], plan: _Plan, wanted: set[str], cfg: Con
         eligible = [m for m in matches if m.eligible]
         if eligible:
             m = eligible[0]
-            first = next(r for r, mm in out if mm.table == m.table) if m.table in done else None
-            if first is not None:
+            kept = next(r for r, mm in out if mm.table == m.table) if m.table in done else None
+            if kept is not None:
                 report.add(Issue(region.name, region.header_row + 1, None, None, "ignored", "duplicate_source",
-                                 {"table": m.table, "range": region.ref, "first": first.ref}, m.table))
+                                 {"table": m.table, "range": region.ref, "first": kept.ref}, m.table))
                 continue
         near = matches[0] if matches else None
         params: dict[str, Any] = {}
@@ -369,6 +370,9 @@ def _assign(sheets: dict[str, RawSheet], plan: _Plan, wanted: set[str], cfg: Con
     return out
 
 
+_NO_PIN: list[tuple[str | None, str | None]] = [(None, None)]  # a mapping without sheet: searched everywhere
+
+
 def _mapped_region(sheets: dict[str, RawSheet], pin: tuple[str | None, str | None], tname: str, spec: TableMapping,
                    cfg: Config) -> Region | None:
     sheet_name, excel_table = pin
@@ -376,10 +380,10 @@ def _mapped_region(sheets: dict[str, RawSheet], pin: tuple[str | None, str | Non
         # No sheet given: the best region for this table anywhere, then the header row/columns apply.
         best: tuple[int, Region] | None = None
         for sheet in sheets.values():
-            for region, _ in regions_of(sheet, [tname], cfg):
-                score = match_in(region, tname, config=cfg).score
+            for candidate, _ in regions_of(sheet, [tname], cfg):
+                score = match_in(candidate, tname, config=cfg).score
                 if best is None or score > best[0]:
-                    best = (score, region)
+                    best = (score, candidate)
         if best is None:
             return None
         sheet_name = best[1].sheet.name
@@ -454,8 +458,8 @@ def _apply_spec(m: TableMatch, region: Region, tname: str, spec: TableMapping, c
 def _forced_columns(region: Region, tname: str, spec: TableMapping, cfg: Config) -> dict[str, int]:
     forced: dict[str, int] = {}
     by_text: dict[str, int] = {}
-    for col, cell in region.headers.items():
-        by_text.setdefault(fold(header_text(cell)), col)
+    for c, cell in region.headers.items():
+        by_text.setdefault(fold(header_text(cell)), c)
     for fld, header in spec.columns.items():
         col = by_text.get(fold(header))
         if col is None:
@@ -594,7 +598,8 @@ def _post_process(built: dict[str, _Table], cfg: Config, report: QualityReport) 
     if "deals" in built:
         d = built["deals"]
 
-        def split_issue(pos, column, value, action, code, fld=None, **params):  # rows passed as positions
+        def split_issue(pos: int, column: str | None, value: Any, action: Action, code: str, fld: str | None = None,
+                        **params: Any) -> None:  # rows passed as positions
             sheet, head = header("deals", pos, fld)
             report.add(Issue(sheet, int(d.rows[pos]), head or column, value, action, code, params, "deals", fld))
 
