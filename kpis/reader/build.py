@@ -18,7 +18,7 @@ import re
 import dataclasses
 from dataclasses import dataclass, field
 from functools import lru_cache
-from typing import Any
+from typing import Any, Callable, cast
 
 import numpy as np
 import pandas as pd
@@ -77,6 +77,7 @@ class _Column:
             return cache[attr]
         arr = getattr(self.parsed, attr)
         arr = arr.to_numpy() if isinstance(arr, pd.Series) else arr
+        missing: Any
         if attr == "values":
             missing = np.nan if arr.dtype.kind in "fO" else np.datetime64("NaT")
         else:
@@ -96,7 +97,7 @@ class _Column:
 
 
 @lru_cache(maxsize=1)
-def _total_patterns() -> tuple[re.Pattern, re.Pattern]:
+def _total_patterns() -> tuple[re.Pattern[str], re.Pattern[str]]:
     words = "|".join(sorted((re.escape(fold(w)) for w in vocab.TOTAL_WORDS), key=len, reverse=True))
     qualifiers = r"(?: (?:general|generale|equipe|team|annuel|annuelle|annee|mois|year|month|ytd|mtd|qtd|trimestre|quarter|[qt][1-4]|\d+))*"
     strict = re.compile(rf"^(?:{words}){qualifiers}$")
@@ -107,7 +108,7 @@ def _total_patterns() -> tuple[re.Pattern, re.Pattern]:
 _TOTAL_START = re.compile(r"^\s*(?:total|totaux|grand|sous|sub|somme|sum|cumul|ensemble|overall)", re.IGNORECASE)
 
 
-def _total_words(uniques: np.ndarray, strict: re.Pattern, loose: re.Pattern, only: np.ndarray | None = None) -> tuple[np.ndarray, np.ndarray]:
+def _total_words(uniques: np.ndarray, strict: re.Pattern[str], loose: re.Pattern[str], only: np.ndarray | None = None) -> tuple[np.ndarray, np.ndarray]:
     """Which distinct cells read as a totals label (strictly: "Total 2026"; loosely: "Total Energies").
 
     ``only``: the indices worth checking (all when None)."""
@@ -320,6 +321,7 @@ def build_table(region: Region, match: TableMatch, cfg: Config) -> Built:
         data["status"] = pd.Series(status[keep], dtype=object)
     frame = pd.DataFrame(data, index=pd.RangeIndex(int(keep.sum())), copy=False)
     if match.wide:
+        assert value_field is not None  # set for every wide table
         per_month = [(month, c.cell("values")[keep]) for month, c in months.values()]
         frame, kept_rows = months_to_rows(frame, kept_rows, per_month, value_field)
         headers["period"] = headers[value_field] = ", ".join(c.header for _, c in months.values())
@@ -330,7 +332,7 @@ _EXTRA_KINDS = {"status": "text", "won_date": "date", "lost_date": "date", "acti
 FALSE_WORDS = frozenset({"false", "faux", "no", "non", "0", "n", "archive", "archivee", "archived", "inactive", "inactif"})
 
 
-def _virtual_fields(region: Region, rows: np.ndarray, match: TableMatch, cols: dict[str, _Column], tname: str,
+def _virtual_fields(region: Region, rows: np.ndarray | int, match: TableMatch, cols: dict[str, _Column], tname: str,
                     cfg: Config, n: int) -> tuple[dict[str, np.ndarray], np.ndarray | None, dict[str, str]]:
     """Fields with no column of their own -- constants, derived arithmetic, a deal's stage from won/lost
     dates or an order ledger -- and the deals' status when a column says it (status words, won/lost
@@ -384,7 +386,7 @@ def _virtual_fields(region: Region, rows: np.ndarray, match: TableMatch, cols: d
         st, unknown = stage_status(pd.Series(extra["status"], dtype=object), cfg)
         status = st.where(~unknown, None).to_numpy(dtype=object)
     if "won_date" in extra or "lost_date" in extra:
-        by_dates = np.where(won, "won", np.where(lost, "lost", None)).astype(object)
+        by_dates = np.where(won, "won", np.where(lost, "lost", cast(Any, None))).astype(object)
         status = by_dates if status is None else np.where(pd.isna(status), by_dates, status).astype(object)
     if "active" in extra:
         inactive = np.array([isinstance(v, str) and fold(v) in FALSE_WORDS for v in extra["active"]], dtype=bool)
@@ -393,7 +395,7 @@ def _virtual_fields(region: Region, rows: np.ndarray, match: TableMatch, cols: d
     return out, status, heads
 
 
-def _label_columns(region: Region, rows: np.ndarray, match: TableMatch, cols: dict[str, _Column], tname: str,
+def _label_columns(region: Region, rows: np.ndarray | int, match: TableMatch, cols: dict[str, _Column], tname: str,
                    cfg: Config) -> list[_Column]:
     """The columns a "Total" label may sit in: text columns among the region's first three, the first
     text column, and the region's first column even when it is no field of the table."""
@@ -437,7 +439,7 @@ def _totals_rows(label_cols: list[_Column], missing_req: np.ndarray) -> tuple[np
     return totals, total_label
 
 
-def _excel_totals_row(region: Region, issue) -> None:
+def _excel_totals_row(region: Region, issue: Callable[..., None]) -> None:
     """An Excel table's totals row sits just below its data: say it was left out."""
     if not region.excel_table:
         return
@@ -455,8 +457,8 @@ def _excel_totals_row(region: Region, issue) -> None:
 
 def _is_missing(values: np.ndarray) -> np.ndarray:
     if values.dtype == object:
-        return pd.isna(values)
-    return np.isnan(values) if values.dtype.kind == "f" else np.isnat(values)
+        return cast(np.ndarray, pd.isna(values))
+    return cast(np.ndarray, np.isnan(values) if values.dtype.kind == "f" else np.isnat(values))
 
 
 def _row_list(rows: np.ndarray, limit: int = 20) -> str:
@@ -464,7 +466,7 @@ def _row_list(rows: np.ndarray, limit: int = 20) -> str:
     return shown + (f"… (+{len(rows) - limit})" if len(rows) > limit else "")
 
 
-def _skip_issue(issue, cols: dict[str, _Column], required: list[str], pos: int, row: int, tname: str) -> None:
+def _skip_issue(issue: Callable[..., None], cols: dict[str, _Column], required: list[str], pos: int | np.integer[Any], row: int, tname: str) -> None:
     """One issue for a skipped row: the unreadable required cell if there is one, else what is missing."""
     missing = []
     for f in required:
@@ -492,7 +494,7 @@ def _problem_params(c: _Column, code: int, tname: str) -> dict[str, Any]:
     return {}
 
 
-def _cell_issues(issue, c: _Column, keep: np.ndarray, excel_rows: np.ndarray, tname: str, cfg: Config) -> None:
+def _cell_issues(issue: Callable[..., None], c: _Column, keep: np.ndarray, excel_rows: np.ndarray, tname: str, cfg: Config) -> None:
     problem_u = c.parsed.problem
     note_u = c.parsed.note
     has_problem_u = problem_u.astype(bool)  # None -> False, a code -> True
@@ -505,7 +507,7 @@ def _cell_issues(issue, c: _Column, keep: np.ndarray, excel_rows: np.ndarray, tn
     if cell_problem.any():
         positions = np.flatnonzero(cell_problem)
         codes_at = c.codes[positions]
-        by_code: dict[str, list[int]] = {}
+        by_code: dict[str, list[Any]] = {}  # numpy integer positions
         for pos, code in zip(positions, codes_at):
             by_code.setdefault(problem_u[code], []).append(pos)
         for pcode, plist in by_code.items():
@@ -532,7 +534,8 @@ def _cell_issues(issue, c: _Column, keep: np.ndarray, excel_rows: np.ndarray, tn
             issue(int(excel_rows[sel[0]]), c.header, example, "converted", ncode, c.field, count=int(len(sel)), **extra)
 
 
-def _unknown_words(issue, c: _Column, positions: np.ndarray, excel_rows: np.ndarray, tname: str) -> None:
+def _unknown_words(issue: Callable[..., None], c: _Column, positions: np.ndarray, excel_rows: np.ndarray, tname: str) -> None:
+    assert c.field is not None  # a category column is a field's
     builtin, attr = CATEGORY_FIELDS[(tname, c.field)]
     codes_at = c.codes[positions]
     for u in dict.fromkeys(codes_at):
