@@ -11,10 +11,10 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from kpis import sample
+from kpis.demo import sample
 from kpis.reader import fast, read_workbook
 from kpis.reader.source import Source
-from kpis.sample import Mess
+from kpis.demo.sample import Mess
 
 EXAMPLES = sorted((Path(__file__).resolve().parents[2] / "examples").glob("*.xlsx"))
 pytestmark = pytest.mark.skipif(not fast.available(), reason="fastexcel is not installed")

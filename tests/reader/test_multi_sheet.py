@@ -167,7 +167,7 @@ def test_validate_lists_both_ranges(two_years):
     r = CliRunner().invoke(app, ["validate", str(two_years), "--lang", "en"])
     assert r.exit_code == 0, r.output
     assert "'Affaires 2025'!A1:G3; 'Affaires 2026'!A1:F3" in r.output
-    assert "appended to deals" in r.output
+    assert "appended to Deals" in r.output  # the table by its label
     r = CliRunner().invoke(app, ["validate", str(two_years), "--format", "json"])
     data = json.loads(r.output)
     [deals] = [t for t in data["tables"] if t["table"] == "deals"]

@@ -38,7 +38,7 @@ def test_french_report_lists_each_bad_row(bad_workbook):
     r = invoke(bad_workbook, "--lang", "fr")
     assert r.exit_code == 1, r.output
     out = r.output
-    assert "Tables reconnues" in out and "Affaires!A3:F7" in out and "Montant HT (€) → amount" in out
+    assert "Tables reconnues" in out and "Affaires!A3:F7" in out and "Montant HT (€) → Montant" in out  # fields by their label
     assert "Notes" in out and "Feuilles laissées de côté" in out
     lines = out.splitlines()
 

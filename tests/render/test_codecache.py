@@ -11,7 +11,7 @@ from kpis.render.sandbox import environment
 
 @pytest.fixture
 def fresh_cache(tmp_path, monkeypatch):
-    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path))
+    monkeypatch.setenv("KPIS_CACHE_DIR", str(tmp_path / "kpis"))  # the one cache folder (kpis/cache.py)
     monkeypatch.delenv("KPIS_NO_CACHE", raising=False)
     monkeypatch.setattr(codecache, "_codes", None)
     monkeypatch.setattr(codecache, "_added", 0)

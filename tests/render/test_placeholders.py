@@ -43,8 +43,8 @@ def test_formula_like_text_from_the_data_is_written_as_text(rendered):
 
 
 def test_formatting_filters_in_french(rendered):
-    assert rendered["B12"].value == "125\u202f400\u00a0€"
-    assert rendered["C12"].value == "31,2\u00a0%"
+    assert rendered["B12"].value == "125\u202f401\u00a0€"  # 125 400.5: half away from zero, as Excel shows it
+    assert rendered["C12"].value == "31,3\u00a0%"  # 31.25 %: half away from zero
     assert rendered["D12"].value == "1\u202f240"
     assert rendered["E12"].value == "31 octobre 2026"
     assert rendered["B10"].value == "n.d."  # default() for a missing value
@@ -53,8 +53,8 @@ def test_formatting_filters_in_french(rendered):
 def test_formatting_filters_in_english(templates, samples, tmp_path):
     wb, _ = reopen(render(templates / "placeholders.xlsx", samples.placeholders(), lang="en"), tmp_path)
     ws = wb["Résumé"]
-    assert ws["B12"].value == "€125,400"
-    assert ws["C12"].value == "31.2%"
+    assert ws["B12"].value == "€125,401"  # 125,400.5 rounded half away from zero, as Excel
+    assert ws["C12"].value == "31.3%"  # 31.25 %: half away from zero
     assert ws["D12"].value == "1,240"
     assert ws["E12"].value == "October 31, 2026"
 

@@ -37,7 +37,7 @@ def test_default_templates_match_the_context(request, lang):
 
 
 def test_summary_cards_are_typed_numbers_with_unit_formats(fr, en):
-    for ex, money in ((fr, '#,##0 "€"'), (en, '"€"#,##0')):
+    for ex, money in ((fr, '#,##0\u00a0"€"'), (en, '"€"#,##0')):  # one format module: kpis/present/formats.py
         wb = openpyxl.load_workbook(ex.out)
         ws = wb[SHEETS[ex.lang][0]]
         cell = ws["B5"]  # the first card's value: revenue
@@ -76,7 +76,8 @@ def test_trend_tables_and_charts_cover_thirteen_months(fr):
     assert ws.cell(head + 1, 2).value == pytest.approx(fr.ctx["trend"]["revenue"].iloc[0])
     formulas = chart_formulas(fr.out)
     assert f"Tendances!$B${head + 1}:$B${head + 13}" in formulas  # a series stretched over the 13 months
-    assert any(f.startswith("Classement!$B$5:$B$") for f in formulas)  # the summary's chart of the leaderboard
+    # the summary's chart of the reps: its own hidden table of the first ten reps (kpis/report/topn.py)
+    assert any(f.startswith("'Synthèse'!$") for f in formulas)
 
 
 def test_rep_sheet_has_the_reps_numbers_and_statement(fr):
@@ -127,8 +128,8 @@ def test_statements_workbook(fr, tmp_path):
 def test_currency_follows_the_configuration(fr):
     ctx = {**fr.ctx, "currency": "USD", "currency_symbol": "$"}
     wb = render_report(default_template("report", "fr"), ctx, lang="fr").workbook
-    assert wb["Synthèse"]["B5"].number_format == '#,##0 "$"'
-    assert wb["Classement"]["K5"].number_format == '#,##0.00 "$"'
+    assert wb["Synthèse"]["B5"].number_format == '#,##0\u00a0"$"'  # a no-break space before the unit (kpis/present/formats.py)
+    assert wb["Classement"]["K5"].number_format == '#,##0.00\u00a0"$"'
 
 
 def test_packaged_templates_are_what_the_build_script_makes(tmp_path):

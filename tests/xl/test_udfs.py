@@ -181,7 +181,7 @@ def test_kpi_explain(data):
     text = scalar(call("kpi_explain", [["win_rate"]], data["deals"], [[data["period"].label]]))
     assert text.startswith("Taux de réussite = ") and "ventes conclues" in text
     text = scalar(call("kpi_explain", [["nps"]], data["deals"], [[None]], [[None]], [[None]], [[None]], [[None]], [["en"]]))
-    assert text.startswith("#N/A") and "missing input (surveys)" in text
+    assert text.startswith("#N/A") and "missing input (Customer surveys)" in text  # the table by its label
 
 
 def test_kpi_table(data):
