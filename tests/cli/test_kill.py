@@ -68,7 +68,10 @@ def test_report_killed_at_any_moment_leaves_old_or_complete_output(tmp_path):
     shutil.copy(EXAMPLES / "suivi_commercial.xlsx", tmp_path / "suivi.xlsx")
     (tmp_path / "kpis.toml").write_text(PLANS, encoding="utf-8")
     out = tmp_path / "rapport.xlsx"
-    cmd = [sys.executable, "-m", "kpis", "report", "suivi.xlsx", "--period", "2026-10", "-o", str(out), "--force"]
+    # --no-cache: every run computes and writes (an unchanged workbook would otherwise be a cache hit,
+    # over before any kill)
+    cmd = [sys.executable, "-m", "kpis", "report", "suivi.xlsx", "--period", "2026-10", "-o", str(out), "--force",
+           "--no-cache"]
     t0 = time.monotonic()
     subprocess.run(cmd, cwd=tmp_path, env=_env(), check=True, capture_output=True, timeout=600)
     whole = time.monotonic() - t0
