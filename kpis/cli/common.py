@@ -113,17 +113,20 @@ def read_data(workbook: Path, cfg: "Config", tables: list[str] | None = None):
     return ds
 
 
-def flag_period(ds: Any, p: "Period", lang: str, as_of: Any = None) -> None:
+def flag_period(ds: Any, p: "Period", lang: str, as_of: Any = None) -> list[str]:
     """Say on stderr when the data stops inside the period (a partial month) or the period is
     outside the data (``kpis.engine.compute.period_flags``), and keep it in the data-quality report
-    (the report's "Data quality" sheet shows it)."""
+    (the report's "Data quality" sheet shows it). The lines said, in order."""
     from ..engine.compute import period_flags
     from ..quality import Issue
 
+    said = []
     for code, params in period_flags(ds, p, as_of):
-        typer.secho(message(code, lang, **params), err=True, fg="yellow")
+        said.append(message(code, lang, **params))
+        typer.secho(said[-1], err=True, fg="yellow")
         name = ds.path.name if getattr(ds, "path", None) else ""
         ds.quality.add(Issue(name, None, None, p.label, "info", code, params))
+    return said
 
 
 def resolve_period(period: str | None, start: str | None, end: str | None, cfg: Config, default: Callable[[], Period] | None = None) -> Period:

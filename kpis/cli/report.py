@@ -105,7 +105,7 @@ def report_cmd(
             with step(message("report_step_read", lg, name=Path(workbook).name)):
                 ds = read_data(workbook, cfg)
             p = resolve_period(period, start, end, cfg, default=lambda: default_period(ds))
-            flag_period(ds, p, lg)  # a partial or out-of-data period: said, and on the Data quality sheet
+            warnings = flag_period(ds, p, lg)  # a partial or out-of-data period: said, and on the Data quality sheet
             out = explicit or check_output(default_output(p, lg), lang=lg, source=workbook, template=tpl, config=cfg.path,
                                             force=force)
             pairs = rep_outputs({"period": {"code": p.label}, "reps": []}, per_rep, lang=lg) if per_rep else []  # a folder?
@@ -136,7 +136,6 @@ def report_cmd(
             typer.echo(message("pdf_written", lg, n=len(pdfs), path=pdfs[0]))
         if per_rep is not None:
             typer.echo(message("report_rep_written", lg, n=len(written), path=per_rep))
-        warnings = [message(code, lg, **params) for code, params in _period_flags(ds, p)]
         if ds.quality.rows_skipped:
             warnings.append(message("report_rows_skipped", lg, n=ds.quality.rows_skipped))
             typer.secho(warnings[-1], err=True, fg="yellow")
@@ -168,26 +167,14 @@ def _cache_key(workbook: Path, cfg, template: Path | None, period: tuple, no_sna
         return None
 
 
-def history_path(workbook: Path, cfg) -> Path:
-    """:func:`kpis.history.settings.history_file` without importing the store (pandas): the cached
-    path must stay light. tests/cli/test_report_cache.py checks both agree."""
-    from ..history.settings import history_settings
-
-    s = history_settings(cfg)
-    if s.file:
-        p = Path(s.file).expanduser()
-        return p if p.is_absolute() else (cfg.path.parent if cfg.path is not None else Path(workbook).parent) / p
-    w = Path(workbook)
-    return w.with_name(w.stem + ".kpis-history.sqlite")
-
-
 def _history_state(workbook: Path, cfg) -> str:
     """The pipeline history file the report reads (and the snapshot writes), as a fingerprint: a
     cached report is only valid while that file is the one it was made with."""
     from .. import cache
+    from ..history.settings import history_file
 
     try:
-        return cache.file_state(history_path(workbook, cfg))
+        return cache.file_state(history_file(cfg, workbook))
     except Exception:  # a [history] mistake: the full run reports it
         return "<error>"
 
@@ -226,12 +213,6 @@ def _to_cache(key: str, out: Path, workbook: Path, cfg, default: Path, warnings:
         return
     cache.store("report", key, payload, {"output": str(default), "warnings": warnings, "snapshot": snapshot,
                                          "history": _history_state(workbook, cfg)})
-
-
-def _period_flags(ds, p) -> list:
-    from ..engine.compute import period_flags
-
-    return period_flags(ds, p)
 
 
 def _snapshot(ds, cfg, workbook: Path, enabled: bool, lang: str) -> str | None:

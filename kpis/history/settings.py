@@ -11,6 +11,7 @@
 
 from __future__ import annotations
 
+import os
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -28,6 +29,13 @@ class HistorySettings:
 
 
 _KEYS = {"snapshot", "file", "stale_days", "pushed_min", "stuck_factor"}
+SUFFIX = ".kpis-history.sqlite"
+
+
+def default_path(workbook: str | os.PathLike[str]) -> Path:
+    """``suivi.xlsx`` -> ``suivi.kpis-history.sqlite`` in the same folder."""
+    w = Path(workbook)
+    return w.with_name(w.stem + SUFFIX)
 
 
 def history_settings(cfg: Config | None) -> HistorySettings:
@@ -58,9 +66,8 @@ def history_settings(cfg: Config | None) -> HistorySettings:
 
 def history_file(cfg: Config | None, workbook: Path, given: Path | None = None) -> Path:
     """``--history``, else ``[history] file`` (relative to the configuration file's folder, else the
-    workbook's), else ``<workbook stem>.kpis-history.sqlite`` beside the workbook."""
-    from .store import default_path
-
+    workbook's), else ``<workbook stem>.kpis-history.sqlite`` beside the workbook. Light to import
+    (no pandas): ``kpis report`` asks it before deciding whether the cache answers."""
     if given is not None:
         return Path(given)
     s = history_settings(cfg)

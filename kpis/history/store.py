@@ -28,9 +28,9 @@ import pandas as pd
 
 from ..errors import KpisError
 from ..outputs import same_file
+from .settings import SUFFIX, default_path  # noqa: F401  (the history file's name: one rule)
 
 SCHEMA_VERSION = 1
-SUFFIX = ".kpis-history.sqlite"
 
 #: The deal fields a snapshot keeps (canonical names of :mod:`kpis.schema`, plus the derived status
 #: and an optional forecast category when the reader provides one).
@@ -83,12 +83,6 @@ class Recorded:
     replaced: bool
     without_id: int
     duplicates: int
-
-
-def default_path(workbook: str | os.PathLike) -> Path:
-    """``suivi.xlsx`` -> ``suivi.kpis-history.sqlite`` in the same folder."""
-    w = Path(workbook)
-    return w.with_name(w.stem + SUFFIX)
 
 
 def check_path(history: str | os.PathLike, inputs: Iterable[str | os.PathLike | None], lang: str = "en") -> Path:

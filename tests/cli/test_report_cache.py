@@ -14,7 +14,6 @@ import pytest
 
 from kpis import cache
 from kpis.cli import main
-from kpis.cli.report import history_path
 from kpis.config import Config
 
 EXAMPLE = Path(__file__).resolve().parents[2] / "examples" / "suivi_commercial.xlsx"
@@ -73,12 +72,20 @@ def test_second_report_comes_from_the_cache(folder, capsys):
 
 
 def test_history_path_is_the_history_verbs_one(tmp_path):
+    # the cached path asks the history verbs' own rule, which stays light (no pandas, no store)
+    import subprocess
+    import sys
+
     from kpis.history.settings import history_file
+    from kpis.history.store import default_path
 
     wb = tmp_path / "suivi.xlsx"
-    assert history_path(wb, Config()) == history_file(Config(), wb)
+    assert history_file(Config(), wb) == default_path(wb) == tmp_path / "suivi.kpis-history.sqlite"
     cfg = Config(path=tmp_path / "kpis.toml", history={"file": "hist/pipeline.sqlite"})
-    assert history_path(wb, cfg) == history_file(cfg, wb)
+    assert history_file(cfg, wb) == tmp_path / "hist" / "pipeline.sqlite"
+    code = ("import sys; from pathlib import Path; from kpis.config import Config; from kpis.history.settings import "
+            "history_file; history_file(Config(), Path('w.xlsx')); print('pandas' in sys.modules)")
+    assert subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout.strip() == "False"
 
 
 def test_entries_are_checked_bounded_and_never_fail():
