@@ -70,7 +70,7 @@ def report_cmd(
         key = None
         if not (no_cache or pdf or per_rep is not None) and Path(workbook).is_file():
             key = _cache_key(workbook, cfg, template, (period, start, end), no_snapshot)
-            if key is not None and _from_cache(key, workbook, cfg, output, force):
+            if key is not None and _from_cache(key, workbook, cfg, template, output, force):
                 return EXIT_OK
 
         from ..engine import default_period
@@ -156,30 +156,41 @@ def _cache_key(workbook: Path, cfg, template: Path | None, period: tuple, no_sna
     from .. import cache
 
     try:
-        h = cache.Hasher("report").add_file(workbook).add_file(template).add_file(cfg.path)
-        chosen = (cfg.report or {}).get("template")  # [report] template, relative to the configuration
-        if isinstance(chosen, str) and chosen.strip():
-            h.add_file((cfg.path.parent if cfg.path else Path.cwd()) / Path(chosen).expanduser())
-        for built_in in sorted((Path(__file__).resolve().parents[1] / "templates").glob("*.xlsx")):
-            h.add_file(built_in)
+        h = cache.Hasher("report").add_file(workbook).add_file(cfg.path)
+        for read in _templates_read(template, cfg):
+            h.add_file(read)
         return h.add(repr(cfg), repr(period), cfg.lang, no_snapshot, dt.date.today().isoformat()).hexdigest()
     except OSError:
         return None
 
 
+def _template_chosen(template: Path | None, cfg) -> Path | None:
+    """``--template``, else ``[report] template`` (relative to the configuration), else None (the
+    built-in one): :func:`kpis.report.templates.resolve_template` without importing :mod:`kpis.report`
+    (pandas), which the cached path must not pay for."""
+    if template is not None:
+        return Path(template)
+    chosen = (cfg.report or {}).get("template")
+    if isinstance(chosen, str) and chosen.strip():
+        return (cfg.path.parent if cfg.path else Path.cwd()) / Path(chosen).expanduser()
+    return None
+
+
+def _templates_read(template: Path | None, cfg) -> list[Path]:
+    """The templates a report of ``cfg`` may read: the chosen one, then the built-in ones. The cache's
+    key hashes them; a cached report is never written over one of them."""
+    chosen = _template_chosen(template, cfg)
+    built_in = sorted((Path(__file__).resolve().parents[1] / "templates").glob("*.xlsx"))
+    return built_in if chosen is None else [chosen, *built_in]
+
+
 def _history_state(workbook: Path, cfg) -> str:
-    """The pipeline history file the report reads (and the snapshot writes), as a fingerprint: a
-    cached report is only valid while that file is the one it was made with."""
-    from .. import cache
-    from ..history.settings import history_file
+    from ..history.settings import history_state
 
-    try:
-        return cache.file_state(history_file(cfg, workbook))
-    except Exception:  # a [history] mistake: the full run reports it
-        return "<error>"
+    return history_state(cfg, workbook)
 
 
-def _from_cache(key: str, workbook: Path, cfg, output: Path | None, force: bool) -> bool:
+def _from_cache(key: str, workbook: Path, cfg, template: Path | None, output: Path | None, force: bool) -> bool:
     """Serve the report from the cache: True when it was written (the same checks on the output as
     a full run); False to compute it."""
     from .. import cache
@@ -193,8 +204,14 @@ def _from_cache(key: str, workbook: Path, cfg, output: Path | None, force: bool)
     target = Path(output) if output is not None else Path(str(hit.meta.get("output", "")))
     if not target.name:
         return False
-    inputs = ((workbook, "report_over_source"), (cfg.path, "input_config"))
-    out = check_output(target, lang=lg, inputs=inputs, suffixes=(".xlsx", ".xlsm"), force=force)
+    # the same refusals as a full run (kpis.report.write.check_output): never over the workbook, the
+    # configuration or a template, and the template's own type
+    inputs = [(workbook, "report_over_source"), (cfg.path, "input_config"),
+              *((t, "report_over_template") for t in _templates_read(template, cfg))]
+    chosen = _template_chosen(template, cfg)
+    suffix = chosen.suffix.lower() if chosen is not None else ".xlsx"
+    suffix = suffix if suffix in (".xlsx", ".xlsm") else ".xlsx"
+    out = check_output(target, lang=lg, inputs=inputs, suffixes=(suffix,), force=force)
     write_atomic(out, hit.payload)
     typer.echo(message("report_cached", lg, path=out))
     if hit.meta.get("snapshot"):
@@ -230,12 +247,9 @@ def _snapshot(ds, cfg, workbook: Path, enabled: bool, lang: str) -> str | None:
 
 
 def _pdf_ready(lang: str) -> None:
-    from ..report.pdf import PdfError, require_soffice
+    from ..report.pdf import require_soffice
 
-    try:
-        require_soffice(lang)
-    except PdfError as e:
-        raise UserError(str(e)) from None
+    require_soffice(lang)  # a PdfError is said by run(), like every KpisError
 
 
 def check_pdf_outputs(workbooks, *, lang: str, source: Path, config: Path | None = None, template: Path | None = None,
@@ -251,12 +265,9 @@ def check_pdf_outputs(workbooks, *, lang: str, source: Path, config: Path | None
 
 
 def _print_pdfs(workbooks, lang: str) -> list[Path]:
-    from ..report.pdf import PdfError, pdf_path, to_pdfs
+    from ..report.pdf import pdf_path, to_pdfs
 
-    try:
-        return to_pdfs([(w, pdf_path(w)) for w in workbooks], lang=lang)
-    except PdfError as e:
-        raise UserError(str(e)) from None
+    return to_pdfs([(w, pdf_path(w)) for w in workbooks], lang=lang)
 
 
 def _render(fn, template, ctx, lang, *args):

@@ -78,3 +78,15 @@ def history_file(cfg: Config | None, workbook: Path, given: Path | None = None) 
             p = base / p
         return p
     return default_path(workbook)
+
+
+def history_state(cfg: Config | None, workbook: Path) -> str:
+    """The pipeline history file of ``workbook`` as a fingerprint (:func:`kpis.cache.file_state`): a
+    cached report or refresh is only valid while the history is the one it was made with (and so
+    already holds its snapshot). ``"<error>"`` for a ``[history]`` mistake: the full run reports it."""
+    from ..cache import file_state
+
+    try:
+        return file_state(history_file(cfg, workbook))
+    except Exception:  # a [history] mistake or an unreadable folder: never a cache hit, never a failure
+        return "<error>"

@@ -98,6 +98,7 @@ def raw_sheets(book: Any) -> list[RawSheet]:
     return out
 
 
-def read_book(book: Any, config: Config) -> Dataset:
-    """The canonical tables of the open workbook (``dataset.path`` is its name)."""
-    return read_grids(raw_sheets(book), config, name=book.name)
+def read_book(book: Any, config: Config, raw: Any = None) -> Dataset:
+    """The canonical tables of the open workbook (``dataset.path`` is its name); ``raw``: its sheets
+    already fetched (:func:`raw_sheets`), as the refresh does to key its cache on them."""
+    return read_grids(raw_sheets(book) if raw is None else raw, config, name=book.name)

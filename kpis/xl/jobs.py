@@ -44,12 +44,7 @@ def _period(s: Settings, ds: Any, cfg: Any):
 
 
 def _read(book: Any, cfg: Any, raw: Any = None):
-    if raw is None:
-        ds = read_book(book, cfg)
-    else:
-        from ..reader.grids import read_grids
-
-        ds = read_grids(raw, cfg, name=book.name)
+    ds = read_book(book, cfg, raw)
     if not ds.tables:
         raise JobError("xl_no_tables", book=book.name)
     return ds
@@ -170,14 +165,10 @@ def _refresh_key(book: Any, raw: Any, s: Settings, cfg: Any) -> str | None:
 
 
 def _history_state(book: Any, cfg: Any) -> str:
-    from .. import cache
-    from ..history.settings import history_file
+    from ..history.settings import history_state
 
     path = workbook_path(book)
-    try:
-        return cache.file_state(history_file(cfg, path)) if path is not None else "<none>"
-    except Exception:
-        return "<error>"
+    return history_state(cfg, path) if path is not None else "<none>"
 
 
 def _cached_refresh(key: str | None, book: Any, cfg: Any) -> tuple[list, str] | None:
@@ -384,14 +375,9 @@ def monthly_report(book: Any) -> str:
     from .templates import render_contents
 
     contents = render_contents(template, context, lang)
-    first = None
     label = re.sub(r"\W", "_", period.label)
-    for i, (name, content) in enumerate(contents.items()):
-        sheet = ensure_sheet(book, f"report_{label}_{i}", lang, name=f"{period.label} {name}")
-        write_content(sheet, content)
-        first = first or sheet
-    if first is not None:
-        first.activate()
+    _write_sheets(book, [(f"report_{label}_{i}", f"{period.label} {name}", content)
+                         for i, (name, content) in enumerate(contents.items())], lang)
     return message("xl_done_report_sheet", lang, period=period.label, count=len(contents))
 
 

@@ -71,6 +71,22 @@ def test_second_report_comes_from_the_cache(folder, capsys):
     assert "repris du cache" not in capsys.readouterr().out and history.is_file()
 
 
+def test_a_cached_report_is_never_written_over_its_template(folder, capsys):
+    from kpis.report import default_template
+
+    shutil.copy(default_template("report", "fr"), folder / "modele.xlsx")
+    kept = _digest(folder / "modele.xlsx")
+    assert main(["report", "suivi.xlsx", "--period", "2026-10", "-t", "modele.xlsx", "-o", "a.xlsx"]) == 0
+    capsys.readouterr()
+    # the same inputs again: served from the cache, with the full run's refusals
+    assert main(["report", "suivi.xlsx", "--period", "2026-10", "-t", "modele.xlsx", "-o", "modele.xlsx",
+                 "--force"]) == 2
+    assert "modèle" in capsys.readouterr().err and _digest(folder / "modele.xlsx") == kept
+    assert main(["report", "suivi.xlsx", "--period", "2026-10", "-t", "modele.xlsx", "-o", "b.xlsm"]) == 2
+    assert main(["report", "suivi.xlsx", "--period", "2026-10", "-t", "modele.xlsx", "-o", "b.xlsx"]) == 0
+    assert "repris du cache" in capsys.readouterr().out
+
+
 def test_history_path_is_the_history_verbs_one(tmp_path):
     # the cached path asks the history verbs' own rule, which stays light (no pandas, no store)
     import subprocess
