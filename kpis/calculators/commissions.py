@@ -53,7 +53,6 @@ from ..dataset import Dataset
 from ..errors import Note
 from ..jsonout import dumps
 from ..periods import Period, add_months, month
-from ..vocab import inputs_label
 from .errors import CalculatorError
 from .plans import Plan, load_plans, plan_of, unknown_plans
 from .tiers import rate_reached, walk
@@ -172,7 +171,7 @@ def commission_statements(ds: Dataset, period: Period, config: Config, *, plans:
         raise CalculatorError("calc_no_plans", config.lang)
     missing = ds.missing("deals", "status", "close_date", "amount")
     if missing:
-        raise CalculatorError("calc_missing_input", config.lang, what=inputs_label(", ".join(missing), config.lang))
+        raise CalculatorError("calc_missing_input", config.lang, what=", ".join(missing))  # labelled when said
     deals = ds.get("deals")
     team = ds.get("team")
     warnings: list[Note] = []
@@ -189,7 +188,7 @@ def commission_statements(ds: Dataset, period: Period, config: Config, *, plans:
     if len(no_rep):
         ids = ", ".join(str(x) for x in no_rep["deal_id"].fillna("?").head(10))
         warnings.append(Note("calc_no_rep", {"count": len(no_rep), "deals": ids}))
-    flagged = {p["rep"] for c, p in warnings if c == "calc_unknown_plan"}
+    flagged = {n.params["rep"] for n in warnings if n.code == "calc_unknown_plan"}
     for rep in sorted(set(lines_now["rep"].dropna()) - set(assigned.dropna().index) - flagged):
         warnings.append(Note("calc_no_plan", {"rep": rep}))
     if not ds.has("targets", "rep", "period", "quota") and not any(p.quota for p in plans.values()):

@@ -40,12 +40,6 @@ def register(app: typer.Typer) -> None:
     app.command("score", help="Lead or customer scoring. / Score des prospects ou des clients.")(score_cmd)
 
 
-def _load(workbook: Path, config: Optional[Path], lang: Optional[str], cfg=None):
-    """The configuration (unless already loaded) and the workbook read with it."""
-    cfg = cfg or load_cfg(config, workbook, lang)
-    return cfg, read_data(workbook, cfg)
-
-
 def _calc(fn, lang: str):
     """Run a calculator, turning its refusals (a :class:`~kpis.errors.KpisError`, said in the verb's
     language by :func:`kpis.errors.user_message`, or a bad value) into one readable line (exit 2)."""
@@ -79,7 +73,7 @@ def commissions_cmd(
         f = check_format(fmt)
         cfg = load_cfg(config, workbook, lang)
         out = _check_statements_output(output, workbook, cfg, force)
-        cfg, ds = _load(workbook, config, lang, cfg)
+        ds = read_data(workbook, cfg)
         p = resolve_period(period, None, None, cfg, default=lambda: _default_period(ds))
         st = _calc(lambda: commission_statements(ds, p, cfg), cfg.lang)
         if rep is not None:
@@ -153,14 +147,14 @@ def _print_statements(st, cfg, show_lines: bool) -> None:
                 lt.add_row(message("stmt_clawbacks", lg), str(r.deal_id), str(r.account or ""), str(r.close_date)[:10], "", "", "",
                            money(r.credited), format_percent(None if r.rate != r.rate else r.rate, lg, 2), money(-r.amount))
             con.print(lt)
-            for code, params in s.notes:
-                con.print(f"  • {message(code, lg, **params)}")
+            for n in s.notes:
+                con.print(f"  • {n.message(lg)}")
     else:
         for rep, s in st.reps.items():
-            for code, params in s.notes:
-                con.print(f"  • {rep}: {message(code, lg, **params)}")
-    for code, params in st.warnings:
-        con.print(f"[yellow]⚠ {message(code, lg, **params)}[/yellow]")
+            for n in s.notes:
+                con.print(f"  • {rep}: {n.message(lg)}")
+    for n in st.warnings:
+        con.print(f"[yellow]⚠ {n.message(lg)}[/yellow]")
 
 
 # -- quota -------------------------------------------------------------------------------------
@@ -186,7 +180,7 @@ def quota_cmd(
             raise UserError(message("quota_bad_method", cfg.lang, methods=" / ".join(METHODS)))
         if target is None and method != "growth":
             raise UserError(message("quota_target_required", cfg.lang))
-        cfg, ds = _load(workbook, config, lang, cfg)
+        ds = read_data(workbook, cfg)
         p = resolve_period(period, None, None, cfg)
         qp = _calc(lambda: plan_quotas(ds, p, target, method=cast("Method", method), growth=growth, config=cfg,
                                        redistribute=not no_redistribute), cfg.lang)
@@ -238,8 +232,8 @@ def _print_quota(qp, cfg) -> None:
             num(g("opportunities_needed")), num(g("meetings_needed")), num(g("calls_needed")),
         )
     con.print(f)
-    for code, params in qp.notes:
-        con.print(f"  • {message(code, lg, **params)}")
+    for n in qp.notes:
+        con.print(f"  • {n.message(lg)}")
 
 
 # -- score -------------------------------------------------------------------------------------
@@ -261,7 +255,7 @@ def score_cmd(
         cfg = load_cfg(config, workbook, lang)
         if top is not None and top <= 0:
             raise UserError(message("score_top", cfg.lang))
-        cfg, ds = _load(workbook, config, lang, cfg)
+        ds = read_data(workbook, cfg)
         as_of = resolve_period(period, None, None, cfg).end if period else None
         sc = _calc(lambda: score(ds, cfg, "customers" if customers else "leads", as_of=as_of), cfg.lang)
         if f == "json":

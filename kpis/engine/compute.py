@@ -16,7 +16,6 @@ import pandas as pd
 from ..config import Config
 from ..dataset import Dataset
 from ..i18n import message
-from ..vocab import localise_params
 from ..periods import Period, month
 from ..schema import DIMENSION_ALIASES, DIMENSIONS
 from .evaluate import NONE_KEY, Eval, Evaluator, finite
@@ -204,10 +203,10 @@ def _result(ev: Evaluator, kpi_id: str, p: Period, prev: Period | None, year_ago
         value=_value(e),
         unit=k.unit,
         status=e.status,
-        reason=message(e.reason.code, lang, **localise_params(dict(e.reason.params), lang)) if e.reason else None,
+        reason=e.reason.message(lang) if e.reason else None,
         name=k.name(lang),
         direction=k.direction,
-        notes=[message(n.code, lang, **localise_params(dict(n.params), lang)) for n in e.notes],
+        notes=[n.message(lang) for n in e.notes],
         missing=list(e.missing),
         detail=clean(e.detail) if e.detail is not None else None,
     )

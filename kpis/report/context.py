@@ -446,7 +446,7 @@ def statements_context(statements: Any, reason: str | None, lang: str) -> dict[s
         "available": True,
         "reason": "",
         "summary": pd.DataFrame(rows, columns=cols).astype({c: "float64" for c in cols[2:]}),
-        "warnings": [message(c, lang, **p) for c, p in statements.warnings],
+        "warnings": [n.message(lang) for n in statements.warnings],  # ids shown as labels
         "period_label": statements.period.label,
     }
 
@@ -485,7 +485,7 @@ def rep_statement_context(st: Any, lang: str, reason: str | None) -> dict[str, A
         "has_statement": True,
         "statement": figures,
         "statement_lines": _lines_frame(parts),
-        "statement_notes": [message(c, lang, **p) for c, p in st.notes],
+        "statement_notes": [n.message(lang) for n in st.notes],
     }
 
 

@@ -87,8 +87,8 @@ def statements_sheet(st: Any, lang: str, currency: str) -> SheetContent:
     c.add_rows([[message("xl_attainment_note", lang)]], at=row)
     c.fmt(row, 0, italic=True, font_color=MUTED)
     row += 1
-    for code, params in st.warnings:
-        c.add_rows([[message(code, lang, **params)]], at=row)
+    for n in st.warnings:
+        c.add_rows([[n.message(lang)]], at=row)
         c.fmt(row, 0, font_color=BAD)
         row += 1
     row += 1
@@ -111,8 +111,8 @@ def statements_sheet(st: Any, lang: str, currency: str) -> SheetContent:
             c.fmt(row, 8, n, 1, number_format=pct)
             c.fmt(row, 9, n, 1, number_format=money)
             row += n
-        for code, params in s.notes:
-            c.add_rows([[message(code, lang, **params)]], at=row)
+        for n in s.notes:
+            c.add_rows([[n.message(lang)]], at=row)
             c.fmt(row, 0, italic=True, font_color=MUTED)
             row += 1
         row += 1
@@ -152,8 +152,8 @@ def quota_sheet(plan: Any, lang: str, currency: str) -> SheetContent:
         if fmt and body:
             c.fmt(4, j, len(body), 1, number_format=fmt)
     row = 4 + len(body) + 1
-    for code, params in plan.notes:
-        c.add_rows([[message(code, lang, **params)]], at=row)
+    for n in plan.notes:
+        c.add_rows([[n.message(lang)]], at=row)
         c.fmt(row, 0, italic=True, font_color=MUTED)
         row += 1
     c.widths.update({0: 22, **{j: 14 for j in range(1, len(cols))}})
