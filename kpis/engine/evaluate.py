@@ -313,7 +313,9 @@ class Evaluator:
     def _pairs(self, m: Measure) -> tuple[np.ndarray, np.ndarray]:
         """Every (row, month) the measure selects among the prepared months: row numbers (ascending)
         and month indexes (0 = first prepared month), ordered by row then month."""
-        k = ("pairs", id(m))
+        # keyed on what selects the rows, not the measure: revenue and deals won share their pairs
+        k = ("pairs", m.table, m.where.key if m.where is not None else None,
+             m.window.key if m.window is not None else None)
         if k not in self._maps:
             df = self._present(m.table)
             n = len(df)
