@@ -83,7 +83,10 @@ def check_lang(lang: str | None) -> str | None:
     if lang is None:
         return None
     s = str(lang).strip().lower()
-    if s[:2] not in ("fr", "en") or (len(s) > 2 and s[2] not in "-_" and s not in ("french", "english", "francais", "français", "anglais")):
+    named = {"french": "fr", "francais": "fr", "français": "fr", "english": "en", "anglais": "en"}
+    if s in named:
+        return named[s]
+    if s[:2] not in ("fr", "en") or (len(s) > 2 and s[2] not in "-_"):
         raise UserError(message("cli_bad_lang", "fr", value=lang))
     return normalise_lang(s)
 
@@ -93,13 +96,15 @@ def load_cfg(config: Path | None, workbook: Path | None, lang: str | None) -> Co
     on top, key by key (:mod:`kpis.config_sheet`), then ``--lang``."""
     from ..config import check_targets, load_config
     from ..config_sheet import apply_workbook_sheet
-    from ..engine.registry import REGISTRY
 
     lang = check_lang(lang)
-    cfg = apply_workbook_sheet(load_config(config, workbook=workbook), workbook, normalise_lang(lang) if lang else None)
-    check_targets(cfg, REGISTRY)  # the [targets] name KPIs of the registry (passed: config does not import the engine)
+    cfg = apply_workbook_sheet(load_config(config, workbook=workbook), workbook, lang)
+    if cfg.targets:  # the [targets] name KPIs of the registry (passed: config does not import the engine)
+        from ..engine.registry import REGISTRY  # heavy (pandas): only when there is something to check
+
+        check_targets(cfg, REGISTRY)
     if lang:
-        cfg.lang = normalise_lang(lang)
+        cfg.lang = lang
     return cfg
 
 

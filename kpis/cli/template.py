@@ -49,7 +49,6 @@ def check_cmd(
     """Check a template against the report's context."""
 
     def body() -> int:
-        from ..report import labels  # noqa: F401  (registers the report's messages, report_template_missing)
         from ..render import check_template
 
         cfg = load_cfg(config, workbook, lang)
