@@ -29,7 +29,6 @@ from ..i18n import normalise_lang
 
 NBSP = "\u00a0"
 THIN_NBSP = "\u202f"
-MINUS = "\u2212"
 CURRENCY_SYMBOLS = {"EUR": "€", "USD": "$", "GBP": "£", "CHF": "CHF"}
 
 # unit -> (decimals, French suffix, English suffix); "%" marks a percent, "money" a currency.
@@ -46,13 +45,7 @@ UNITS: dict[str, tuple[int, str, str]] = {
     "number": (2, "", ""),
 }
 
-COUNT = "#,##0"
-DECIMAL = "#,##0.00"
 SCORE = "0.0"
-PERCENT = "0.0%"
-PERCENT_0 = "0%"
-# French typography puts a (no-break) space before %: 48,1 % (the format's space is a literal).
-PERCENT_FR = "0.0\u00a0%"
 DATE = {"fr": "dd/mm/yyyy", "en": "yyyy-mm-dd"}
 CHANGE_RELATIVE = '+0.0%;"−"0.0%;"±"0.0%'
 CHANGE_RELATIVE_FR = '+0.0\u00a0%;"−"0.0\u00a0%;"±"0.0\u00a0%'
