@@ -30,7 +30,6 @@ test: lint
 	$(BIN)/python -m pytest -q
 
 bench: venv
-	$(BIN)/python -m pip install -q -e '.[bench]'
 	$(BIN)/python benchmarks/run_all.py
 	$(BIN)/python benchmarks/bench_reader.py
 	$(BIN)/python benchmarks/bench_engine.py

@@ -53,7 +53,7 @@ EXAMPLE = ROOT / "examples" / "suivi_commercial.xlsx"
 UDF_ROWS = 100_000
 
 
-# -- the whole catalogue in memory: swap this one line for the engine's one-pass function ----------
+# -- the whole catalogue in memory (compute_series prepares the months: the engine's one pass) ------
 def catalogue(ds: Any, months: list) -> Any:
     from kpis.engine import compute_series
 
@@ -297,9 +297,8 @@ def w_formulas(activities: str, out: str) -> dict[str, Any]:
     r = 1
     for rep in reps:
         for m in months:
-            lo, hi = m.start_time.to_pydatetime(), m.end_time.normalize().to_pydatetime()
             kpi.write(r, 0, rep)
-            kpi.write_datetime(r, 1, lo, date)
+            kpi.write_datetime(r, 1, m.start_time.to_pydatetime(), date)
             x = r + 1
             within = lambda rng: f'{rng},">="&$B{x},{rng},"<"&EDATE($B{x},1)'  # noqa: E731
             kpi.write_formula(r, 2, f'=SUMIFS({D("C")},{D("A")},$A{x},{D("B")},"won",{within(D("E"))})')
@@ -310,7 +309,6 @@ def w_formulas(activities: str, out: str) -> dict[str, Any]:
             kpi.write_formula(r, 7, f'=COUNTIFS({A("A")},$A{x},{within(A("B"))})')
             kpi.write_formula(r, 8, f'=COUNTIFS({A("A")},$A{x},{A("C")},"meeting",{within(A("B"))})')
             kpi.write_formula(r, 9, f'=COUNTIFS({A("A")},$A{x},{A("C")},"call",{within(A("B"))})')
-            del lo, hi
             r += 1
     wb.close()
     return {"formulas": (r - 1) * 8, "reps": len(reps)}
@@ -365,7 +363,7 @@ def cold_report(path: Path, repeat: int) -> tuple[Run, Path]:
             os.link(path, src)
         except OSError:
             shutil.copy2(path, src)
-        env = child_env(XDG_CACHE_HOME=str(folder / "cache"))
+        env = child_env(KPIS_CACHE_DIR=str(folder / "cache"))  # both caches (kpis.cache.cache_dir)
         runs.append((checked(run_child(report_cmd(src, folder / "rapport.xlsx"), env=env, cwd=folder), "kpis report"), folder))
     keep = min(runs, key=lambda rf: rf[0].cpu)
     for _, folder in runs:
@@ -377,7 +375,7 @@ def cold_report(path: Path, repeat: int) -> tuple[Run, Path]:
 def warm_report(folder: Path) -> Run:
     """The same report again, same file, same folder, same cache home: nothing has changed."""
     src = next(p for p in folder.iterdir() if p.name.startswith("suivi_"))
-    env = child_env(XDG_CACHE_HOME=str(folder / "cache"))
+    env = child_env(KPIS_CACHE_DIR=str(folder / "cache"))  # both caches (kpis.cache.cache_dir)
     return checked(run_child(report_cmd(src, folder / "rapport2.xlsx"), env=env, cwd=folder), "kpis report (again)")
 
 
@@ -487,16 +485,14 @@ def measure(args: argparse.Namespace) -> list[Row]:
         if not step(f"floor+report {n}"):
             continue
         floor = best([checked(run_child(worker("floor", str(path))), "floor") for _ in range(repeat)])
+        rows.append(Row(f"floor: fastexcel -> Arrow, every sheet, {label}", f"{cpu_wall(floor)}, {floor.peak_mb:.0f} MB",
+                        "", None, "(baseline)", None))
         try:
             rep, folder = cold_report(path, repeat if n != EXCEL_ROWS else max(1, repeat - 1))
         except RuntimeError as e:
-            rows.append(Row(f"floor: fastexcel -> Arrow, every sheet, {label}", f"{cpu_wall(floor)}, {floor.peak_mb:.0f} MB",
-                            "", None, "(baseline)", None))
             failed(f"kpis report end to end, {label}", "<= 1.5 x floor", e)
             continue
         first_report[n] = (rep, folder)
-        rows.append(Row(f"floor: fastexcel -> Arrow, every sheet, {label}", f"{cpu_wall(floor)}, {floor.peak_mb:.0f} MB",
-                        "", None, "(baseline)", None))
         rows.append(Row(f"kpis report end to end, {label}: time", cpu_wall(rep), f"floor {fmt_s(floor.cpu)}",
                         rep.cpu / floor.cpu, "<= 1.5 x floor", rep.cpu / floor.cpu <= 1.5))
         rows.append(Row(f"kpis report end to end, {label}: peak memory", f"{rep.peak_mb:.0f} MB",

@@ -43,7 +43,6 @@ ROWS = (  # every figure of issue 11 has its row in run_all's table
 def test_run_all_prints_every_row(tmp_path):
     import subprocess
 
-    pytest.importorskip("fastexcel")
     done = subprocess.run([sys.executable, str(BENCH / "run_all.py"), "--quick", "--data", str(tmp_path)],
                           capture_output=True, text=True, timeout=1800)
     assert done.returncode == 0, done.stderr[-3000:]

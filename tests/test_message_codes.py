@@ -18,10 +18,9 @@ from pathlib import Path
 import pytest
 
 from kpis import i18n
-from kpis.errors import KpisError, Note, user_message
+from kpis.errors import KpisError, Note, _is_code, user_message
 
 PACKAGE = Path(__file__).resolve().parents[1] / "kpis"
-CODE = re.compile(r"[a-z][a-z0-9_]*(\.[a-z0-9_]+)*")
 
 # Calls whose first argument is a message code.
 FIRST = {"message", "has", "Note", "note", "KpisError", "UserError", "ReadError", "OutputError", "CalculatorError",
@@ -61,7 +60,7 @@ def used_codes() -> tuple[list[tuple[str, str]], list[tuple[str, str]]]:
                 continue
             arg = _code_arg(node)
             where = f"{path.relative_to(PACKAGE.parent)}:{node.lineno}"
-            if isinstance(arg, ast.Constant) and isinstance(arg.value, str) and CODE.fullmatch(arg.value):
+            if isinstance(arg, ast.Constant) and _is_code(arg.value):
                 literals.append((arg.value, where))
             elif isinstance(arg, ast.JoinedStr) and arg.values and isinstance(arg.values[0], ast.Constant):
                 prefix = str(arg.values[0].value)
