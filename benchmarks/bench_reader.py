@@ -79,7 +79,6 @@ read_workbook(sys.argv[1])
 def fresh(kind: str, path: Path) -> tuple[float, float, float]:
     """CPU s, wall s, peak RSS MB of one run in a fresh Python process."""
     import os
-    import resource
     import subprocess
 
     code = "import resource, time, os\nt0 = time.perf_counter()\n" + _FRESH[kind] + (
@@ -88,7 +87,6 @@ def fresh(kind: str, path: Path) -> tuple[float, float, float]:
     env = dict(os.environ, PYTHONPATH=str(Path(__file__).resolve().parents[1]))
     out = subprocess.run([sys.executable, "-c", code, str(path)], capture_output=True, text=True, env=env, check=True)
     cpu, wall, rss = (float(x) for x in out.stdout.split()[-3:])
-    del resource
     return cpu, wall, rss
 
 

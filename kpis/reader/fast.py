@@ -33,7 +33,7 @@ from typing import Any, Iterator, Sequence
 import numpy as np
 import pandas as pd
 
-from .package import SheetCensus
+from .package import MAX_MERGES, SheetCensus
 
 HEAD_ROWS = 256  # >= locate.HEADER_SCAN_ROWS + content.SAMPLE_ROWS: recognition never leaves the head
 FAST_MIN_ROWS = 5000  # smaller sheets: the full read is as quick and needs no second library
@@ -61,7 +61,7 @@ def eligible(c: SheetCensus | None) -> bool:
     """Whether a sheet of an .xlsx package may be read fast (its census says nothing needs the full read)."""
     if MODE == "never" or c is None:
         return False
-    if c.errors or c.no_value or c.dropped_count or c.needs_repair or len(c.merges) > 10000:
+    if c.errors or c.no_value or c.dropped_count or c.needs_repair or len(c.merges) > MAX_MERGES:
         return False
     return MODE == "always" or c.max_row >= FAST_MIN_ROWS
 
@@ -250,11 +250,7 @@ class ColumnGrid(Sequence[list[Any]]):
         uniques: list[Any] = []
         index: dict[Any, int] = {}
         if h1 >= r0:
-            cells = np.empty(h1 - r0 + 1, dtype=object)
-            for k, i in enumerate(range(r0, h1 + 1)):
-                row = self.head[i]
-                cells[k] = row[col] if col < len(row) else ""
-            codes, u = pd.factorize(cells)
+            codes, u = pd.factorize(self.cells(col, r0, h1))  # rows of the head only
             uniques = list(u)
             index = {v: k for k, v in enumerate(uniques)}
             parts_codes.append(codes.astype(np.intp, copy=False))
@@ -292,9 +288,8 @@ class ColumnGrid(Sequence[list[Any]]):
                 for u, code in index.items():  # the head's few distinct values
                     at = pos.get(u)
                     if at is not None:
-                        k = at
-                        seen[k] = True
-                        remap[k] = code
+                        seen[at] = True
+                        remap[at] = code
                 remap[~seen] = len(uniques) + np.arange(int((~seen).sum()))
                 uniques = uniques + [v for v, s in zip(values, seen) if not s]
                 parts_codes.append(remap[local])
