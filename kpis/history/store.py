@@ -166,29 +166,44 @@ def to_cents(v) -> int | None:
     return int((Decimal(repr(f)) * 100).quantize(Decimal(1), rounding=ROUND_HALF_UP))
 
 
+def _texts(s: pd.Series) -> list[str | None]:
+    """:func:`_text` over a column (one pass over a Python list, not one ``.iloc`` per cell)."""
+    return [_text(v) for v in s.tolist()]
+
+
+def _isos(s: pd.Series) -> list[str | None]:
+    """:func:`_iso` over a column; a datetime column is formatted by pandas in one call."""
+    if pd.api.types.is_datetime64_any_dtype(s):
+        text = s.dt.strftime("%Y-%m-%d")
+        return [v if isinstance(v, str) else None for v in text.tolist()]
+    return [_iso(v) for v in s.tolist()]
+
+
 def snapshot_rows(deals: pd.DataFrame) -> tuple[list[tuple], int, int]:
     """The rows to store for a deals table: one per deal id (the first row of an id wins), without
     the rows that have no id (they cannot be followed from one date to the next).
     Returns ``(rows, rows without id, duplicate rows left out)``."""
     if deals is None or "deal_id" not in deals.columns:
         return [], 0 if deals is None else len(deals), 0
-    cols = {f: deals[f] if f in deals.columns else pd.Series([None] * len(deals), index=deals.index, dtype=object)
-            for f in FIELDS}
-    ids = cols["deal_id"].map(_text)
-    has_id = ids.map(lambda s: isinstance(s, str) and bool(s.strip()))
+    ids = pd.Series(_texts(deals["deal_id"]), index=deals.index, dtype=object)
+    has_id = pd.Series([isinstance(s, str) and bool(s.strip()) for s in ids.tolist()], index=deals.index)
     without_id = int((~has_id).sum())
     first = has_id & ~ids.where(has_id).duplicated(keep="first")
     duplicates = int(has_id.sum() - first.sum())
-    rows = []
-    for pos in first.to_numpy().nonzero()[0]:
-        rows.append((
-            ids.iloc[pos].strip(),
-            *(_text(cols[f].iloc[pos]) for f in ("account", "rep", "stage", "status")),
-            to_cents(cols["amount"].iloc[pos]),
-            *(_iso(cols[f].iloc[pos]) for f in DATE_FIELDS),
-            _text(cols["forecast_category"].iloc[pos]),
-        ))
-    return rows, without_id, duplicates
+    kept = deals[first.to_numpy()]
+    n = len(kept)
+
+    def column(f: str, convert) -> list:
+        return convert(kept[f]) if f in kept.columns else [None] * n
+
+    columns = [
+        [s.strip() for s in ids[first].tolist()],
+        *(column(f, _texts) for f in ("account", "rep", "stage", "status")),
+        column("amount", lambda s: [to_cents(v) for v in s.tolist()]),
+        *(column(f, _isos) for f in DATE_FIELDS),
+        column("forecast_category", _texts),
+    ]
+    return list(zip(*columns)), without_id, duplicates
 
 
 def record(path: str | os.PathLike, deals: pd.DataFrame, as_of: dt.date, *, source: str | None = None,
