@@ -4,11 +4,14 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any, Callable, TypeVar
 
 import pandas as pd
 
 from .quality import QualityReport
 from .schema import TABLES
+
+T = TypeVar("T")
 
 
 @dataclass
@@ -22,6 +25,15 @@ class Dataset:
     quality: QualityReport = field(default_factory=QualityReport)
     sources: dict[str, str] = field(default_factory=dict)
     path: Path | None = None
+    # Views derived from the tables by several steps of one run (the deals in the history's shape,
+    # the deals to watch), computed once: keyed on what they depend on, the tables' identity included.
+    derived: dict[tuple, Any] = field(default_factory=dict, repr=False, compare=False)
+
+    def memo(self, key: tuple, make: Callable[[], T]) -> T:
+        """``make()`` computed once per ``key`` for this dataset (the tables are never changed in place)."""
+        if key not in self.derived:
+            self.derived[key] = make()
+        return self.derived[key]
 
     def get(self, name: str) -> pd.DataFrame | None:
         return self.tables.get(name)

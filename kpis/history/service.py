@@ -104,7 +104,7 @@ def current_frame(ds: Dataset, lang: str) -> pd.DataFrame:
     deals = ds.get("deals")
     if deals is None:
         return store.frame_of(pd.DataFrame())
-    frame = store.frame_of(deals)
+    frame = ds.memo(("history_frame", id(deals)), lambda: store.frame_of(deals))
     if frame.empty and len(deals):
         raise HistoryError("history_no_ids", lang, n=len(deals))
     return frame
@@ -198,6 +198,17 @@ def workbook_alerts(ds: Dataset, cfg: Config, path: Path | None, as_of: dt.date,
     (none when the file does not exist yet: overdue, stale and no_amount need no history)."""
     s = history_settings(cfg)
     current = current_frame(ds, lang)
-    hist = states(path, until=as_of, lang=lang) if path is not None and path.is_file() else []
-    return deals_to_watch(current, as_of, activities=ds.get("activities"), states=hist, stale_days=s.stale_days,
-                          pushed_min=s.pushed_min, stuck_factor=s.stuck_factor)
+    stamp = None
+    if path is not None and path.is_file():
+        st = path.stat()
+        stamp = (str(path.resolve()), st.st_size, st.st_mtime_ns)
+
+    def watch() -> Alerts:
+        hist = states(path, until=as_of, lang=lang) if stamp is not None and path is not None else []
+        return deals_to_watch(current, as_of, activities=ds.get("activities"), states=hist, stale_days=s.stale_days,
+                              pushed_min=s.pushed_min, stuck_factor=s.stuck_factor)
+
+    # The report's watch list and its commentary ask for the same alerts: computed once.
+    key = ("alerts", id(ds.get("deals")), id(ds.get("activities")), stamp, as_of, s.stale_days, s.pushed_min,
+           s.stuck_factor)
+    return ds.memo(key, watch)

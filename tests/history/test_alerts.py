@@ -113,3 +113,24 @@ def test_listed_deals_are_open_with_reasons_and_pushes_are_bounded(history):
         assert set(r["reasons"]) <= {"overdue", "stale", "pushed", "stuck", "no_amount"}
     pushes = push_counts(frames)
     assert (pushes <= len(frames) - 1).all() and (pushes >= 1).all()
+
+
+def test_the_report_and_its_commentary_share_one_watch_list(monkeypatch):
+    """The report's "deals to watch" page and the commentary ask for the same alerts: computed once
+    per dataset (issue 11), and again when the history file or the date differ."""
+    from pathlib import Path
+
+    from kpis.config import Config
+    from kpis.history import service
+    from kpis.reader import read_workbook
+
+    ds = read_workbook(Path(__file__).resolve().parents[2] / "examples" / "suivi_commercial.xlsx")
+    calls: list[dt.date] = []
+    real = service.deals_to_watch
+    monkeypatch.setattr(service, "deals_to_watch", lambda cur, as_of, **k: (calls.append(as_of), real(cur, as_of, **k))[1])
+    day = dt.date(2026, 10, 31)
+    first = service.workbook_alerts(ds, Config(), None, day, lang="fr")
+    again = service.workbook_alerts(ds, Config(), None, day, lang="en")
+    assert again is first and calls == [day]
+    service.workbook_alerts(ds, Config(), None, dt.date(2026, 11, 30), lang="fr")
+    assert len(calls) == 2
