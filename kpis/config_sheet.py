@@ -119,11 +119,15 @@ def read_config_sheet(workbook: Path | str, lang: str = "fr") -> tuple[str, list
 
     Only that sheet is loaded (python-calamine through the reader's source layer). A file that cannot
     be read raises the reader's :class:`~kpis.reader.ReadError`, in ``lang``."""
+    from .reader.package import all_sheet_names
     from .reader.source import EXCEL_SUFFIXES, Source
 
     path = Path(workbook)
     if path.suffix.lower() not in EXCEL_SUFFIXES or not path.is_file():
         return None  # the reader reports a missing or unsupported file in its own words
+    names = all_sheet_names(path)
+    if names is not None and not any(is_config_sheet(n) for n in names):
+        return None  # no such sheet: the workbook is not opened twice (its census costs seconds when big)
     with Source(path, lang) as src:
         if src.kind != "excel":
             return None

@@ -38,6 +38,7 @@ from .package import MAX_MERGES, SheetCensus
 HEAD_ROWS = 256  # >= locate.HEADER_SCAN_ROWS + content.SAMPLE_ROWS: recognition never leaves the head
 FAST_MIN_ROWS = 5000  # smaller sheets: the full read is as quick and needs no second library
 MODE = "auto"  # "auto", "never" (always the full read), "always" (every eligible sheet, tests)
+HEAD_CHECK_ROWS = 64  # the head's last rows (data rows on any real sheet) looked at by check_head
 BLOCK = 256  # body rows turned into Python rows at a time (grid[i] below the head: rare, small)
 
 _EPOCH_FLOOR = dt.datetime(1900, 1, 1)  # fastexcel gives a time of day as 1899-12-31 + time
@@ -136,6 +137,26 @@ def head_package(z: zipfile.ZipFile, sheets: dict[str, SheetCensus], rows: int) 
             out.writestr(info.filename, head_xml(z, c, rows) if c is not None else z.read(info.filename))
     buf.seek(0)
     return buf
+
+
+def check_head(head: list[list[Any]]) -> None:
+    """Raise :class:`NotFast` when the last rows of the head already mix text with numbers or dates
+    in one column: the body almost surely does too, and fastexcel's strict read of the whole body
+    would be parsed only to be refused (~0.2 s per 100,000 cells). Speed only: a body that mixes
+    types anyway is still refused by fastexcel, and a wrong guess here only costs the full read."""
+    from .locate import HEADER_SCAN_ROWS
+
+    first = max(len(head) - HEAD_CHECK_ROWS, HEADER_SCAN_ROWS + 8)  # below any header row and the lines under it
+    sample = head[first:]
+    kinds: dict[int, set[bool]] = {}
+    for row in sample:
+        for j, v in enumerate(row):
+            if v == "" or v is None:
+                continue
+            kinds.setdefault(j, set()).add(isinstance(v, str))
+    mixed = [j for j, k in kinds.items() if len(k) > 1]
+    if mixed:
+        raise NotFast(f"mixed column {mixed[0]} in the head")
 
 
 # -- the body: every row below the head through fastexcel ----------------------------------------------

@@ -11,9 +11,11 @@ refuses a whole sheet on error codes it does not know (``#SPILL!``). So, before 
    declared size and the CRC check fails).
 2. :func:`census`: while streaming each worksheet's XML, cheap byte searches bound the area the
    sheet will take (cells in columns AA and beyond, or rows 100000 and beyond, are looked at one by
-   one; the others cannot make the area exceed 26 x 99999), and find error cells (``t="e"``), formulas
-   without a cached value, and formulas pointing to other workbooks (``[1]Sheet!A1``).
-3. A sheet whose area would exceed ``MAX_AREA`` cells is read again cell by cell: the data's extent is
+   one; of columns A-Z the last letter present is found by one vectorised pass; the others cannot
+   make the area exceed 26 x 99999), and find error cells (``t="e"``), formulas without a cached
+   value, and formulas pointing to other workbooks (``[1]Sheet!A1``).
+3. A sheet whose area would exceed ``MAX_AREA`` cells while less than half full (or exceed
+   ``MAX_SHEET_CELLS``) is read again cell by cell: the data's extent is
    the block before the first wide gap of empty columns (``COLUMN_GAP``) and rows (``ROW_GAP``), the
    cells outside it are dropped from the XML handed to the library and reported. A sheet holding error
    codes the library does not know gets those cells blanked the same way (they are reported anyway).
@@ -27,6 +29,7 @@ from __future__ import annotations
 import html
 import io
 import itertools
+import os
 import posixpath
 import re
 import zipfile
@@ -191,6 +194,21 @@ def main_part(z: zipfile.ZipFile) -> str | None:
     return "xl/workbook.xml" if "xl/workbook.xml" in z.NameToInfo else None
 
 
+def all_sheet_names(path: str | os.PathLike[str]) -> list[str] | None:
+    """Every sheet name an ``.xlsx`` package's workbook part lists (any kind of sheet), read with
+    the zip module alone: no census, no reader library. None when that cannot be told (not a zip,
+    no workbook part, anything odd): the caller then opens the file the full way, which says why."""
+    try:
+        with zipfile.ZipFile(path) as z:
+            workbook = main_part(z)
+            if workbook is None:
+                return None
+            xml = _read_small(z, workbook)
+    except Exception:  # whatever it is, the full opening reports it in the user's language
+        return None
+    return [_attrs(m).get("name", "") for m in _SHEET_RE.findall(xml)]
+
+
 def sheet_parts(z: zipfile.ZipFile, workbook: str) -> dict[str, str]:
     """Sheet name (as in workbook.xml) -> its part, for worksheets whose part is in the package."""
     try:
@@ -211,7 +229,6 @@ def sheet_parts(z: zipfile.ZipFile, workbook: str) -> dict[str, str]:
 # -- 3. the census -----------------------------------------------------------------------------------------
 
 _WIDE = re.compile(rb'r="([A-Z]{2,3})(\d{1,7})"')
-_TALL = re.compile(rb'r="[A-Z](\d{6,7})"')
 _ROW_TAG = re.compile(rb"<(?:\w+:)?row\b[^>]*?\br=\"(\d{1,7})\"")
 _ERROR_CELL = re.compile(rb"<(?:\w+:)?c\b([^>]*?\bt=\"e\"[^>]*?)(?:/>|>(.*?)</(?:\w+:)?c>)", re.DOTALL)
 _REF = re.compile(rb'\br="([A-Z]{1,3})(\d{1,7})"')
@@ -264,6 +281,8 @@ def census_sheet(z: zipfile.ZipFile, part: str, external: bool) -> SheetCensus:
     """One pass over a worksheet's XML (see the module docstring); a second when its area is too big."""
     c = SheetCensus(part)
     narrow = False
+    narrow_cols = 0  # columns A-Z: up to the last letter some cell reference starts with
+    cells = 0  # cell references (r="A1"): only decides whether to look closer, so an estimate will do
     prefix = None
     for chunk in _chunks(z, part):
         if prefix is None:
@@ -276,12 +295,11 @@ def census_sheet(z: zipfile.ZipFile, part: str, external: bool) -> SheetCensus:
             letters, digits = zip(*set(wide))  # distinct (column, row) pairs, compared without int()
             c.max_col = max(c.max_col, col_index(max(set(letters), key=_by_length)) + 1)
             c.max_row = max(c.max_row, int(max(set(digits), key=_by_length)))
-        tall = _TALL.findall(chunk)
-        if tall:
-            c.max_row = max(c.max_row, int(max(set(tall), key=_by_length)))
-            c.max_col = max(c.max_col, 26)
         if not narrow and b'r="' in chunk and (b"<c " in chunk or b":c " in chunk):
             narrow = True
+        narrow_cols, tall_row, refs = _narrow_cells(chunk, narrow_cols)
+        c.max_row = max(c.max_row, tall_row)
+        cells += refs
         last = chunk.rfind(b"row ")
         if last >= 0:
             m = _ROW_TAG.search(chunk, max(0, last - 20))
@@ -295,15 +313,53 @@ def census_sheet(z: zipfile.ZipFile, part: str, external: bool) -> SheetCensus:
             _formulas(chunk, c, prefix or b"", external)
     if narrow:
         # Cells in columns A-Z below row 100000 were not looked at one by one: rows as tagged in
-        # order, but a hostile file may place them anywhere up to row 99999.
+        # order, but a hostile file may place them anywhere up to row 99999. Their columns are known
+        # (the last letter present), so a narrow sheet of any height is not placed cell by cell.
         if c.max_col > 26:
             c.max_row = max(c.max_row, NARROW_ROWS)
         else:
-            c.max_col = 26
+            c.max_col = max(c.max_col, narrow_cols, 1)
             c.max_row = max(c.max_row, 1)
-    if c.area > MAX_AREA:
+    if c.area > MAX_SHEET_CELLS or (c.area > MAX_AREA and cells * 2 < c.area):
+        # A big rectangle mostly empty (a stray cell far from a small table) is placed cell by cell
+        # and the stray cells are cut; one more than half full is data (a table at Excel's height):
+        # it is handed over as it is, no second pass over millions of cells. Beyond MAX_SHEET_CELLS
+        # the exact extent decides whether the data itself is too large.
         _exact_extent(z, c)
     return c
+
+
+def _narrow_cells(chunk: bytes, known: int) -> tuple[int, int, int]:
+    """Cells of columns A-Z in ``chunk``, one vectorised pass over its bytes (no Python step per cell):
+    how many of the columns they may reach (at least ``known``: the last letter L that follows some
+    ``r="``), the highest row among the references ``r="L123456"`` of six or seven digits (0: none),
+    and how many cell references (``r="`` then a letter, any column) the chunk holds.
+    A row's own ``r="12"`` starts with a digit, a wide column's ``r="AB1"`` has a second letter: neither
+    counts; an attribute that merely ends in ``r`` can only widen the bound."""
+    import numpy as np
+
+    a = np.frombuffer(chunk, dtype=np.uint8)
+    if len(a) < 4:
+        return known, 0, 0
+    at = np.flatnonzero((a[:-3] == 0x72) & (a[1:-2] == 0x3D) & (a[2:-1] == 0x22)) + 3  # after r="
+    first = a[at]
+    single = at[(first >= 0x41) & (first <= 0x5A)]
+    refs = len(single)
+    if not refs:
+        return known, 0, 0
+    cols = max(known, int(a[single].max()) - 0x40)
+    padded = np.concatenate([a, np.zeros(9, dtype=np.uint8)])
+    window = np.stack([padded[single + 1 + k] for k in range(8)]).astype(np.int64)  # 8 bytes after the letter
+    digit = (window >= 0x30) & (window <= 0x39)
+    length = np.argmin(digit, axis=0)  # leading digits (8 bytes of digits: not a reference)
+    ends = window[np.minimum(length, 7), np.arange(window.shape[1])] == 0x22
+    tall = (length >= 6) & (length <= 7) & ends
+    if not tall.any():
+        return cols, 0, refs
+    w, n = window[:, tall] - 0x30, length[tall]
+    six = w[:6].T @ (10 ** np.arange(5, -1, -1))  # the first six digits as a number
+    value = np.where(n == 7, six * 10 + w[6], six)
+    return cols, int(value.max()), refs
 
 
 def _by_length(b: bytes) -> tuple[int, bytes]:

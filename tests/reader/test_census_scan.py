@@ -1,0 +1,108 @@
+"""The census's cheap scans (issue 11): what they find is what a regex over every cell would find,
+a dense sheet is not placed cell by cell a second time while a sparse one still is, and a workbook's
+census is taken once per process however many times the file is opened (configuration sheet, data)."""
+
+from __future__ import annotations
+
+import re
+import zipfile
+from pathlib import Path
+
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from kpis import config_sheet
+from kpis.reader import fast, package, read_workbook, source
+
+from .hostile import SHEET1, add_row, base_workbook, deals_rows, patch_part
+
+_TALL = re.compile(rb'r="[A-Z](\d{6,7})"')  # the regex the vectorised scan replaces
+_LETTER = re.compile(rb'r="([A-Z])')
+
+_pieces = st.tuples(
+    st.sampled_from(['<c r="', '<row r="', ' spr="', '<x:c r="', 'r=', '"']),
+    st.sampled_from(["A", "H", "Z", "AB", "XFD", "", "a"]),
+    st.one_of(st.integers(0, 12_345_678), st.sampled_from([99_999, 100_000, 999_999, 1_000_000, 1_048_576])),
+    st.sampled_from(['"', '"', "x", ""]),
+)
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(_pieces, max_size=40))
+def test_narrow_scan_finds_what_a_regex_finds(pieces):
+    chunk = "".join(f"{a}{col}{row}{q} t=\"s\">" for a, col, row, q in pieces).encode()
+    cols, tall, refs = package._narrow_cells(chunk, 0)
+    assert tall == max((int(t) for t in _TALL.findall(chunk)), default=0)
+    assert cols == max((ord(x) - 64 for x in _LETTER.findall(chunk)), default=0)
+    assert refs == len(_LETTER.findall(chunk))
+
+
+def _sheet_census(path: Path) -> package.SheetCensus:
+    with zipfile.ZipFile(path) as z:
+        return package.census(z).sheets["Affaires"]
+
+
+def test_a_narrow_sheet_has_its_own_width(tmp_path):
+    """Six columns: the area is 11 x 6, not 11 x 26 (the old bound sent tall sheets to a second pass)."""
+    c = _sheet_census(base_workbook(tmp_path / "six.xlsx"))
+    assert (c.max_row, c.max_col) == (11, 6)
+
+
+def test_dense_sheets_are_not_placed_twice_sparse_ones_are(tmp_path, monkeypatch):
+    """Above MAX_AREA a full rectangle is data (handed over as it is); a mostly empty one hides a
+    stray cell far away, which is placed cell by cell, cut and reported."""
+    monkeypatch.setattr(package, "MAX_AREA", 60)
+    placed: list[str] = []
+    exact = package._exact_extent
+    monkeypatch.setattr(package, "_exact_extent", lambda z, c: (placed.append(c.part), exact(z, c)))
+    dense = base_workbook(tmp_path / "dense.xlsx", deals_rows(30))  # 31 x 6 = 186 cells, all full
+    c = _sheet_census(dense)
+    assert placed == [] and c.kept is None and (c.max_row, c.max_col) == (31, 6)
+    stray = patch_part(base_workbook(tmp_path / "base.xlsx"), tmp_path / "stray.xlsx", SHEET1,
+                       lambda x: add_row(x, 20_000, '<c r="C20000"><v>1</v></c>'))
+    c = _sheet_census(stray)
+    assert placed == [SHEET1] and c.kept == (11, 6)
+    ds = read_workbook(stray)
+    assert len(ds.tables["deals"]) == 10
+    assert any(i.code == "stray_cells" for i in ds.quality)
+
+
+def test_the_census_is_taken_once_per_file(tmp_path, monkeypatch):
+    """The configuration sheet and the data are read through two openings of the workbook: one census."""
+    path = base_workbook(tmp_path / "wb.xlsx", extra={"Paramètres KPI": [["Clé", "Valeur"], ["lang", "en"]]})
+    calls: list[int] = []
+    real = package.census
+    monkeypatch.setattr(source, "census", lambda z: (calls.append(1), real(z))[1])
+    monkeypatch.setattr(source, "_LAST_CENSUS", None)
+    assert config_sheet.read_config_sheet(path) is not None
+    read_workbook(path)
+    assert len(calls) == 1
+    path.write_bytes(path.read_bytes())  # rewritten (new times): a new census
+    read_workbook(path)
+    assert len(calls) == 2
+
+
+def test_no_configuration_sheet_means_no_opening(tmp_path, monkeypatch):
+    """Without a configuration sheet (its names: the workbook part's list) the file is not opened."""
+    path = base_workbook(tmp_path / "wb.xlsx")
+
+    def refuse(*a, **k):
+        raise AssertionError("opened")
+
+    monkeypatch.setattr(source, "Source", refuse)
+    assert config_sheet.read_config_sheet(path) is None
+
+
+def test_a_head_mixing_text_and_numbers_skips_the_fast_attempt():
+    """Speed only: the head's last rows mix a text amount with numbers, so fastexcel's strict read
+    of the body is not even tried; a head of clean columns, or too short to judge, goes on."""
+    clean = [["Montant"]] * 50 + [[float(i)] for i in range(200)]
+    fast.check_head(clean)
+    fast.check_head([["x"], [1.0]] * 20)  # 40 rows: all within the header scan, not judged
+    mixed = clean[:-1] + [["1 234,50 €"]]
+    try:
+        fast.check_head(mixed)
+    except fast.NotFast:
+        pass
+    else:
+        raise AssertionError("a mixed head was not noticed")
