@@ -100,12 +100,26 @@ def _exact(base: int, cents: np.ndarray, p: np.ndarray, max_support: int) -> Out
     for a, pi in zip(cents.tolist(), p.tolist()):
         values = np.concatenate([support, support + a])
         weights = np.concatenate([prob * (1.0 - pi), prob * pi])
-        support, inverse = np.unique(values, return_inverse=True)
+        support, inverse = _merged_unique(values)
         work += len(support)
         if len(support) > max_support or work > _EXACT_BUDGET:
             return None
-        prob = np.bincount(inverse.ravel(), weights=weights, minlength=len(support))
+        prob = np.bincount(inverse, weights=weights, minlength=len(support))
     return Outcomes(support, prob / prob.sum(), "exact")
+
+
+def _merged_unique(values: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """``np.unique(values, return_inverse=True)`` for two sorted runs laid end to end (``S`` and
+    ``S + a``): a stable sort (timsort) merges them in linear time where unique's quicksort pays
+    n log n; same distinct values, same inverse."""
+    order = np.argsort(values, kind="stable")
+    ordered = values[order]
+    first = np.empty(len(ordered), dtype=bool)
+    first[:1] = True
+    np.not_equal(ordered[1:], ordered[:-1], out=first[1:])
+    inverse = np.empty(len(values), dtype=np.intp)
+    inverse[order] = np.cumsum(first) - 1
+    return ordered[first], inverse
 
 
 def _simulate(base: int, cents: np.ndarray, p: np.ndarray, n_sims: int, seed: int) -> Outcomes:
