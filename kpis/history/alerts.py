@@ -166,12 +166,18 @@ def deals_to_watch(deals: pd.DataFrame, as_of: dt.date, *, activities: pd.DataFr
         "pushes": pushes.to_numpy(),
         "days_in_stage": in_stage.to_numpy(),
         "stage_median_days": cur["stage"].map(medians).to_numpy(),
-        "reasons": [tuple(r for r in REASONS if f[r]) for _, f in flags.iterrows()],
+        "reasons": _reason_tuples(flags),
     })
     rows = rows[rows["reasons"].map(len) > 0]
     rows = rows.assign(_n=rows["reasons"].map(len), _a=rows["amount"].fillna(0))
     rows = rows.sort_values(["_n", "_a", "deal_id"], ascending=[False, False, True], kind="stable")
     return Alerts(rows.drop(columns=["_n", "_a"]).reset_index(drop=True), unchecked)
+
+
+def _reason_tuples(flags: pd.DataFrame) -> list[tuple[str, ...]]:
+    """Each row's raised reasons, in :data:`REASONS` order (one pass over plain lists, not iterrows)."""
+    columns = [(r, flags[r].tolist()) for r in REASONS if r in flags.columns]
+    return [tuple(r for r, col in columns if col[i]) for i in range(len(flags))]
 
 
 def _current_state(d: pd.DataFrame) -> pd.DataFrame:
