@@ -38,11 +38,12 @@ def _preference(spelling: str) -> tuple[int, int]:
 
 def fold_names(
     frames: dict[str, pd.DataFrame],
-    report: Callable[[str, str, str, str, int], None] | None = None,
+    report: Callable[[str, str, str, str, int, int], None] | None = None,
 ) -> dict[str, pd.DataFrame]:
     """Replace each name by its group's display spelling, in every frame (returns new frames).
 
-    ``report(table, field, spelling, display, count)`` is called for each folded spelling.
+    ``report(table, field, spelling, display, count, first)`` is called for each folded spelling,
+    ``first`` being the position of its first row in the frame.
     """
     columns: dict[str, list[tuple[str, str]]] = {}
     for tname, df in frames.items():
@@ -69,8 +70,13 @@ def fold_names(
             if not hit.any():
                 continue
             if report is not None:
-                for u, k in zip(uniques[hit], n[hit]):
-                    report(t, f, u, changed[u], int(k))
+                # factorize numbers spellings in order of appearance: spelling k first shows at the
+                # first position holding code k (one pass, not one scan of the column per spelling)
+                firsts = np.unique(codes, return_index=True)
+                first_of = dict(zip(firsts[0].tolist(), firsts[1].tolist()))
+                for k_code in np.flatnonzero(hit).tolist():
+                    u = uniques[k_code]
+                    report(t, f, u, changed[u], int(n[k_code]), int(first_of[k_code]))
             renamed = np.array([changed.get(u, u) for u in uniques] + [np.nan], dtype=object)
             values = renamed[np.where(codes < 0, len(uniques), codes)]
             out[t] = out[t].assign(**{f: pd.Series(values, index=out[t].index, dtype=object)})

@@ -636,9 +636,7 @@ def _post_process(built: dict[str, _Table], cfg: Config, report: QualityReport) 
                     report.add(Issue(sheet, int(rows["deals"][pos]), head, word, "info",
                                      "unknown_stage", {"count": int(counts[word])}, "deals", "stage"))
 
-    def name_report(t: str, f: str, spelling: str, display: str, count: int) -> None:
-        col = frames[t][f]
-        pos = int(np.flatnonzero((col == spelling).to_numpy())[0])
+    def name_report(t: str, f: str, spelling: str, display: str, count: int, pos: int) -> None:
         r = rows.get(t)
         row = int(r[pos]) if r is not None and pos < len(r) else None
         sheet, head = header(t, pos if row is not None else None, f if t in built else "rep")
