@@ -29,6 +29,7 @@ which a busy neighbour inflates far less than wall time; both are shown), best o
 from __future__ import annotations
 
 import argparse
+import atexit
 import json
 import os
 import platform
@@ -80,6 +81,14 @@ def child_env(**extra: str) -> dict[str, str]:
     env = {k: v for k, v in os.environ.items() if k != "PYTHONDONTWRITEBYTECODE"}
     env.setdefault("PYTHONPYCACHEPREFIX", str(Path(tempfile.gettempdir()) / "kpis_bench_pycache"))
     return {**env, **extra}
+
+
+def cold_env() -> dict[str, str]:
+    """A child's environment with a cache folder of its own, empty: a figure of a first run is never
+    served by what an earlier benchmark (or the user's own runs, the same day) left in the cache."""
+    folder = tempfile.mkdtemp(prefix="kpis_bench_cache_")
+    atexit.register(shutil.rmtree, folder, True)
+    return child_env(KPIS_CACHE_DIR=folder)
 
 
 def run_child(cmd: list[str], env: dict[str, str] | None = None, cwd: Path | None = None, timeout: float = 3600) -> Run:
@@ -530,21 +539,21 @@ def measure(args: argparse.Namespace) -> list[Row]:
 
     def catalogue_step() -> None:
         n = sizes[1]
-        c = worker_json(checked(run_child(worker("catalogue", str(n), str(repeat))), "catalogue"))
+        c = worker_json(checked(run_child(worker("catalogue", str(n), str(repeat)), env=cold_env()), "catalogue"))
         rows.append(Row(f"catalogue, 13 months x every rep, in memory, {n:,} activity rows", fmt_s(c["seconds"]), "",
                         None, "< 1 s", c["seconds"] < 1))
 
     def udf_step() -> None:
         n = 300 if quick else UDF_ROWS
         for lite, how in (("1", "as in xlwings Lite (Pyodide)"), ("0", "desktop/server (no Pyodide)")):
-            u = worker_json(checked(run_child(worker("udf", str(n), lite)), "udf"))
+            u = worker_json(checked(run_child(worker("udf", str(n), lite), env=cold_env()), "udf"))
             rows.append(Row(f"=KPI() first call, {n:,} rows x 7, {how}", fmt_s(u["first"]), "", None, "< 50 ms",
                             u["first"] < 0.05))
             rows.append(Row(f"=KPI() same call again, {how}", fmt_s(u["again"]), f"first {fmt_s(u['first'])}",
                             u["again"] / u["first"], "< 0.10 x first", u["again"] / u["first"] < 0.10))
 
     def refresh_step() -> None:
-        r = worker_json(checked(run_child(worker("refresh", str(EXAMPLE))), "refresh"))
+        r = worker_json(checked(run_child(worker("refresh", str(EXAMPLE)), env=cold_env()), "refresh"))
         rows.append(Row("add-in refresh of the KPI sheets, example workbook", fmt_s(r["first"]), "", None, "< 1 s",
                         r["first"] < 1))
         rows.append(Row("add-in refresh again, unchanged workbook", fmt_s(r["again"]), f"first {fmt_s(r['first'])}",
