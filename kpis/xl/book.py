@@ -35,6 +35,9 @@ def _a1_to_rc(address: str) -> tuple[int, int, int, int]:
     return r0, c0, r1, c1
 
 
+_PLAIN = frozenset((str, float, int, bool))
+
+
 def _cell(v: Any) -> Any:
     if v is None:
         return ""
@@ -53,7 +56,8 @@ def sheet_grid(sheet: Any) -> list[list[Any]]:
     width = c0 + max((len(r) for r in values), default=0)
     pad_row = [""] * width
     grid = [list(pad_row) for _ in range(r0)]
-    grid.extend([""] * c0 + [_cell(v) for v in row] for row in values)
+    # most cells are text or numbers: kept as they come, without a call (a refresh reads every cell)
+    grid.extend([""] * c0 + [v if v.__class__ in _PLAIN else _cell(v) for v in row] for row in values)
     if all(c == "" for row in grid for c in row):
         return []
     return grid

@@ -155,10 +155,8 @@ def _refresh_key(book: Any, raw: Any, s: Settings, cfg: Any) -> str | None:
     try:
         h = cache.Hasher("xl-refresh").add(book.name, repr(s), repr(cfg), dt.date.today().isoformat())
         h.add_file(sheets_template(cfg.lang, cfg))
-        for sheet in raw:
-            h.add(sheet.name, repr(sheet.tables), len(sheet.grid))
-            for row in sheet.grid:
-                h.add(repr(row))
+        for sheet in raw:  # the whole grid's repr at once: rows are lists, their repr is unambiguous
+            h.add(sheet.name, repr(sheet.tables), len(sheet.grid), repr(sheet.grid))
         return h.hexdigest()
     except Exception:  # a value without a stable repr: no cache, never a failed refresh
         return None
