@@ -34,7 +34,7 @@ import posixpath
 import re
 import zipfile
 from dataclasses import dataclass, field
-from typing import IO, Iterator
+from typing import IO, Any, Iterator
 
 from ..errors import KpisError
 from .cells import CALAMINE_ERRORS
@@ -282,7 +282,8 @@ def census_sheet(z: zipfile.ZipFile, part: str, external: bool) -> SheetCensus:
     c = SheetCensus(part)
     narrow = False
     narrow_cols = 0  # columns A-Z: up to the last letter some cell reference starts with
-    cells = 0  # cell references (r="A1"): only decides whether to look closer, so an estimate will do
+    cells = 0  # cells opened as Excel writes them (<c r="A1")
+    odd = False  # some cell is not (no reference, r='A1', lowercase...): placed the tolerant way
     prefix = None
     for chunk in _chunks(z, part):
         if prefix is None:
@@ -297,9 +298,11 @@ def census_sheet(z: zipfile.ZipFile, part: str, external: bool) -> SheetCensus:
             c.max_row = max(c.max_row, int(max(set(digits), key=_by_length)))
         if not narrow and b'r="' in chunk and (b"<c " in chunk or b":c " in chunk):
             narrow = True
-        narrow_cols, tall_row, refs = _narrow_cells(chunk, narrow_cols)
-        c.max_row = max(c.max_row, tall_row)
-        cells += refs
+        scan = _scan_cells(chunk, narrow_cols)
+        narrow_cols = scan.cols
+        c.max_row = max(c.max_row, scan.tall_row)
+        cells += scan.canonical
+        odd = odd or scan.openings > scan.canonical
         last = chunk.rfind(b"row ")
         if last >= 0:
             m = _ROW_TAG.search(chunk, max(0, last - 20))
@@ -320,6 +323,9 @@ def census_sheet(z: zipfile.ZipFile, part: str, external: bool) -> SheetCensus:
         else:
             c.max_col = max(c.max_col, narrow_cols, 1)
             c.max_row = max(c.max_row, 1)
+    if odd:
+        _tolerant_extent(z, c)
+        return c
     if c.area > MAX_SHEET_CELLS or (c.area > MAX_AREA and cells * 2 < c.area):
         # A big rectangle mostly empty (a stray cell far from a small table) is placed cell by cell
         # and the stray cells are cut; one more than half full is data (a table at Excel's height):
@@ -329,37 +335,134 @@ def census_sheet(z: zipfile.ZipFile, part: str, external: bool) -> SheetCensus:
     return c
 
 
-def _narrow_cells(chunk: bytes, known: int) -> tuple[int, int, int]:
-    """Cells of columns A-Z in ``chunk``, one vectorised pass over its bytes (no Python step per cell):
-    how many of the columns they may reach (at least ``known``: the last letter L that follows some
-    ``r="``), the highest row among the references ``r="L123456"`` of six or seven digits (0: none),
-    and how many cell references (``r="`` then a letter, any column) the chunk holds.
-    A row's own ``r="12"`` starts with a digit, a wide column's ``r="AB1"`` has a second letter: neither
-    counts; an attribute that merely ends in ``r`` can only widen the bound."""
+@dataclass
+class _CellScan:
+    """What one vectorised pass over a chunk's bytes finds about its cells (see :func:`_scan_cells`)."""
+
+    cols: int  # columns A-Z the cells may reach (at least the ``known`` passed)
+    tall_row: int  # the highest row among references r="L123456" of six or seven digits (0: none)
+    canonical: int  # cells opened exactly as Excel writes them: <c r="AB12" (any element prefix)
+    openings: int  # every cell element opened (<c>, <c s="1">, <x:c r='a1'>...)
+
+
+_BYTE_TABLES: Any = None  # (prefix bytes, delimiters): 256-entry numpy tables, built on first use
+
+
+def _byte_tables() -> Any:
+    """Bytes that may appear in an XML namespace prefix (NCName: letters, digits, ``_ - .``), and
+    bytes that may follow an element's name (whitespace, ``>``, ``/``)."""
+    import numpy as np
+
+    global _BYTE_TABLES
+    if _BYTE_TABLES is None:
+        name, delim = np.zeros(256, dtype=bool), np.zeros(256, dtype=bool)
+        name[list(b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789_-.")] = True
+        delim[list(b" \t\r\n>/")] = True
+        _BYTE_TABLES = (name, delim)
+    return _BYTE_TABLES
+
+
+def _element_starts(a: Any, before: Any) -> Any:
+    """Which of the positions ``before`` (the byte just before an element's local name) open an
+    element: ``<`` there, or ``:`` preceded by a prefix and ``<`` (``</x:c`` closes: not counted)."""
+    import numpy as np
+
+    out = a[before] == 0x3C
+    colon = np.flatnonzero(a[before] == 0x3A)
+    if len(colon):
+        pos = before[colon] - 1
+        alive = np.ones(len(colon), dtype=bool)
+        found = np.zeros(len(colon), dtype=bool)
+        while alive.any():  # back over the prefix's bytes, however long, to the "<"
+            ok = alive & (pos >= 0)
+            b = a[np.maximum(pos, 0)]
+            found |= ok & (b == 0x3C)
+            alive = ok & _byte_tables()[0][b]
+            pos = pos - 1
+        out[colon] = found
+    return out
+
+
+def _scan_cells(chunk: bytes, known: int) -> _CellScan:
+    """One vectorised pass over a chunk's bytes (no Python step per cell), see :class:`_CellScan`.
+
+    A row's own ``r="12"`` starts with a digit and a wide column's ``r="AB1"`` has a second letter:
+    neither is a narrow column nor a tall row here (``_WIDE`` reads the wide ones). Every cell element
+    is counted whatever its spelling, so a cell the canonical pass cannot place (no reference,
+    ``r='A1'``, ``r = "A1"``, ``r="xfd9"``...) makes ``openings`` exceed ``canonical``: the sheet is
+    then placed by :func:`_tolerant_extent`. An attribute that merely ends in ``r`` only widens bounds."""
     import numpy as np
 
     a = np.frombuffer(chunk, dtype=np.uint8)
     if len(a) < 4:
-        return known, 0, 0
+        return _CellScan(known, 0, 0, 0)
+    padded = np.concatenate([a, np.zeros(16, dtype=np.uint8)])
+    # every cell element opened: "c" then a delimiter, right after "<" or "prefix:"
+    cpos = np.flatnonzero(a == 0x63)
+    cpos = cpos[(cpos > 0) & _byte_tables()[1][padded[cpos + 1]]]
+    openings = int(_element_starts(a, cpos - 1).sum()) if len(cpos) else 0
     at = np.flatnonzero((a[:-3] == 0x72) & (a[1:-2] == 0x3D) & (a[2:-1] == 0x22)) + 3  # after r="
     first = a[at]
-    single = at[(first >= 0x41) & (first <= 0x5A)]
-    refs = len(single)
-    if not refs:
-        return known, 0, 0
-    cols = max(known, int(a[single].max()) - 0x40)
-    padded = np.concatenate([a, np.zeros(9, dtype=np.uint8)])
-    window = np.stack([padded[single + 1 + k] for k in range(8)]).astype(np.int64)  # 8 bytes after the letter
-    digit = (window >= 0x30) & (window <= 0x39)
-    length = np.argmin(digit, axis=0)  # leading digits (8 bytes of digits: not a reference)
-    ends = window[np.minimum(length, 7), np.arange(window.shape[1])] == 0x22
-    tall = (length >= 6) & (length <= 7) & ends
-    if not tall.any():
-        return cols, 0, refs
-    w, n = window[:, tall] - 0x30, length[tall]
-    six = w[:6].T @ (10 ** np.arange(5, -1, -1))  # the first six digits as a number
-    value = np.where(n == 7, six * 10 + w[6], six)
-    return cols, int(value.max()), refs
+    lettered = at[(first >= 0x41) & (first <= 0x5A)]
+    if not len(lettered):
+        return _CellScan(known, 0, 0, openings)
+    cols = max(known, int(a[lettered].max()) - 0x40)
+    # each reference's 12 bytes from its first letter: letters, digits, the closing quote
+    win = np.stack([padded[lettered + k] for k in range(12)])
+    upper = (win >= 0x41) & (win <= 0x5A)
+    digit = (win >= 0x30) & (win <= 0x39)
+    n_letters = np.argmin(upper, axis=0)
+    end = np.argmax((np.arange(12)[:, None] >= n_letters[None, :]) & ~digit, axis=0)
+    n_digits = end - n_letters
+    well_formed = (n_digits >= 1) & (n_digits <= 7) & (win[end, np.arange(win.shape[1])] == 0x22)
+    # canonical cells: <c r="LLL1234567" -- "c " before r=", an element start before "c"
+    r_at = lettered - 3
+    canon = well_formed & (n_letters <= 3) & (r_at >= 3) & (padded[np.maximum(r_at - 1, 0)] == 0x20) \
+        & (padded[np.maximum(r_at - 2, 0)] == 0x63)
+    if canon.any():
+        canon[canon] = _element_starts(a, lettered[canon] - 6)
+    tall = well_formed & (n_letters == 1) & (n_digits >= 6)
+    tall_row = 0
+    if tall.any():
+        w, n = win[1:8, tall].astype(np.int64) - 0x30, n_digits[tall]
+        six = w[:6].T @ (10 ** np.arange(5, -1, -1))  # the first six digits as a number
+        tall_row = int(np.where(n == 7, six * 10 + w[6], six).max())
+    return _CellScan(cols, tall_row, int(canon.sum()), openings)
+
+
+_ELEMENT = re.compile(rb"<(?:[\w.-]+:)?(row|c)(?=[\s>/])([^>]*)>")
+_ROW_NUMBER = re.compile(rb"""(?:^|\s)r\s*=\s*["']\s*(\d{1,9})""")
+_CELL_REF = re.compile(rb"""(?:^|\s)r\s*=\s*["']\s*\$?([A-Za-z]{1,4})\$?(\d{1,9})""")
+
+
+def _tolerant_extent(z: zipfile.ZipFile, c: SheetCensus) -> None:
+    """The rectangle of a sheet whose cells are not all written as Excel writes them (a cell without
+    a reference, ``r='A1'``, ``r = "A1"``, lowercase letters...), placed as the reader library places
+    them: a row's ``r`` (else the next row), a cell's reference (else the next column of its row).
+    Over-estimates rather than under-estimates. Such a sheet is handed over whole (its stray cells
+    cannot be cut safely), or refused when its rectangle is too big for that."""
+    row, col, max_row, max_col, cells = -1, -1, -1, -1, 0
+    for chunk in _chunks(z, c.part):
+        for m in _ELEMENT.finditer(chunk):
+            if m[1] == b"row":
+                r = _ROW_NUMBER.search(m[2])
+                row = int(r[1]) - 1 if r else row + 1
+                col = -1
+                max_row = max(max_row, row)
+                continue
+            cells += 1
+            ref = _CELL_REF.search(m[2])
+            if ref:
+                col = col_index(ref[1].upper())
+                max_row = max(max_row, int(ref[2]) - 1)
+            else:
+                col += 1
+            max_col = max(max_col, col)
+    c.max_row = max(c.max_row, max_row + 1)
+    c.max_col = max(c.max_col, max_col + 1)
+    if c.area > MAX_SHEET_CELLS or (c.area > MAX_AREA and cells * 2 < c.area):
+        raise PackageProblem("sheet_too_large", cells=f"{c.area:,}".replace(",", " "),
+                             ref=f"A1:{col_letters(c.max_col - 1)}{c.max_row}", part=c.part)
 
 
 def _by_length(b: bytes) -> tuple[int, bytes]:

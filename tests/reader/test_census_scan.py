@@ -8,11 +8,13 @@ import re
 import zipfile
 from pathlib import Path
 
+import pandas as pd
+import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from kpis import config_sheet
-from kpis.reader import fast, package, read_workbook, source
+from kpis.reader import ReadError, fast, package, read_workbook, source
 
 from .hostile import SHEET1, add_row, base_workbook, deals_rows, patch_part
 
@@ -20,7 +22,8 @@ _TALL = re.compile(rb'r="[A-Z](\d{6,7})"')  # the regex the vectorised scan repl
 _LETTER = re.compile(rb'r="([A-Z])')
 
 _pieces = st.tuples(
-    st.sampled_from(['<c r="', '<row r="', ' spr="', '<x:c r="', 'r=', '"']),
+    st.sampled_from(['<c r="', '<row r="', ' spr="', '<x:c r="', 'r=', '"', "<c r='", '<c s="1" r="', '<c>', '</x:c>',
+                     '<c\tr="', '<c  r="', '<x:c>', '<col r="', '<c/>', "<:c r="]),
     st.sampled_from(["A", "H", "Z", "AB", "XFD", "", "a"]),
     st.one_of(st.integers(0, 12_345_678), st.sampled_from([99_999, 100_000, 999_999, 1_000_000, 1_048_576])),
     st.sampled_from(['"', '"', "x", ""]),
@@ -31,10 +34,54 @@ _pieces = st.tuples(
 @given(st.lists(_pieces, max_size=40))
 def test_narrow_scan_finds_what_a_regex_finds(pieces):
     chunk = "".join(f"{a}{col}{row}{q} t=\"s\">" for a, col, row, q in pieces).encode()
-    cols, tall, refs = package._narrow_cells(chunk, 0)
-    assert tall == max((int(t) for t in _TALL.findall(chunk)), default=0)
-    assert cols == max((ord(x) - 64 for x in _LETTER.findall(chunk)), default=0)
-    assert refs == len(_LETTER.findall(chunk))
+    scan = package._scan_cells(chunk, 0)
+    assert scan.tall_row == max((int(t) for t in _TALL.findall(chunk)), default=0)
+    assert scan.cols == max((ord(x) - 64 for x in _LETTER.findall(chunk)), default=0)
+    assert scan.canonical == len(_CANONICAL.findall(chunk))
+    assert scan.openings == len(_OPENING.findall(chunk))
+
+
+_CANONICAL = re.compile(rb'<(?:[\w.-]*:)?c r="[A-Z]{1,3}\d{1,7}"')
+_OPENING = re.compile(rb"<(?:[\w.-]*:)?c[ \t\r\n>/]")
+
+
+@pytest.mark.parametrize("cell", [
+    "<c r='XFD1048576'><v>1</v></c>",  # single quotes
+    '<c r="xfd1048576"><v>1</v></c>',  # lowercase column letters
+    '<c r = "XFD1048576"><v>1</v></c>',  # spaces around =
+    '<c\tr="XFD1048576"><v>1</v></c>',  # a tab before the attribute
+    '<c s="0" r="XFD1048576"><v>1</v></c>',  # the reference not first
+])
+def test_a_far_cell_written_oddly_is_refused_not_fatal(tmp_path, cell):
+    """The reader library places these cells as any other; the census used to read only Excel's own
+    spelling and let them through: a 17-billion-cell sheet, the process aborted. Now exit 2, said."""
+    path = patch_part(base_workbook(tmp_path / "base.xlsx"), tmp_path / "odd.xlsx", SHEET1,
+                      lambda x: add_row(x, 1048576, cell))
+    with pytest.raises(ReadError) as e:
+        read_workbook(path)
+    assert e.value.reason == "sheet_too_large" and "XFD1048576" in e.value.message("en")
+
+
+def test_cells_without_references_far_below_are_refused_not_fatal(tmp_path):
+    """Rows out of order, cells without a reference: the last row tag of a piece (12) hid the row
+    1048576 whose 300 cells the library places one after the other: 314 million cells."""
+    def far(x: str) -> str:
+        cells = "<c><v>1</v></c>" * 300
+        return x.replace("</sheetData>", f'<row r="1048576">{cells}</row><row r="12"><c r="A12"><v>5</v></c></row></sheetData>')
+
+    path = patch_part(base_workbook(tmp_path / "base.xlsx"), tmp_path / "far.xlsx", SHEET1, far)
+    with pytest.raises(ReadError) as e:
+        read_workbook(path)
+    assert e.value.reason == "sheet_too_large"
+
+
+def test_a_sheet_without_cell_references_reads_as_one_with_them(tmp_path):
+    """Some writers leave the references out (each cell follows the previous one): the sheet is
+    placed the tolerant way and read exactly as the same sheet written by Excel."""
+    base = base_workbook(tmp_path / "base.xlsx")
+    bare = patch_part(base, tmp_path / "bare.xlsx", SHEET1, lambda x: re.sub(r'<c r="[A-Z]+\d+"', "<c", x))
+    assert '<c r="' not in zipfile.ZipFile(bare).read(SHEET1).decode()
+    pd.testing.assert_frame_equal(read_workbook(bare).tables["deals"], read_workbook(base).tables["deals"])
 
 
 def _sheet_census(path: Path) -> package.SheetCensus:
