@@ -222,12 +222,12 @@ def _result(ev: Evaluator, kpi_id: str, p: Period, prev: Period | None, year_ago
     r.target = _target(ev, kpi_id, p)
     r.target_met = meets(r.value, r.target, k.direction)
     if dims:
-        r.by = {d: _by(ev.breakdown(kpi_id, p, d)) if e.status != "missing_input" else None for d in dims}
+        r.by = {d: _by(ev.breakdown_items(kpi_id, p, d)) if e.status != "missing_input" else None for d in dims}
         by_rep = r.by.get("rep")
         if by_rep is not None:
             r.by["rep"] = _with_members(by_rep, _members(ev, p), _zero_when_absent(ev, kpi_id))
         if k.target is not None and kpi_id not in ev.config.targets:
-            r.target_by = {d: _by(ev.breakdown(k.target, p, d)) for d in dims if not ev.missing(k.target)}
+            r.target_by = {d: _by(ev.breakdown_items(k.target, p, d)) for d in dims if not ev.missing(k.target)}
     return r
 
 
@@ -294,9 +294,10 @@ def _target(ev: Evaluator, kpi_id: str, p: Period) -> float | None:
     return finite(t.value) if t.ok and t.value else None
 
 
-def _by(b: Any) -> dict[str, Any] | None:
-    """A breakdown as ``{key: value}``, keys sorted with ``(none)`` last; None when not available."""
+def _by(b: list[tuple[str, Any]] | None) -> dict[str, Any] | None:
+    """A breakdown's ``(key, value)`` pairs as ``{key: value}``, keys sorted with ``(none)`` last;
+    None when not available."""
     if b is None:
         return None
-    d = {str(k): v for k, v in b.items()}
+    d = {str(k): v for k, v in b}
     return {key: clean(d[key]) for key in sorted(d, key=lambda s: (s == NONE_KEY, s.casefold()))}

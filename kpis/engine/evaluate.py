@@ -29,7 +29,7 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, timedelta
 from typing import Any, cast
 
 import numpy as np
@@ -37,7 +37,7 @@ import pandas as pd
 
 from ..config import Config
 from ..dataset import Dataset
-from ..periods import Period
+from ..periods import Period, custom
 from ..schema import DERIVED, TABLES
 from .model import (
     Derived,
@@ -116,7 +116,9 @@ class Evaluator:
         self._evals: dict[tuple[Any, ...], Eval] = {}
         self._filled: dict[tuple[str, str], bool] = {}
         self._missing: dict[int, list[str]] = {}
-        self._bys: dict[tuple[Any, ...], Any] = {}
+        self._bys: dict[tuple[Any, ...], Any] = {}  # Dense | dict | None, per (metric, period, dim)
+        self._public: dict[tuple[Any, ...], Any] = {}  # the same as pandas Series (breakdown())
+        self._spaces: dict[str, KeySpace] = {}
 
     def prepare(self, periods: Any) -> "Evaluator":
         """Announce the periods the run will evaluate: the calendar months among them are then
@@ -133,6 +135,15 @@ class Evaluator:
                 del self._maps[k]
         self._range = (lo, hi)
         return self
+
+    def prepared_span(self) -> Period | None:
+        """The prepared months as one period (first day of the first, last day of the last)."""
+        if self._range is None:
+            return None
+        lo, hi = self._range
+        start = date(1970 + lo // 12, lo % 12 + 1, 1)
+        after = date(1970 + (hi + 1) // 12, (hi + 1) % 12 + 1, 1)
+        return custom(start, after - timedelta(days=1))
 
     # -- inputs ------------------------------------------------------------------------------------
     def table(self, name: str) -> pd.DataFrame | None:
@@ -568,14 +579,29 @@ class Evaluator:
         return Eval(value, "ok", notes=tuple(notes))
 
     def _distribution_counts(self, metric: Distribution, p: Period, dim: str | None) -> pd.Series | pd.DataFrame | None:
+        """Rows per category of ``metric.field`` (a Series), or per (key, category) (a frame, keys as
+        rows); categories and keys without rows may be listed with 0 (the callers keep counts > 0)."""
         df, mask, _ = self.select(metric.measure, p)
-        cats = _as_keys(df.loc[mask, metric.field])
+        table = metric.measure.table
+        k = ("field keys", table, metric.field)
+        if table in SOURCES:
+            cats = _as_keys(df[metric.field])
+        else:  # the whole column's keys once; each period takes its rows' codes
+            if k not in self._maps:
+                self._maps[k] = _as_keys(df[metric.field])
+            cats = self._maps[k]
+        at = mask.to_numpy(dtype=bool)
+        codes = cats.cat.codes.to_numpy()[at].astype(np.int64)
+        names = cats.cat.categories
         if dim is None:
-            return cats.value_counts()
-        keys = self.dim_keys(metric.measure.table, df, dim)
+            return pd.Series(np.bincount(codes, minlength=len(names)), index=names)
+        keys = self.dim_keys(table, df, dim)
         if keys is None:
             return None
-        return pd.crosstab(keys[mask], cats)
+        rows = keys.cat.categories
+        cell = keys.cat.codes.to_numpy()[at].astype(np.int64) * len(names) + codes
+        matrix = np.bincount(cell, minlength=len(rows) * len(names)).reshape(len(rows), len(names))
+        return pd.DataFrame(matrix, index=rows, columns=names)
 
     def _funnel_counts(self, metric: Funnel, p: Period, dim: str | None) -> pd.Series | pd.DataFrame | None:
         df, mask, _ = self.select(metric.measure, p)
@@ -588,24 +614,52 @@ class Evaluator:
         return reached.groupby(keys[mask], observed=True).sum()
 
     # -- metrics: breakdowns -----------------------------------------------------------------------
+    # Internally a breakdown is :class:`Dense`: one value per key of the dimension's key space (the
+    # keys met in any table, numbered once per evaluator). Aligning a numerator with a denominator,
+    # or a derived metric's inputs, is then array arithmetic on positions, not an index union and a
+    # reindex per pair of pandas Series (most of a catalogue's time on a small team's data).
     def breakdown(self, ref: Ref, p: Period, dim: str) -> pd.Series | dict[str, Any] | None:
         """Values by key of ``dim`` (a float Series, NaN = no data; a dict of dicts for
         distributions and funnels), or None when the metric's rows do not carry ``dim`` or its
         inputs are missing."""
         metric = self.resolve(ref)
         k = (id(metric), p, dim)
+        if k not in self._public:
+            b = self.dense(metric, p, dim)
+            self._public[k] = b.series(self.space(dim)) if isinstance(b, Dense) else b
+        return self._public[k]
+
+    def breakdown_items(self, ref: Ref, p: Period, dim: str) -> list[tuple[str, Any]] | None:
+        """``(key, value)`` pairs of :meth:`breakdown` (same keys, same values), without a Series."""
+        b = self.dense(self.resolve(ref), p, dim)
+        if isinstance(b, Dense):
+            return b.items(self.space(dim))
+        return None if b is None else list(b.items())
+
+    def space(self, dim: str) -> "KeySpace":
+        if dim not in self._spaces:
+            self._spaces[dim] = KeySpace()
+        return self._spaces[dim]
+
+    def dense(self, metric: Metric, p: Period, dim: str) -> "Dense | dict[str, Any] | None":
+        """The breakdown of :meth:`breakdown` as the evaluator keeps it (computed once)."""
+        k = (id(metric), p, dim)
         if k not in self._bys:
             self._bys[k] = None if self.missing(metric) else self._breakdown(metric, p, dim)
-        return self._bys[k]
+        return cast("Dense | dict[str, Any] | None", self._bys[k])
 
-    def _breakdown(self, metric: Metric, p: Period, dim: str) -> pd.Series | dict[str, Any] | None:
+    def _breakdown(self, metric: Metric, p: Period, dim: str) -> "Dense | dict[str, Any] | None":
         if isinstance(metric, Simple):
-            return self.aggregate(metric.measure, p, dim)
+            return self._aggregate_dense(metric.measure, p, dim)
         if isinstance(metric, Ratio):
-            num, den = self._aligned([metric.num, metric.den], p, dim)
-            if num is None or den is None:  # both or neither (see _aligned)
+            aligned = self._aligned([metric.num, metric.den], p, dim)
+            if aligned is None:
                 return None
-            return (metric.scale * num / den.where(den != 0)).replace([np.inf, -np.inf], np.nan)
+            (num, den), has = aligned
+            with np.errstate(divide="ignore", invalid="ignore"):
+                out = metric.scale * num / np.where(den != 0, den, np.nan)
+            out[~np.isfinite(out)] = np.nan
+            return Dense(out, has)
         if isinstance(metric, Derived):
             return self._derived_breakdown(metric, p, dim)
         if isinstance(metric, Distribution):
@@ -622,47 +676,159 @@ class Evaluator:
             choice = self._choose(metric)
             assert choice is not None  # broken down only when not missing: an option is usable
             chosen, _ = choice
-            return self.breakdown(chosen, p, dim)
+            return self.dense(self.resolve(chosen), p, dim)
         raise TypeError(metric)
 
-    def _aligned(self, refs: list[Ref], p: Period, dim: str) -> list[pd.Series | None]:
-        """Breakdowns of several metrics on the union of their keys; a sum/count is 0 where a key has
-        no rows, any other metric has no value there (NaN)."""
-        series = [cast("pd.Series", self.breakdown(r, p, dim)) for r in refs]  # sums, ratios, derived
-        if any(s is None for s in series):
-            return [None] * len(series)
-        index = series[0].index
-        for s in series[1:]:
-            index = index.union(s.index)
-        return [
-            s.reindex(index, fill_value=0.0) if isinstance(self.resolve(r), Simple) else s.reindex(index)
-            for r, s in zip(refs, series)
-        ]
+    def _aggregate_dense(self, m: Measure, p: Period, dim: str) -> "Dense | None":
+        """:meth:`aggregate` by ``dim`` as a :class:`Dense` (a prepared month of a count or a sum is
+        read from a panel computed for every month at once)."""
+        row = self._panel_row(m, p)
+        if row is not None and m.agg == "count":
+            panel = self._panel_by(m, dim)
+            if panel is None:
+                return None
+            n = len(self.space(dim))
+            values, has = np.full(n, np.nan), np.zeros(n, dtype=bool)
+            present = panel["present"][row]
+            at = panel["ids"][present]
+            values[at] = panel["values"][row][present]
+            has[at] = True
+            return Dense(values, has)
+        s = self.aggregate(m, p, dim)
+        if s is None:
+            return None
+        assert isinstance(s, pd.Series)  # a breakdown by dim
+        return Dense.of(s, self.space(dim))
 
-    def _derived_breakdown(self, metric: Derived, p: Period, dim: str) -> pd.Series | None:
+    def _panel_by(self, m: Measure, dim: str) -> dict[str, Any] | None:
+        """A count by (month, key) for every prepared month at once: ``values`` and ``present``
+        (the key has rows that month) of shape months x keys of the table, ``ids`` the keys'
+        positions in the dimension's key space. (Not sums: a group-by over (month, key) does not
+        round as each month's own group-by does; those are read from :meth:`_panel` month by month.)"""
+        k = ("panel by", id(m), dim)
+        if k in self._maps:
+            return cast("dict[str, Any] | None", self._maps[k])
+        df = self._present(m.table)
+        keys = self.dim_keys(m.table, df, dim)
+        if keys is None:
+            self._maps[k] = None
+            return None
+        rows, month = self._pairs(m)
+        assert self._range is not None  # panels exist only for prepared months
+        n_months = self._range[1] - self._range[0] + 1
+        cats = keys.cat.categories
+        n_keys = len(cats)
+        cell = month * n_keys + keys.cat.codes.to_numpy().astype(np.int64)[rows]
+        counts = np.bincount(cell, minlength=n_months * n_keys).reshape(n_months, n_keys)
+        out = {"values": counts.astype("float64"), "present": counts > 0,
+               "ids": self.space(dim).ids([str(c) for c in cats])}
+        self._maps[k] = out
+        return out
+
+    def _aligned(self, refs: list[Ref], p: Period, dim: str) -> tuple[list[np.ndarray], np.ndarray] | None:
+        """Breakdowns of several metrics on the union of their keys (values, and the union as a
+        mask); a sum/count is 0 where a key has no rows, any other metric has no value there (NaN).
+        None when one of them cannot be broken down by ``dim``."""
+        parts = [self.dense(self.resolve(r), p, dim) for r in refs]  # sums, ratios, derived
+        if any(b is None for b in parts):
+            return None
+        n = len(self.space(dim))
+        has = np.zeros(n, dtype=bool)
+        grown = [cast("Dense", b).grown(n) for b in parts]
+        for b in grown:
+            has |= b.has
+        out = []
+        for r, b in zip(refs, grown):
+            fill = 0.0 if isinstance(self.resolve(r), Simple) else np.nan
+            out.append(np.where(b.has, b.values, np.where(has, fill, np.nan)))
+        return out, has
+
+    def _derived_breakdown(self, metric: Derived, p: Period, dim: str) -> "Dense | None":
         names, refs, defaults = [], [], {}
         for name, ref in metric.inputs.items():
             if isinstance(ref, Fallback):
                 defaults[name] = ref.default
-                if self.missing(ref.ref) or self.breakdown(ref.ref, p, dim) is None:
+                if self.missing(ref.ref) or self.dense(self.resolve(ref.ref), p, dim) is None:
                     continue
                 ref = ref.ref
             names.append(name)
             refs.append(ref)
         aligned = self._aligned(refs, p, dim)
-        if refs and aligned[0] is None:
+        if aligned is None:
             return None
-        frame = pd.DataFrame(dict(zip(names, aligned)))
-        out = {}
-        for key, row in frame.iterrows():  # one iteration per breakdown key (reps, products…), not per row
-            vals = {n: finite(row[n]) for n in names}
+        columns, has = aligned
+        out = np.full(len(has), np.nan)
+        for i in np.flatnonzero(has).tolist():  # one step per breakdown key (reps, products…), not per row
+            vals = {n: finite(col[i]) for n, col in zip(names, columns)}
             for n, d in defaults.items():
                 if vals.get(n) is None:
                     vals[n] = d
             r = metric.fn(vals, p)
             f = None if isinstance(r, NoData) else finite(r)
-            out[key] = np.nan if f is None else f
-        return pd.Series(out, dtype="float64")
+            out[i] = np.nan if f is None else f
+        return Dense(out, has)
+
+
+class KeySpace:
+    """The keys of one dimension met so far, in every table of an evaluator: key text -> position.
+    Append-only, so a position once given stays valid for every :class:`Dense` made before."""
+
+    def __init__(self) -> None:
+        self.keys: list[str] = []
+        self._pos: dict[str, int] = {}
+        self._array: np.ndarray | None = None
+
+    def __len__(self) -> int:
+        return len(self.keys)
+
+    def ids(self, keys: list[str]) -> np.ndarray:
+        out = np.empty(len(keys), dtype=np.int64)
+        for i, key in enumerate(keys):
+            j = self._pos.get(key)
+            if j is None:
+                j = self._pos[key] = len(self.keys)
+                self.keys.append(key)
+                self._array = None
+            out[i] = j
+        return out
+
+    def array(self) -> np.ndarray:
+        if self._array is None or len(self._array) != len(self.keys):
+            self._array = np.array(self.keys, dtype=object)
+        return self._array
+
+
+@dataclass
+class Dense:
+    """A breakdown over a :class:`KeySpace`: ``values`` (NaN: no value) of the keys where ``has``.
+    Shorter than the space when keys were added after it was made (those keys: not in it)."""
+
+    values: np.ndarray
+    has: np.ndarray
+
+    @classmethod
+    def of(cls, s: pd.Series, space: KeySpace) -> "Dense":
+        ids = space.ids([str(k) for k in s.index])
+        n = len(space)
+        values, has = np.full(n, np.nan), np.zeros(n, dtype=bool)
+        values[ids] = s.to_numpy(dtype="float64")
+        has[ids] = True
+        return cls(values, has)
+
+    def grown(self, n: int) -> "Dense":
+        if len(self.has) >= n:
+            return self
+        extra = n - len(self.has)
+        return Dense(np.concatenate([self.values, np.full(extra, np.nan)]),
+                     np.concatenate([self.has, np.zeros(extra, dtype=bool)]))
+
+    def items(self, space: KeySpace) -> list[tuple[str, Any]]:
+        at = np.flatnonzero(self.has)
+        return list(zip(space.array()[at].tolist(), self.values[at].tolist()))
+
+    def series(self, space: KeySpace) -> pd.Series:
+        at = np.flatnonzero(self.has)
+        return pd.Series(self.values[at], index=pd.Index(space.array()[at], dtype=object), dtype="float64")
 
 
 def _key_index(codes: np.ndarray, dtype: pd.CategoricalDtype) -> pd.Index:

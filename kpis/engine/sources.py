@@ -18,6 +18,7 @@ import pandas as pd
 from ..credit import credit_lines, credited_by_rep, prorated_quotas
 from ..periods import Period
 from .blocks import ACTIVE_AT_END, during
+from .months import month_of
 
 if TYPE_CHECKING:
     from .evaluate import Evaluator
@@ -68,9 +69,24 @@ def _won_deals(ev: "Evaluator") -> pd.DataFrame:
 
 def _credit(ev: "Evaluator", p: Period) -> pd.DataFrame:
     """Credited revenue lines of the reps carrying a quota in P (splits, no deal-type weights)."""
-    lines = credit_lines(_won_deals(ev), ev.table("splits"), p)
+    lines = _lines_of(ev, p)
     quota_reps = set(ev.source("quotas", p)["rep"])
     return lines.loc[lines["rep"].isin(quota_reps)].reset_index(drop=True)
+
+
+def _lines_of(ev: "Evaluator", p: Period) -> pd.DataFrame:
+    """:func:`credit_lines` of P. A prepared month's are cut from the lines of all the prepared
+    months, computed once: the same rows in the same order, since a deal's lines do not depend on
+    the other deals and the lines are sorted by close date, deal, rep, then table order."""
+    span = ev.prepared_span()
+    if span is None or month_of(p) is None or not (span.start <= p.start and p.end <= span.end):
+        return credit_lines(_won_deals(ev), ev.table("splits"), p)
+    k = ("credit lines", span)
+    if k not in ev._maps:
+        ev._maps[k] = credit_lines(_won_deals(ev), ev.table("splits"), span)
+    lines = ev._maps[k]
+    inside = p.contains(lines["close_date"]).fillna(False).to_numpy(dtype=bool)
+    return lines.loc[inside].reset_index(drop=True)
 
 
 def _attainment(ev: "Evaluator", p: Period) -> pd.DataFrame:
