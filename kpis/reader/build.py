@@ -198,8 +198,9 @@ def _flag_problems(p: Parsed, uniques: np.ndarray) -> Parsed:
     """Excel error values (``#N/A``, also as text in a CSV export) and formulas without a saved
     result hold no value: left empty and reported as such, whatever the field's kind (a name column
     never reads "#N/A" as a rep's name)."""
+    # "#" in u: a C search that rules out nearly every text before the exact test
     hits = [(i, code) for i, u in enumerate(uniques)
-            if (u.__class__ is CellFlag or (u.__class__ is str and (u[:1] == "#" or u.strip()[:1] == "#")))
+            if (u.__class__ is CellFlag or (u.__class__ is str and "#" in u and u.lstrip()[:1] == "#"))
             and (code := cell_problem(u))]  # numbers and dates never are (cell_problem: None)
     if not hits:
         return p

@@ -10,6 +10,7 @@ or as Excel serial numbers (Office.js, which does not pass cell formats to funct
 from __future__ import annotations
 
 import datetime as dt
+import itertools
 import math
 import re
 from typing import Any, Iterable, Sequence
@@ -209,17 +210,46 @@ def table(v: Any, arg: str = "table") -> list[list[Any]]:
     if isinstance(v, np.ndarray):
         v = v.tolist()
     rows = v if isinstance(v, (list, tuple)) and v and isinstance(v[0], (list, tuple)) else grid(v)
-    g = []
-    for r in rows:  # one pass, the per-cell work in comprehensions and C methods (100,000s of rows)
-        row = [c if type(c) in _PLAIN else _raw_cell(c) for c in r]
-        if row.count("") != len(row) and not _blank_row(row):
-            g.append(row)
+    g = _clean_as_sent(rows)
+    if g is None:
+        g = []
+        for r in rows:  # one pass, the per-cell work in comprehensions and C methods (100,000s of rows)
+            row = [c if type(c) in _PLAIN else _raw_cell(c) for c in r]
+            if row.count("") != len(row) and not _blank_row(row):
+                g.append(row)
     if len(g) < 2 or not any(isinstance(c, str) and c.strip() for c in g[0]):
         raise XlError(VALUE, "xl_not_a_table", arg=arg)
     return g
 
 
 _PLAIN = (str, float, int)  # what most cells are: kept as they come, without a function call
+
+
+def _clean_as_sent(rows: Sequence[Sequence[Any]]) -> list[list[Any]] | None:
+    """The grid as it came when nothing in it needs cleaning (the usual range: text and numbers,
+    one column filled on every row), without a Python step per cell; None when something might
+    (an empty or special cell, a blank row, ragged rows): the caller then cleans cell by cell.
+
+    The cells' types are taken in one C pass; a column whose distinct values hold no blank text
+    proves that no row is blank."""
+    if not rows or len({len(r) for r in rows}) != 1 or not len(rows[0]):
+        return None
+    if not set(map(type, itertools.chain.from_iterable(rows))) <= {str, float, int}:  # as the loop keeps them
+        return None
+    for j in range(len(rows[0])):
+        if not _has_blank_text({r[j] for r in rows}):
+            return [r if type(r) is list else list(r) for r in rows]
+    return None
+
+
+def _has_blank_text(values: set[Any]) -> bool:
+    """Whether some value is text made of nothing but spaces (``""`` included)."""
+    kinds = set(map(type, values))
+    if str not in kinds:
+        return False
+    if kinds == {str}:  # C methods over the distinct texts
+        return "" in values or any(map(str.isspace, values))
+    return any(type(u) is str and not u.strip() for u in values)
 
 
 def _raw_cell(c: Any) -> Any:

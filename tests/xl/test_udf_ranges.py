@@ -3,6 +3,9 @@ content: an error cell, Pyodide's null, a changed cell, the same range recalcula
 
 from __future__ import annotations
 
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
 import kpis.xl.udfs as U
 
 from .conftest import call_function
@@ -67,3 +70,44 @@ def test_content_key_does_not_depend_on_who_else_holds_the_values():
     assert U.content_key([rows], "fr") == before
     assert U.content_key([rows], "en") != before
     del keep
+
+
+def _cleaned_cell_by_cell(rows: list[list]) -> list[list]:
+    """What ``kpis.xl.args.table`` gives, written plainly: special cells cleaned, blank rows dropped."""
+    import kpis.xl.args as A
+
+    out = []
+    for r in rows:
+        row = [c if type(c) in (str, float, int) else A._raw_cell(c) for c in r]
+        if not all(type(c) is str and not c.strip() for c in row):
+            out.append(row)
+    return out
+
+
+_CELLS = [
+    "D1", "Alice", "", " ", "  \t", 0, 1, -2.5, 1e308, float("nan"), None, JsNull(), True,
+    {"type": "Error", "basicValue": "#N/A"}, {"type": "Double", "basicValue": 46296},
+]
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.lists(st.sampled_from(range(len(_CELLS))), min_size=3, max_size=3), min_size=1, max_size=12),
+       st.booleans())
+def test_a_range_sent_clean_is_taken_as_it_is_and_any_other_cleaned_cell_by_cell(picks, ragged):
+    """The table argument's fast path (nothing to clean: the grid is kept as sent) and its cell-by-cell
+    path give the same grid, whatever the cells: blanks of every kind, NaN, errors, data types."""
+    import kpis.xl.args as A
+
+    rows = [["ID affaire", "Commercial", "Montant"]] + [[_CELLS[i] for i in r] for r in picks]
+    if ragged and len(rows) > 1:
+        rows[-1] = rows[-1][:2]
+    want = _cleaned_cell_by_cell(rows)
+    try:
+        got = A.table(rows)
+    except Exception as e:  # a grid with no data row left: refused the same way
+        assert len(want) < 2, e
+        return
+    assert len(got) == len(want)
+    for g, w in zip(got, want):
+        assert len(g) == len(w)
+        assert all((x is y) or (x == y) or (x != x and y != y) for x, y in zip(g, w)), (g, w)
