@@ -23,7 +23,7 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 from pathlib import Path
-from typing import Any, Iterable, Sequence
+from typing import Any, Collection, Iterable, Sequence
 
 import numpy as np
 import pandas as pd
@@ -59,6 +59,10 @@ STATEMENT_LINE_COLUMNS = ("kind", "deal_id", "account", "close_date", "amount", 
 STATEMENT_FIGURES = ("credited", "credited_to_date", "quota", "attainment", "rate", "commission", "spiffs", "clawbacks",
                      "earned", "balance_in", "recovered", "deferred", "draw", "balance_out", "payable")
 TREND_MONTHS = 13
+# Parts of the context that cost a computation of their own, built only for a template that reads
+# them (``build_context(needs=...)``): the trend's 13 months, the reps' own pages (with the previous
+# period by rep), the deals' history and watch list, the forecast and its commentary.
+OPTIONAL_PARTS = ("trend", "reps", "history", "watch", "top", "commentary", "forecast", "forecast_by_rep")
 
 
 def build_context(
@@ -72,12 +76,16 @@ def build_context(
     as_of: dt.date | None = None,
     trend_months: int = TREND_MONTHS,
     statements: Any = None,
+    needs: Collection[str] | None = None,
 ) -> dict[str, Any]:
     """The context of the report of ``period`` (see the module docstring and ``docs/report.md``).
 
     ``lang`` defaults to the configuration's; ``source`` to the dataset's file name;
     ``generated_at`` to now (pass it for reproducible output); ``statements`` to
     :func:`kpis.calculators.commission_statements` of the period (pass them if already computed).
+    ``needs``: the names the template reads among :data:`OPTIONAL_PARTS` (see
+    :func:`kpis.render.mentions.mentioned`); the parts it does not read are not built (their keys
+    are absent). None: every part.
     """
     cfg = dataclasses.replace(config or Config(), lang=normalise_lang(lang or (config.lang if config else "fr")))
     lang = cfg.lang
@@ -87,9 +95,14 @@ def build_context(
     # them (the trend, and the period with its comparisons when they are months) in one pass.
     ev = Evaluator(ds, cfg, as_of or reference_date(ds))
     ev.prepare([period, period.previous(), period.year_ago(), *trend])
+    wanted = set(OPTIONAL_PARTS if needs is None else needs)
+    with_forecast = bool(wanted & {"commentary", "forecast", "forecast_by_rep"})
+    with_reps = "reps" in wanted or with_forecast  # the commentary is written for each rep
     results = compute(ds, period, config=cfg, by=DIMENSIONS, evaluator=ev)
-    previous = compute(ds, period.previous(), config=cfg, kpis=list(REP_KPIS), by=["rep"], compare=False, evaluator=ev)
-    series = [compute(ds, q, config=cfg, kpis=list(TREND_KPIS), compare=False, evaluator=ev) for q in trend]
+    previous = compute(ds, period.previous(), config=cfg, kpis=list(REP_KPIS), by=["rep"], compare=False,
+                       evaluator=ev) if with_reps else None
+    series = [compute(ds, q, config=cfg, kpis=list(TREND_KPIS), compare=False, evaluator=ev)
+              for q in trend] if "trend" in wanted else None
     if statements is None:
         statements, stmt_reason = commission_statements_or_reason(ds, period, cfg)
     else:
@@ -134,14 +147,17 @@ def build_context(
         "lifecycle": lifecycle_table(results["lifecycle_distribution"], lang, none),
         "customers_by_segment": by_table(results, CUSTOMERS_BY_SEGMENT, "segment", None, none, keys_from=("active_customers", "customers_at_start", "mrr")),
         "acquisition_by_channel": by_table(results, ACQUISITION_BY_CHANNEL, "source", None, none, keys_from=("leads_created", "revenue", "cost_per_lead", "new_customers")).rename(columns={"source": "channel"}),
-        "trend": trend_table(series, lang),
         "statements": statements_context(statements, stmt_reason, lang),
-        "reps": [],
         **quality_context(ds, lang),
     }
-    ctx["reps"] = [rep_context(name, results, previous, statements, stmt_reason, ds, lang, cfg.currency) for name in reps]
-    ctx.update(history_context(ds, period, cfg, lang=lang, as_of=results.as_of))  # "history", "watch"
-    ctx.update(forecast_context(ds, period, cfg, results.as_of, ctx["reps"]))  # commentary, forecast page
+    if series is not None:
+        ctx["trend"] = trend_table(series, lang)
+    if previous is not None:
+        ctx["reps"] = [rep_context(name, results, previous, statements, stmt_reason, ds, lang, cfg.currency) for name in reps]
+    if wanted & {"history", "watch", "top"}:  # the top views cut the deals to watch
+        ctx.update(history_context(ds, period, cfg, lang=lang, as_of=results.as_of))  # "history", "watch"
+    if with_forecast:
+        ctx.update(forecast_context(ds, period, cfg, results.as_of, ctx["reps"]))  # commentary, forecast page
     ctx.update(topn_context(ctx, ev, period, results, lang))  # "top": views that must stay on one page
     return ctx
 

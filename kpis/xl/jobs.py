@@ -128,7 +128,8 @@ def _refresh_sheets(book: Any, ds: Any, period: Any, cfg: Any, lang: str) -> lis
     the pipeline-watch sheet."""
     from .templates import render_contents
 
-    contents = render_contents(sheets_template(lang, cfg), _report_context(ds, period, cfg, book), lang)
+    template = sheets_template(lang, cfg)
+    contents = render_contents(template, _report_context(ds, period, cfg, book, template), lang)
     sheets: list[tuple[str, str | None, SheetContent]] = [
         (_role(name, lang), f"KPI - {name}", c) for name, c in contents.items()]
     return sheets + [_history_content(book, ds, cfg, period, lang)]
@@ -248,12 +249,15 @@ def _content_from_json(d: dict[str, Any]) -> SheetContent:
     )
 
 
-def _report_context(ds: Any, period: Any, cfg: Any, book: Any) -> dict[str, Any]:
-    """The report's context, built as ``kpis report`` builds it (``[report] trend_months``)."""
-    from ..report.context import build_context
+def _report_context(ds: Any, period: Any, cfg: Any, book: Any, template: Path | None = None) -> dict[str, Any]:
+    """The report's context, built as ``kpis report`` builds it (``[report] trend_months``); with
+    a ``template``, only the parts it reads (the KPI sheets show no trend, forecast or rep pages)."""
+    from ..render.mentions import mentioned
+    from ..report.context import OPTIONAL_PARTS, build_context
     from ..report.templates import settings
 
-    return build_context(ds, period, cfg, source=book.name, trend_months=settings(cfg).trend_months)
+    needs = None if template is None else mentioned(template, OPTIONAL_PARTS)
+    return build_context(ds, period, cfg, source=book.name, trend_months=settings(cfg).trend_months, needs=needs)
 
 
 def _role(sheet: str, lang: str) -> str:
