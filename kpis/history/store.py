@@ -207,12 +207,14 @@ def snapshot_rows(deals: pd.DataFrame) -> tuple[list[tuple], int, int]:
 
 
 def record(path: str | os.PathLike, deals: pd.DataFrame, as_of: dt.date, *, source: str | None = None,
-           lang: str = "en", now: dt.datetime | None = None) -> Recorded:
+           lang: str = "en", now: dt.datetime | None = None,
+           rows_of: tuple[list[tuple], int, int] | None = None) -> Recorded:
     """Store ``deals`` as their state on ``as_of``, replacing a snapshot of the same date.
+    ``rows_of``: :func:`snapshot_rows` of ``deals`` when the caller already has it.
 
     All in one transaction: either the whole snapshot is in the file, or the file is unchanged."""
     p = Path(path)
-    rows, without_id, duplicates = snapshot_rows(deals)
+    rows, without_id, duplicates = rows_of if rows_of is not None else snapshot_rows(deals)
     day = as_of.isoformat()
     stamp = (now or dt.datetime.now(dt.timezone.utc)).replace(microsecond=0).isoformat()
     with closing(_connect(p, lang, create=True)) as con:
@@ -274,9 +276,11 @@ def from_records(rows: list[tuple], cols: list[str]) -> pd.DataFrame:
     return df
 
 
-def frame_of(deals: pd.DataFrame) -> pd.DataFrame:
-    """The workbook's current deals in the shape :func:`load` returns (for comparing with snapshots)."""
-    rows, _, _ = snapshot_rows(deals)
+def frame_of(deals: pd.DataFrame, rows: list[tuple] | None = None) -> pd.DataFrame:
+    """The workbook's current deals in the shape :func:`load` returns (for comparing with snapshots);
+    ``rows``: :func:`snapshot_rows` of ``deals`` when the caller already has them."""
+    if rows is None:
+        rows, _, _ = snapshot_rows(deals)
     cols = ["deal_id", "account", "rep", "stage", "status", "amount_cents", "created_date",
             "expected_close_date", "close_date", "forecast_category"]
     df = from_records([(None, *r) for r in rows], ["as_of"] + cols)
