@@ -91,6 +91,21 @@ def sheet_tables(sheet: Any, grid: list[list[Any]]) -> list[ExcelTable]:
     return out
 
 
+def sent_values(book: Any) -> list[tuple[str, str, Any, list[tuple[Any, ...]]]]:
+    """What Excel sent of the user's sheets, before xlwings converts a cell: per sheet its name, used
+    range, raw values and Excel tables' addresses. The same sent values always convert to the same
+    grids, so the refresh keys its cache on these and converts nothing on a hit."""
+    out = []
+    for sheet in user_sheets(book):
+        rng = sheet.used_range
+        try:
+            tables = [(t.name, t.range.address if t.range is not None else None) for t in sheet.tables]
+        except Exception:  # an engine without table support
+            tables = []
+        out.append((sheet.name, rng.address, rng.raw_value, tables))
+    return out
+
+
 def raw_sheets(book: Any) -> list[RawSheet]:
     """The user's sheets (not the add-in's own) as raw grids."""
     out = []

@@ -102,17 +102,16 @@ def refresh_kpis(book: Any) -> str:
     received from the workbook: a second refresh of unchanged sheets writes them without reading
     or computing anything.
     """
-    from .book import raw_sheets
+    from .book import raw_sheets, sent_values
 
     s, cfg, lang = _context(book)
-    raw = raw_sheets(book)
-    key = _refresh_key(book, raw, s, cfg)
+    key = _refresh_key(book, sent_values(book), s, cfg)
     hit = _cached_refresh(key, book, cfg)
     if hit is not None:
         sheets, text = hit
         _write_sheets(book, sheets, lang)
         return text
-    ds = _read(book, cfg, raw)
+    ds = _read(book, cfg, raw_sheets(book))
     period = _period(s, ds, cfg)
     snapshot, recorded = _snapshot_note(book, ds, cfg, lang)
     sheets = _refresh_sheets(book, ds, period, cfg, lang)
@@ -146,9 +145,10 @@ def _write_sheets(book: Any, sheets: list[tuple[str, str | None, SheetContent]],
 
 
 # -- the refresh's content cache (kpis/cache.py) ------------------------------------------------------------
-def _refresh_key(book: Any, raw: Any, s: Settings, cfg: Any) -> str | None:
-    """blake2b of what the sheets are made of: the values received from the user's sheets (and
-    their Excel tables), the settings and configuration, the template, the day, kpis' version."""
+def _refresh_key(book: Any, sent: Any, s: Settings, cfg: Any) -> str | None:
+    """blake2b of what the sheets are made of: the values received from the user's sheets as Excel
+    sent them (and their Excel tables: :func:`kpis.xl.book.sent_values`), the settings and
+    configuration, the template, the day, kpis' version."""
     import datetime as dt
 
     from .. import cache
@@ -156,8 +156,8 @@ def _refresh_key(book: Any, raw: Any, s: Settings, cfg: Any) -> str | None:
     try:
         h = cache.Hasher("xl-refresh").add(book.name, repr(s), repr(cfg), dt.date.today().isoformat())
         h.add_file(sheets_template(cfg.lang, cfg))
-        for sheet in raw:  # the whole grid's repr at once: rows are lists, their repr is unambiguous
-            h.add(sheet.name, repr(sheet.tables), len(sheet.grid), repr(sheet.grid))
+        for name, address, values, tables in sent:  # a grid's repr at once: lists' reprs are unambiguous
+            h.add(name, str(address), repr(tables), repr(values))
         return h.hexdigest()
     except Exception:  # a value without a stable repr: no cache, never a failed refresh
         return None

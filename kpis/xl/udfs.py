@@ -171,7 +171,7 @@ _RESULTS: dict[int, dict[tuple[Any, ...], Any]] = {}
 def content_key(values: list[Any], lang: str) -> str:
     """A digest of the ranges exactly as Excel sent them, computed before any conversion so that a
     cached range costs one serialisation: ``marshal`` (plain lists, text and numbers: what Office.js
-    sends) or ``pickle`` (desktop Excel's datetimes), then BLAKE2b."""
+    sends) or ``pickle`` (desktop Excel's datetimes), then SHA-256."""
     try:
         blob = marshal.dumps(values, 2)  # version 2: no back-references, whose use follows refcounts
     except ValueError:  # a value marshal does not know (datetime, JsNull...)
@@ -179,7 +179,7 @@ def content_key(values: list[Any], lang: str) -> str:
             blob = pickle.dumps(values, protocol=4)
         except Exception:
             blob = repr(values).encode("utf-8", "surrogatepass")
-    return hashlib.blake2b(blob + lang.encode(), digest_size=20).hexdigest()
+    return hashlib.sha256(blob + lang.encode()).hexdigest()  # SHA-256: in hardware on today's CPUs, 2x BLAKE2b
 
 
 def _read(grids: list[list[list[Any]]], lang: str):
