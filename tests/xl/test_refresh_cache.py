@@ -48,6 +48,18 @@ def test_second_refresh_comes_from_the_cache(example_json):
     run_script(S, "refresh_kpis", new_book(payload))
     assert len(_entries()) == 2
 
+    # the key is taken on the values as Excel sent them (before xlwings converts a cell): a changed
+    # text, a changed date as Office.js sends it (ISO text), each give another key
+    for change in ("text", "date"):
+        payload = copy.deepcopy(example_json)
+        values = payload["sheets"][0]["values"]
+        cells = [(i, j) for i, r in enumerate(values) for j, v in enumerate(r) if isinstance(v, str) and v.strip()
+                 and (v[:4].isdigit() and "T" in v) == (change == "date")]
+        i, j = cells[len(cells) // 2]
+        values[i][j] = values[i][j].replace("2", "1", 1) if change == "date" else values[i][j] + " bis"  # 2026 -> 1026
+        run_script(S, "refresh_kpis", new_book(payload))
+        assert len(_entries()) == (3 if change == "text" else 4), change
+
     # a corrupt entry is a miss, never an error
     for e in _entries():
         e.write_bytes(b"garbage")
