@@ -10,6 +10,7 @@ that is :func:`kpis.reader.grids.read_grids`.
 from __future__ import annotations
 
 import datetime as dt
+from dataclasses import dataclass
 from typing import Any
 
 from ..config import Config
@@ -46,10 +47,18 @@ def _cell(v: Any) -> Any:
     return v
 
 
-def sheet_grid(sheet: Any) -> list[list[Any]]:
-    """The values of a sheet from A1 to its last used cell; empty cells ``""``."""
-    rng = sheet.used_range
-    values = rng.options(ndim=2).value  # xlwings chunks big reads itself (each engine's cell budget)
+def sheet_grid(sheet: Any, sent: "Sent | None" = None) -> list[list[Any]]:
+    """The values of a sheet from A1 to its last used cell; empty cells ``""``. ``sent``: the sheet's
+    values as already read from Excel (:func:`sent_values`), converted here as xlwings converts a
+    read, rather than read again."""
+    if sent is None:
+        rng = sheet.used_range
+        values = rng.options(ndim=2).value  # xlwings chunks big reads itself (each engine's cell budget)
+    else:
+        from xlwings import conversion
+
+        rng = sent.rng
+        values = conversion.read(None, sent.raw, {"ndim": 2}, engine_name=sheet.book.app.engine.name)
     if values is None:
         return []
     r0, c0 = rng.row - 1, rng.column - 1
@@ -91,10 +100,25 @@ def sheet_tables(sheet: Any, grid: list[list[Any]]) -> list[ExcelTable]:
     return out
 
 
-def sent_values(book: Any) -> list[tuple[str, str, Any, list[tuple[Any, ...]]]]:
-    """What Excel sent of the user's sheets, before xlwings converts a cell: per sheet its name, used
-    range, raw values and Excel tables' addresses. The same sent values always convert to the same
-    grids, so the refresh keys its cache on these and converts nothing on a hit."""
+@dataclass
+class Sent:
+    """One user sheet as Excel sent it, before xlwings converts a cell: its used range, the raw
+    values (read in the engine's chunks, as any read) and its Excel tables' names and addresses."""
+
+    sheet: Any
+    rng: Any
+    raw: Any
+    tables: list[tuple[Any, Any]]
+
+    def key(self) -> tuple[str, str, str, str]:
+        """What the sheet's grid and tables are made of, as text (lists' reprs are unambiguous)."""
+        return self.sheet.name, str(self.rng.address), repr(self.tables), repr(self.raw)
+
+
+def sent_values(book: Any) -> list[Sent]:
+    """The user's sheets as Excel sent them. The same sent values always convert to the same grids:
+    the refresh keys its cache on these, converts nothing on a hit, and converts these very values
+    on a miss (:func:`raw_sheets`), so each sheet is read from Excel once."""
     out = []
     for sheet in user_sheets(book):
         rng = sheet.used_range
@@ -102,15 +126,17 @@ def sent_values(book: Any) -> list[tuple[str, str, Any, list[tuple[Any, ...]]]]:
             tables = [(t.name, t.range.address if t.range is not None else None) for t in sheet.tables]
         except Exception:  # an engine without table support
             tables = []
-        out.append((sheet.name, rng.address, rng.raw_value, tables))
+        out.append(Sent(sheet, rng, rng.options("raw").value, tables))
     return out
 
 
-def raw_sheets(book: Any) -> list[RawSheet]:
-    """The user's sheets (not the add-in's own) as raw grids."""
+def raw_sheets(book: Any, sent: list[Sent] | None = None) -> list[RawSheet]:
+    """The user's sheets (not the add-in's own) as raw grids; from ``sent`` when already read."""
+    pairs: list[tuple[Any, Sent | None]]
+    pairs = [(x.sheet, x) for x in sent] if sent is not None else [(x, None) for x in user_sheets(book)]
     out = []
-    for sheet in user_sheets(book):
-        grid = sheet_grid(sheet)
+    for sheet, one in pairs:
+        grid = sheet_grid(sheet, one)
         if not grid:
             continue
         out.append(RawSheet(sheet.name, grid, sheet_tables(sheet, grid)))

@@ -105,13 +105,14 @@ def refresh_kpis(book: Any) -> str:
     from .book import raw_sheets, sent_values
 
     s, cfg, lang = _context(book)
-    key = _refresh_key(book, sent_values(book), s, cfg)
+    sent = sent_values(book)
+    key = _refresh_key(book, sent, s, cfg)
     hit = _cached_refresh(key, book, cfg)
     if hit is not None:
         sheets, text = hit
         _write_sheets(book, sheets, lang)
         return text
-    ds = _read(book, cfg, raw_sheets(book))
+    ds = _read(book, cfg, raw_sheets(book, sent))
     period = _period(s, ds, cfg)
     snapshot, recorded = _snapshot_note(book, ds, cfg, lang)
     sheets = _refresh_sheets(book, ds, period, cfg, lang)
@@ -156,8 +157,8 @@ def _refresh_key(book: Any, sent: Any, s: Settings, cfg: Any) -> str | None:
     try:
         h = cache.Hasher("xl-refresh").add(book.name, repr(s), repr(cfg), dt.date.today().isoformat())
         h.add_file(sheets_template(cfg.lang, cfg))
-        for name, address, values, tables in sent:  # a grid's repr at once: lists' reprs are unambiguous
-            h.add(name, str(address), repr(tables), repr(values))
+        for one in sent:
+            h.add(*one.key())
         return h.hexdigest()
     except Exception:  # a value without a stable repr: no cache, never a failed refresh
         return None

@@ -65,3 +65,15 @@ def test_second_refresh_comes_from_the_cache(example_json):
         e.write_bytes(b"garbage")
     third = run_script(S, "refresh_kpis", new_book(example_json))
     assert _seen(third) == _seen(first)
+
+
+def test_the_values_read_for_the_key_give_the_grids_a_fresh_read_gives(example_json):
+    """A miss converts the values already read for the key (each sheet read from Excel once): the
+    grids and tables are those of a fresh read through xlwings."""
+    from kpis.xl.book import raw_sheets, sent_values
+
+    book = new_book(example_json)
+    fresh, reused = raw_sheets(book), raw_sheets(book, sent_values(book))
+    assert [s.name for s in reused] == [s.name for s in fresh] and len(fresh) > 1
+    for a, b in zip(reused, fresh):
+        assert a.grid == b.grid and a.tables == b.tables, a.name
