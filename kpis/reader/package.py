@@ -326,13 +326,19 @@ def census_sheet(z: zipfile.ZipFile, part: str, external: bool) -> SheetCensus:
     if odd:
         _tolerant_extent(z, c)
         return c
-    if c.area > MAX_SHEET_CELLS or (c.area > MAX_AREA and cells * 2 < c.area):
+    if _not_as_it_is(c.area, cells):
         # A big rectangle mostly empty (a stray cell far from a small table) is placed cell by cell
         # and the stray cells are cut; one more than half full is data (a table at Excel's height):
         # it is handed over as it is, no second pass over millions of cells. Beyond MAX_SHEET_CELLS
         # the exact extent decides whether the data itself is too large.
         _exact_extent(z, c)
     return c
+
+
+def _not_as_it_is(area: int, cells: int) -> bool:
+    """Whether a sheet's rectangle of ``area`` cells holding ``cells`` cannot be handed to the reader
+    library as it is: beyond MAX_SHEET_CELLS, or beyond MAX_AREA and less than half full."""
+    return area > MAX_SHEET_CELLS or (area > MAX_AREA and cells * 2 < area)
 
 
 @dataclass
@@ -460,7 +466,7 @@ def _tolerant_extent(z: zipfile.ZipFile, c: SheetCensus) -> None:
             max_col = max(max_col, col)
     c.max_row = max(c.max_row, max_row + 1)
     c.max_col = max(c.max_col, max_col + 1)
-    if c.area > MAX_SHEET_CELLS or (c.area > MAX_AREA and cells * 2 < c.area):
+    if _not_as_it_is(c.area, cells):  # cells not placed as Excel writes them cannot be cut: refused
         raise PackageProblem("sheet_too_large", cells=f"{c.area:,}".replace(",", " "),
                              ref=f"A1:{col_letters(c.max_col - 1)}{c.max_row}", part=c.part)
 
