@@ -368,13 +368,10 @@ class Evaluator:
                 self._maps[k] = None
                 return None
             codes = keys.cat.codes.to_numpy().astype(np.int64)[rows]
-            out.update(dtype=keys.dtype, n_keys=len(keys.cat.categories))
-        if values is None:  # counts: exact integers, one bincount for every month (and key)
-            if codes is None:
-                out["counts"] = np.bincount(month, minlength=n_months)
-            else:
-                n_keys = out["n_keys"]
-                out["matrix"] = np.bincount(month * n_keys + codes, minlength=n_months * n_keys).reshape(n_months, n_keys)
+            out["dtype"] = keys.dtype
+        if values is None:  # counts: exact integers, one bincount for every month (by key: _panel_by)
+            assert codes is None  # _from_panel reads counts by key from _panel_by
+            out["counts"] = np.bincount(month, minlength=n_months)
         else:
             # Sums are rounded: each month's rows are kept in row order and reduced by the very call
             # the period would make on its own (a group-by's result depends on its groups' layout).
@@ -388,15 +385,17 @@ class Evaluator:
 
     def _from_panel(self, m: Measure, row: int, dim: str | None) -> float | pd.Series | None:
         """The period's aggregate read from the panel: what :meth:`aggregate` computes on its own."""
+        if m.agg == "count" and dim is not None:
+            by = self._panel_by(m, dim)
+            if by is None:
+                return None
+            at = np.flatnonzero(by["present"][row])
+            return pd.Series(by["values"][row][at], index=by["keys"].take(at))
         panel = self._panel(m, dim)
         if panel is None:
             return None
         if "counts" in panel:
             return float(panel["counts"][row])
-        if "matrix" in panel:
-            line = panel["matrix"][row]
-            at = np.flatnonzero(line)
-            return pd.Series(line[at].astype("float64"), index=_key_index(at, panel["dtype"]))
         lo, hi = panel["bounds"][row], panel["bounds"][row + 1]
         vals = pd.Series(panel["sorted"][lo:hi])
         if dim is None:
@@ -702,8 +701,8 @@ class Evaluator:
 
     def _panel_by(self, m: Measure, dim: str) -> dict[str, Any] | None:
         """A count by (month, key) for every prepared month at once: ``values`` and ``present``
-        (the key has rows that month) of shape months x keys of the table, ``ids`` the keys'
-        positions in the dimension's key space. (Not sums: a group-by over (month, key) does not
+        (the key has rows that month) of shape months x keys of the table, ``keys`` those keys
+        (the table's categories) and ``ids`` their positions in the dimension's key space. (Not sums: a group-by over (month, key) does not
         round as each month's own group-by does; those are read from :meth:`_panel` month by month.)"""
         k = ("panel by", id(m), dim)
         if k in self._maps:
@@ -720,7 +719,7 @@ class Evaluator:
         n_keys = len(cats)
         cell = month * n_keys + keys.cat.codes.to_numpy().astype(np.int64)[rows]
         counts = np.bincount(cell, minlength=n_months * n_keys).reshape(n_months, n_keys)
-        out = {"values": counts.astype("float64"), "present": counts > 0,
+        out = {"values": counts.astype("float64"), "present": counts > 0, "keys": cats,
                "ids": self.space(dim).ids([str(c) for c in cats])}
         self._maps[k] = out
         return out
@@ -829,11 +828,6 @@ class Dense:
     def series(self, space: KeySpace) -> pd.Series:
         at = np.flatnonzero(self.has)
         return pd.Series(self.values[at], index=pd.Index(space.array()[at], dtype=object), dtype="float64")
-
-
-def _key_index(codes: np.ndarray, dtype: pd.CategoricalDtype) -> pd.Index:
-    """Breakdown keys of a panel line (the categories at ``codes``)."""
-    return dtype.categories.take(np.asarray(codes, dtype=np.int64))
 
 
 def _as_keys(s: pd.Series) -> pd.Series:

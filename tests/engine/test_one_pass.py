@@ -146,3 +146,22 @@ def test_month_of():
     assert month_of(Period(date(2026, 10, 1), date(2026, 10, 31))) is not None  # a custom range that is a month
     assert month_of(parse_period("2026-Q4")) is None
     assert month_of(Period(date(2026, 10, 2), date(2026, 10, 31))) is None
+
+
+def test_counts_by_key_of_a_prepared_month_are_those_of_the_month_alone(example):
+    """``aggregate(measure, month, dim)`` of a count reads the (month, key) panel the breakdowns use:
+    the same keys and counts as the month computed on its own."""
+    as_of = reference_date(example)
+    months = last_n(month(as_of.year, as_of.month), 13)
+    one, ref = Evaluator(example, None, as_of).prepare(months), _reference(example, as_of)
+    checked = 0
+    for m in _measures():
+        if m.agg != "count" or one.missing_measure(m):
+            continue
+        for p in months[-3:]:
+            got, want = one.aggregate(m, p, "rep"), ref.aggregate(m, p, "rep")
+            assert (got is None) == (want is None), m.table
+            if got is not None:
+                assert dict(got) == {k: float(v) for k, v in want.items()}, (m.table, p.label)
+                checked += 1
+    assert checked
