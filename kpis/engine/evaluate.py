@@ -787,11 +787,11 @@ class KeySpace:
             if j is None:
                 j = self._pos[key] = len(self.keys)
                 self.keys.append(key)
-                self._array = None
             out[i] = j
         return out
 
     def array(self) -> np.ndarray:
+        """The keys as an object array (made again only when keys were added since)."""
         if self._array is None or len(self._array) != len(self.keys):
             self._array = np.array(self.keys, dtype=object)
         return self._array
