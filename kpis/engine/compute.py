@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import difflib
 from datetime import date, timedelta
-from typing import Any, Sequence, cast
+from typing import Any, Collection, Mapping, Sequence, cast
 
 import pandas as pd
 
@@ -136,10 +136,13 @@ def compute(
     compare: bool = True,
     as_of: date | None = None,
     evaluator: Evaluator | None = None,
+    only: Mapping[str, Collection[str]] | None = None,
 ) -> Results:
     """KPIs for ``period``: values, statuses, comparisons (previous period, same period last year,
     target), breakdowns by ``by``. ``as_of`` is the data's date for the forecast (default: the
-    latest recorded fact, :func:`reference_date`)."""
+    latest recorded fact, :func:`reference_date`). ``only``: for each dimension of ``by``, the KPIs
+    whose breakdown is wanted (a view shows a few KPIs by product, not all 73); the others have no
+    entry for that dimension in ``by`` (None when they have none at all)."""
     cfg = config or Config()
     dims = normalise_dims(by)
     ids = select_ids(kpis)
@@ -149,7 +152,8 @@ def compute(
     else:
         ev = evaluator
     start = _data_start(ev)
-    out = {k: _result(ev, k, period, prev, year_ago, dims, start) for k in ids}
+    out = {k: _result(ev, k, period, prev, year_ago, dims if only is None else tuple(d for d in dims if k in only.get(d, ())),
+                      start) for k in ids}
     return Results(period, out, prev, year_ago, ev.as_of, cfg.lang, cfg.currency, dims)
 
 

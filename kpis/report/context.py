@@ -54,6 +54,14 @@ ACQUISITION_BY_CHANNEL = views.table_columns("acquisition_by_channel")
 REP_KPIS = views.rep_kpis()
 TREND_KPIS = views.trend_kpis()
 FUNNEL_STEPS = ("lead", "mql", "sql", "opportunity", "customer")
+# The breakdowns the context reads, by dimension (its tables' columns; the rep pages' KPIs; the
+# quotas beside the leaderboard): only those are computed, not the 73 KPIs by 4 dimensions.
+BREAKDOWNS: dict[str, frozenset[str]] = {
+    "rep": frozenset({*LEADERBOARD, *PIPELINE_BY_REP, *ACTIVITIES_BY_REP, *REP_KPIS, "revenue"}),
+    "product": frozenset({*PIPELINE_BY_PRODUCT, "open_pipeline_value", "revenue"}),
+    "segment": frozenset({*CUSTOMERS_BY_SEGMENT, "active_customers", "customers_at_start", "mrr"}),
+    "source": frozenset({*ACQUISITION_BY_CHANNEL, "leads_created", "revenue", "cost_per_lead", "new_customers", "funnel"}),
+}
 STATEMENT_LINE_COLUMNS = ("kind", "deal_id", "account", "close_date", "amount", "share", "weight", "credited", "rate",
                           "commission")
 STATEMENT_FIGURES = ("credited", "credited_to_date", "quota", "attainment", "rate", "commission", "spiffs", "clawbacks",
@@ -98,7 +106,7 @@ def build_context(
     wanted = set(OPTIONAL_PARTS if needs is None else needs)
     with_forecast = bool(wanted & {"commentary", "forecast", "forecast_by_rep"})
     with_reps = "reps" in wanted or with_forecast  # the commentary is written for each rep
-    results = compute(ds, period, config=cfg, by=DIMENSIONS, evaluator=ev)
+    results = compute(ds, period, config=cfg, by=DIMENSIONS, evaluator=ev, only=BREAKDOWNS)
     previous = compute(ds, period.previous(), config=cfg, kpis=list(REP_KPIS), by=["rep"], compare=False,
                        evaluator=ev) if with_reps else None
     series = [compute(ds, q, config=cfg, kpis=list(TREND_KPIS), compare=False, evaluator=ev)

@@ -60,3 +60,18 @@ def test_partial_and_outside_periods_are_flagged():
     assert period_flags(ds, parse_period("2026-02")) == [("period_partial", {"period": "2026-02", "last": "2026-02-20"})]
     assert [c for c, _ in period_flags(ds, parse_period("2025-06"))] == ["period_outside_data"]
     assert [c for c, _ in period_flags(ds, parse_period("2026-05"))] == ["period_outside_data"]
+
+
+def test_only_the_breakdowns_asked_are_computed_and_they_are_the_same():
+    """``only`` (what a view reads): revenue by rep and product, deals_won by nothing -- the same
+    breakdowns as computing every KPI by every dimension, and no entry for the others."""
+    ds, p = _ds(), parse_period("2026-02")
+    full = compute(ds, p, kpis=["revenue", "deals_won", "win_rate"], by=["rep", "product"])
+    some = compute(ds, p, kpis=["revenue", "deals_won", "win_rate"], by=["rep", "product"],
+                   only={"rep": {"revenue", "win_rate"}, "product": {"revenue"}})
+    assert some["revenue"].by == full["revenue"].by
+    assert some["revenue"].target_by == full["revenue"].target_by  # the quotas by rep come with it
+    assert some["win_rate"].by == {"rep": full["win_rate"].by["rep"]}
+    assert some["deals_won"].by is None and full["deals_won"].by is not None
+    for k in ("revenue", "deals_won", "win_rate"):  # totals and comparisons are untouched
+        assert (some[k].value, some[k].previous, some[k].status) == (full[k].value, full[k].previous, full[k].status)
