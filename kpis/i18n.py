@@ -2,8 +2,9 @@
 
 Modules register their messages with :func:`register` (a code → ``{"fr": ..., "en": ...}`` map of
 ``str.format`` templates) and render them with :func:`message`. Every module that registers messages
-is listed in :data:`MESSAGE_MODULES`: the first lookup of a code not yet known imports them all, so a
-message never depends on which modules happened to be imported before.
+is listed in :data:`MESSAGE_MODULES`: a lookup of a code not yet known imports them in that order until
+the code is found (all of them for an unknown code), so a message never depends on which modules
+happened to be imported before -- and a calculator's message does not import the CLI.
 
 An unknown code falls back to the code itself with its parameters, so a missing translation never
 hides a problem -- except in strict mode (``KPIS_STRICT_MESSAGES=1``, set by the tests), where it
@@ -31,6 +32,7 @@ MESSAGE_MODULES: tuple[str, ...] = (
     "kpis.xl.settings", "kpis.xl.udfs", "kpis.report.topn",
 )
 _loaded = False
+_imported = 0  # how many of MESSAGE_MODULES have been imported by a lookup, in order
 
 
 class UnknownMessage(KeyError):
@@ -56,9 +58,18 @@ def load_all() -> None:
 
 
 def _lookup(code: str) -> dict[str, str] | None:
+    global _imported, _loaded
     texts = _MESSAGES.get(code)
-    if texts is None and not _loaded:
-        load_all()
+    while texts is None and not _loaded:
+        if _imported >= len(MESSAGE_MODULES):
+            _loaded = True
+            break
+        name = MESSAGE_MODULES[_imported]
+        _imported += 1
+        try:
+            importlib.import_module(name)
+        except ImportError:  # an optional part (xlwings missing): its messages are not needed then
+            pass
         texts = _MESSAGES.get(code)
     return texts
 
