@@ -11,6 +11,7 @@ from jinja2.exceptions import SecurityError
 from kpis.render import codecache
 from kpis.render.errors import Problems
 from kpis.render.sandbox import KpisSandbox, environment, undefined_path
+from kpis.render.simple import simple_expression
 
 
 class Failed:
@@ -25,7 +26,9 @@ FAILED = Failed()
 
 @lru_cache(maxsize=4096)
 def _compile_expression(lang: str, source: str):
-    return codecache.compile_expression(environment(lang), source)
+    env = environment(lang)
+    # a path with filters is built directly (kpis.render.simple); anything else is Jinja's code
+    return simple_expression(env, source) or codecache.compile_expression(env, source)
 
 
 @lru_cache(maxsize=4096)
