@@ -43,6 +43,7 @@ calculator, so that both give the same credited revenue and the same prorated qu
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import Mapping, Sequence
 
 import numpy as np
@@ -137,43 +138,92 @@ def prorated_quotas(
     """Quota per rep for ``period``, prorated for days employed (and ramped); see the module docstring.
 
     Returns a float Series indexed by ``rep`` (named ``quota``), reps with a positive quota only,
-    sorted by rep.
+    sorted by rep. (Many periods of the same targets: :class:`QuotaRows`, prepared once.)
     """
-    empty = pd.Series(dtype="float64", name="quota", index=pd.Index([], name="rep", dtype=object))
-    if targets is None or len(targets) == 0 or not {"rep", "period", "quota"} <= set(targets.columns):
-        return empty
-    t = targets.loc[targets["rep"].notna() & targets["period"].notna(), ["rep", "period", "quota"]].copy()
-    t["quota"] = pd.to_numeric(t["quota"], errors="coerce").astype("float64").fillna(0.0)
-    m_start = pd.to_datetime(t["period"]).dt.to_period("M").dt.start_time.dt.normalize()
-    m_end = m_start + pd.offsets.MonthEnd(0)
-    keep = (m_end >= period.start_ts) & (m_start <= period.end_ts)
-    t, m_start, m_end = t.loc[keep], m_start.loc[keep], m_end.loc[keep]
-    if t.empty:
-        return empty
-
-    hire, leave = employment(team, t["rep"])
-    start = pd.concat([m_start, pd.Series(period.start_ts, index=t.index), hire], axis=1).max(axis=1)
-    end = pd.concat([m_end, pd.Series(period.end_ts, index=t.index), leave], axis=1).min(axis=1)
-    days = ((end - start).dt.days + 1).clip(lower=0)
-    month_days = m_end.dt.day
-    factor = days / month_days
-    if ramp:
-        n = (m_start.dt.year - hire.dt.year) * 12 + (m_start.dt.month - hire.dt.month) + 1  # NaN when no hire date
-        table = np.asarray(list(ramp) + [1.0], dtype="float64")
-        idx = n.fillna(len(table)).clip(lower=1, upper=len(table)).astype(int) - 1
-        factor = factor * table[idx.to_numpy()]
-    q = (t["quota"] * factor).groupby(t["rep"]).sum()
-    q = q.loc[q > 0].rename("quota").astype("float64")
-    q.index.name = "rep"
-    return q.sort_index()
+    return QuotaRows.of(targets, team).prorated(period, ramp=ramp)
 
 
-def employment(team: pd.DataFrame | None, reps: pd.Series) -> tuple[pd.Series, pd.Series]:
+@dataclass(frozen=True)
+class QuotaRows:
+    """The targets' rows ready for :func:`prorated_quotas` of any period: each row's month, quota and
+    rep's employment span as arrays (a commission plan asks for every month of its history: the
+    targets are parsed and the team grouped once, not once per month)."""
+
+    rep: pd.Series | None  # the rows' reps (None: no usable targets)
+    quota: np.ndarray  # float64, missing = 0
+    m_start: np.ndarray  # datetime64[ns]: first day of the row's month
+    m_end: np.ndarray  # datetime64[ns]: last day of the row's month
+    month_days: np.ndarray  # int64: days in the row's month
+    hire: np.ndarray  # datetime64[ns], NaT = employed since ever
+    leave: np.ndarray  # datetime64[ns], NaT = still employed
+    months_since_hire: np.ndarray  # float64: 1 in the month of hire, NaN without a hire date
+
+    @classmethod
+    def of(cls, targets: pd.DataFrame | None, team: pd.DataFrame | None) -> "QuotaRows":
+        nat = np.array([], dtype="datetime64[ns]")
+        if targets is None or len(targets) == 0 or not {"rep", "period", "quota"} <= set(targets.columns):
+            return cls(None, np.array([]), nat, nat, np.array([], dtype=np.int64), nat, nat, np.array([]))
+        t = targets.loc[targets["rep"].notna() & targets["period"].notna(), ["rep", "period", "quota"]]
+        quota = pd.to_numeric(t["quota"], errors="coerce").astype("float64").fillna(0.0)
+        m_start = pd.to_datetime(t["period"]).dt.to_period("M").dt.start_time.dt.normalize()
+        m_end = m_start + pd.offsets.MonthEnd(0)
+        hire, leave = employment(team, t["rep"])
+        since = (m_start.dt.year - hire.dt.year) * 12 + (m_start.dt.month - hire.dt.month) + 1
+        return cls(t["rep"], quota.to_numpy(), _ns(m_start), _ns(m_end), m_end.dt.day.to_numpy().astype(np.int64),
+                   _ns(hire), _ns(leave), since.to_numpy(dtype="float64", na_value=np.nan))
+
+    def prorated(self, period: Period, *, ramp: Sequence[float] | None = None) -> pd.Series:
+        """:func:`prorated_quotas` of ``period``: the days of each row's month inside the period and
+        the rep's employment, over the days of the month (times the ramp), summed by rep."""
+        empty = pd.Series(dtype="float64", name="quota", index=pd.Index([], name="rep", dtype=object))
+        if self.rep is None:
+            return empty
+        lo, hi = np.datetime64(period.start_ts.asm8, "ns"), np.datetime64(period.end_ts.asm8, "ns")
+        keep = (self.m_end >= lo) & (self.m_start <= hi)
+        if not keep.any():
+            return empty
+        m_start, m_end = self.m_start[keep], self.m_end[keep]
+        hire, leave = self.hire[keep], self.leave[keep]
+        # the latest of the month's start, the period's and the hire (NaT: no bound), the earliest end
+        start = np.maximum(np.maximum(m_start, lo), np.where(np.isnat(hire), m_start, hire))
+        end = np.minimum(np.minimum(m_end, hi), np.where(np.isnat(leave), m_end, leave))
+        days = np.clip((end - start) // np.timedelta64(1, "D") + 1, 0, None)
+        factor = days / self.month_days[keep]
+        if ramp:
+            table = np.asarray(list(ramp) + [1.0], dtype="float64")
+            n = self.months_since_hire[keep]
+            idx = np.clip(np.where(np.isnan(n), len(table), n), 1, len(table)).astype(int) - 1
+            factor = factor * table[idx]
+        rep = self.rep.loc[keep]
+        q = pd.Series(self.quota[keep] * factor, index=rep.index).groupby(rep).sum()
+        q = q.loc[q > 0].rename("quota").astype("float64")
+        q.index.name = "rep"
+        return q.sort_index()
+
+
+def _ns(s: pd.Series) -> np.ndarray:
+    return s.to_numpy(dtype="datetime64[ns]")
+
+
+def employment(team: pd.DataFrame | None, reps: pd.Series,
+               spans: tuple[pd.Series, pd.Series] | None = None) -> tuple[pd.Series, pd.Series]:
     """hire_date and leave_date aligned on ``reps`` (NaT = open-ended). One span per rep: the earliest
-    hire and, unless one of the rep's rows is still open, the latest leave."""
+    hire and, unless one of the rep's rows is still open, the latest leave. ``spans``: the team's
+    :func:`employment_spans`, when already computed."""
     nat = pd.Series(pd.NaT, index=reps.index, dtype="datetime64[ns]")
-    if team is None or "rep" not in team.columns or len(team) == 0:
+    spans = employment_spans(team) if spans is None else spans
+    if spans is None:
         return nat, nat.copy()
+    hire_by, leave_by = spans
+    h = reps.map(hire_by).astype("datetime64[ns]")
+    lv = reps.map(leave_by).astype("datetime64[ns]")
+    return h, lv
+
+
+def employment_spans(team: pd.DataFrame | None) -> tuple[pd.Series, pd.Series] | None:
+    """Each rep's hire and leave dates (see :func:`employment`), indexed by rep; None without a team."""
+    if team is None or "rep" not in team.columns or len(team) == 0:
+        return None
     tm = team.loc[team["rep"].notna()]
     hire = pd.to_datetime(tm["hire_date"]) if "hire_date" in tm.columns else pd.Series(pd.NaT, index=tm.index, dtype="datetime64[ns]")
     leave = pd.to_datetime(tm["leave_date"]) if "leave_date" in tm.columns else pd.Series(pd.NaT, index=tm.index, dtype="datetime64[ns]")
@@ -183,14 +233,14 @@ def employment(team: pd.DataFrame | None, reps: pd.Series) -> tuple[pd.Series, p
     # A rep row without a hire date means "employed since ever": min() would skip it, so detect it.
     hire_by = g["hire"].min().where(~g["no_hire"].any())
     leave_by = g["leave"].max().where(~g["no_leave"].any())
-    h = reps.map(hire_by).astype("datetime64[ns]")
-    lv = reps.map(leave_by).astype("datetime64[ns]")
-    return h, lv
+    return hire_by, leave_by
 
 
-def employed_fraction(team: pd.DataFrame | None, reps: pd.Series, period: Period) -> pd.Series:
-    """Fraction of the period's days each rep (values of ``reps``) was employed, aligned on ``reps``."""
-    hire, leave = employment(team, reps)
+def employed_fraction(team: pd.DataFrame | None, reps: pd.Series, period: Period,
+                      spans: tuple[pd.Series, pd.Series] | None = None) -> pd.Series:
+    """Fraction of the period's days each rep (values of ``reps``) was employed, aligned on ``reps``
+    (``spans``: the team's :func:`employment_spans`, when already computed)."""
+    hire, leave = employment(team, reps, spans)
     start = pd.concat([pd.Series(period.start_ts, index=reps.index), hire], axis=1).max(axis=1)
     end = pd.concat([pd.Series(period.end_ts, index=reps.index), leave], axis=1).min(axis=1)
     return (((end - start).dt.days + 1).clip(lower=0) / period.days).astype("float64")

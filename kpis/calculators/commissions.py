@@ -48,7 +48,7 @@ import numpy as np
 import pandas as pd
 
 from ..config import Config
-from ..credit import credit_lines, employed_fraction, prorated_quotas
+from ..credit import QuotaRows, credit_lines, employed_fraction, employment_spans
 from ..dataset import Dataset
 from ..errors import Note
 from ..jsonout import dumps
@@ -257,7 +257,10 @@ def _run_plan(plan: Plan, members: set[str], ds: Dataset, asked: Period,
     lines["clawed"] = False
 
     targets = _plan_targets(ds.get("targets"), plan, members, span)
+    quota_rows = QuotaRows.of(targets, team) if targets is not None else None  # for every period below
+    spans = employment_spans(team)
     churn, claw_note = _churn_dates(ds, plan, lines)
+    churn_of = _churn_of_lines(lines, churn)  # each line's customer's churn date, found once for every period
     if claw_note:
         notes.append(claw_note)
 
@@ -278,7 +281,7 @@ def _run_plan(plan: Plan, members: set[str], ds: Dataset, asked: Period,
         # 1. walk the window's lines through the bands
         wmask = (lines["pidx"] >= window_first) & (lines["pidx"] <= i) & ~lines["clawed"]
         w = lines.loc[wmask]
-        quota = prorated_quotas(targets, team, window, ramp=plan.ramp) if targets is not None else pd.Series(dtype="float64")
+        quota = quota_rows.prorated(window, ramp=plan.ramp) if quota_rows is not None else pd.Series(dtype="float64")
         quota = quota.loc[quota.index.isin(members)]
         cap = None if plan.cap is None else plan.cap * n_window
         res = walk(w, group="rep", quota=quota, froms=froms, rates=rates, mode=plan.tiers, gate=plan.gate, cap=cap)
@@ -299,7 +302,7 @@ def _run_plan(plan: Plan, members: set[str], ds: Dataset, asked: Period,
         spiffs = spiff_lines.groupby("rep")["amount"].sum() if len(spiff_lines) else pd.Series(dtype="float64")
 
         # 3. clawbacks of deals whose customer churns in t
-        claw_lines = _clawback_lines(lines, i, t, plan, churn)
+        claw_lines = _clawback_lines(lines, i, t, plan, churn_of)
         if len(claw_lines):
             lines.loc[claw_lines.index, "clawed"] = True
         clawbacks = claw_lines.groupby("rep")["amount"].sum() if len(claw_lines) else pd.Series(dtype="float64")
@@ -312,27 +315,34 @@ def _run_plan(plan: Plan, members: set[str], ds: Dataset, asked: Period,
             if team is not None and "rep" in team.columns:
                 cand |= set(team.loc[team["rep"].isin(members), "rep"])
             idx = pd.Series(sorted(cand), dtype=object)
-            frac = employed_fraction(team, idx, t).to_numpy()
+            frac = employed_fraction(team, idx, t, spans).to_numpy()
             guarantee = pd.Series(_r2(plan.draw.amount * frac), index=idx.to_numpy(), dtype="float64")
             rep_set |= set(idx[frac > 0])
         reps_t = pd.Index(sorted(rep_set), name="rep")
-        fig = pd.DataFrame(index=reps_t)
-        fig["credited"] = credited_t.reindex(reps_t).fillna(0.0)
-        fig["credited_to_date"] = credited_w.reindex(reps_t).fillna(0.0)
-        fig["quota"] = quota.reindex(reps_t)
-        fig["attainment"] = fig["credited_to_date"] / fig["quota"]
-        fig["commission"] = _r2(commission.reindex(reps_t).fillna(0.0))
-        fig["spiffs"] = _r2(spiffs.reindex(reps_t).fillna(0.0))
-        fig["clawbacks"] = _r2(clawbacks.reindex(reps_t).fillna(0.0))
-        fig["earned"] = _r2(fig["commission"] + fig["spiffs"] - fig["clawbacks"])
-        fig["balance_in"] = balance.reindex(reps_t).fillna(0.0)
-        fig["recovered"] = _r2(np.minimum(fig["balance_in"], fig["earned"].clip(lower=0)))
-        fig["deferred"] = _r2((-fig["earned"]).clip(lower=0))
-        g = guarantee.reindex(reps_t).fillna(0.0)
-        fig["payable"] = _r2(np.maximum(g, fig["earned"] - fig["balance_in"]))
-        fig["draw"] = _r2(fig["payable"] - (fig["earned"] - fig["recovered"] + fig["deferred"]))
+
+        def on_reps(values: pd.Series) -> np.ndarray:  # a figure by rep on this period's reps, 0 when absent
+            out: np.ndarray = values.reindex(reps_t).fillna(0.0).to_numpy(dtype="float64")
+            return out
+
+        # the figures as arrays (one frame built at the end, not a column inserted at a time)
+        credited_to_date = on_reps(credited_w)
+        quota_t = quota.reindex(reps_t).to_numpy(dtype="float64")
+        with np.errstate(divide="ignore", invalid="ignore"):  # no quota: NaN; a zero quota: inf, as pandas divides
+            attainment = credited_to_date / quota_t
+        commission_t, spiffs_t, clawbacks_t = _r2(on_reps(commission)), _r2(on_reps(spiffs)), _r2(on_reps(clawbacks))
+        earned = _r2(commission_t + spiffs_t - clawbacks_t)
+        balance_in = on_reps(balance)
+        recovered = _r2(np.minimum(balance_in, np.maximum(earned, 0.0)))
+        deferred = _r2(np.maximum(-earned, 0.0))
+        payable = _r2(np.maximum(on_reps(guarantee), earned - balance_in))
+        draw = _r2(payable - (earned - recovered + deferred))
         recoverable = plan.draw is not None and plan.draw.recoverable
-        fig["balance_out"] = _r2(fig["balance_in"] - fig["recovered"] + fig["deferred"] + (fig["draw"] if recoverable else 0.0))
+        balance_out = _r2(balance_in - recovered + deferred + (draw if recoverable else 0.0))
+        fig = pd.DataFrame({"credited": on_reps(credited_t), "credited_to_date": credited_to_date, "quota": quota_t,
+                            "attainment": attainment, "commission": commission_t, "spiffs": spiffs_t,
+                            "clawbacks": clawbacks_t, "earned": earned, "balance_in": balance_in, "recovered": recovered,
+                            "deferred": deferred, "payable": payable, "draw": draw, "balance_out": balance_out},
+                           index=reps_t)
         balance = fig["balance_out"]
         hist_rows.append(fig.reset_index().assign(plan=plan.name, period=t.label, start=t.start, end=t.end))
 
@@ -423,16 +433,31 @@ def _spiff_lines(lines: pd.DataFrame, plan: Plan) -> pd.DataFrame:
     return pd.concat(parts, ignore_index=True) if parts else pd.DataFrame(columns=[*SPIFF_COLUMNS, "rep"])
 
 
-def _clawback_lines(lines: pd.DataFrame, i: int, t: Period, plan: Plan, churn: pd.Series | None) -> pd.DataFrame:
+def _churn_of_lines(lines: pd.DataFrame, churn: pd.Series | None) -> tuple[pd.Series, pd.Series] | None:
+    """Each line's customer's churn date and the days from the deal's close to it (NaT/NaN: the
+    customer did not churn), or None when no clawback can apply."""
     if churn is None or churn.empty or "customer_id" not in lines.columns:
+        return None
+    has = lines["customer_id"].notna()
+    end = lines.loc[has, "customer_id"].astype(str).map(churn).reindex(lines.index)
+    return end, (end - lines["close_date"]).dt.days
+
+
+def _clawback_lines(lines: pd.DataFrame, i: int, t: Period, plan: Plan,
+                    churn_of: tuple[pd.Series, pd.Series] | None) -> pd.DataFrame:
+    """Lines already paid (period ``i`` or before, not clawed back yet) whose customer churns in ``t``
+    within the plan's ``clawback_days`` of the deal's close: their commission, reversed."""
+    if churn_of is None:
         return pd.DataFrame(columns=[*CLAWBACK_COLUMNS, "rep"])
-    cand = lines.loc[(lines["pidx"] <= i) & ~lines["clawed"] & lines["customer_id"].notna()]
-    end = cand["customer_id"].astype(str).map(churn)
-    days = (end - cand["close_date"]).dt.days
-    hit = cand.loc[t.contains(end).fillna(False).astype(bool) & days.between(0, plan.clawback_days)]
-    if hit.empty:
+    end, days = churn_of
+    assert plan.clawback_days is not None  # churn dates are looked up only for a plan with clawbacks
+    hit = (lines["pidx"] <= i) & ~lines["clawed"] & lines["customer_id"].notna() \
+        & t.contains(end).fillna(False).astype(bool) & days.between(0, plan.clawback_days)
+    if not hit.any():
         return pd.DataFrame(columns=[*CLAWBACK_COLUMNS, "rep"])
-    out = hit.assign(churn_date=end.loc[hit.index], amount=hit["paid"], rate=(hit["paid"] / hit["credited"]).where(hit["credited"] != 0))
+    hit_lines = lines.loc[hit]
+    out = hit_lines.assign(churn_date=end.loc[hit_lines.index], amount=hit_lines["paid"],
+                           rate=(hit_lines["paid"] / hit_lines["credited"]).where(hit_lines["credited"] != 0))
     return out[[*CLAWBACK_COLUMNS, "rep"]]
 
 

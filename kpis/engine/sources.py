@@ -10,12 +10,12 @@ rows like any table's, and break them down by the columns it carries.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Callable
+from typing import TYPE_CHECKING, Callable, cast
 
 import numpy as np
 import pandas as pd
 
-from ..credit import credit_lines, credited_by_rep, prorated_quotas
+from ..credit import QuotaRows, credit_lines, credited_by_rep
 from ..periods import Period
 from .blocks import ACTIVE_AT_END, during
 from .months import month_of
@@ -48,12 +48,20 @@ def _quotas(ev: "Evaluator", p: Period) -> pd.DataFrame:
     """Quota per rep prorated for days employed in P (team hire/leave dates), no ramp: the targets
     table is taken as the quotas people actually carry. Both quota_attainment's denominator and
     revenue's target, so a report showing revenue, quota and attainment side by side agrees."""
-    return _quota_frame(prorated_quotas(ev.table("targets"), ev.table("team"), p, ramp=None))
+    return _quota_frame(_quota_rows(ev, with_team=True).prorated(p))
 
 
 def _next_quotas(ev: "Evaluator", p: Period) -> pd.DataFrame:
     """Σ quota of the next period (months cut by a custom range in proportion to their days)."""
-    return _quota_frame(prorated_quotas(ev.table("targets"), None, p.next(), ramp=None))
+    return _quota_frame(_quota_rows(ev, with_team=False).prorated(p.next()))
+
+
+def _quota_rows(ev: "Evaluator", *, with_team: bool) -> QuotaRows:
+    """The targets prepared for :func:`kpis.credit.prorated_quotas` of any period, once per evaluator."""
+    k = ("quota rows", with_team)
+    if k not in ev._maps:
+        ev._maps[k] = QuotaRows.of(ev.table("targets"), ev.table("team") if with_team else None)
+    return cast(QuotaRows, ev._maps[k])
 
 
 def _won_deals(ev: "Evaluator") -> pd.DataFrame:
