@@ -6,6 +6,10 @@ read. The answer is conservative: a name counts as mentioned wherever it stands 
 (not after ``.``, not inside quotes) within ``{{ }}`` or ``{% %}`` in any part of the package --
 cells, sheet titles, anything -- so a template that uses it is never rendered without it; at worst
 the caller computes something the template only names in a loop variable or a comparison.
+
+A dotted name (``top.watch_deals``) is a part of a context key: mentioned when the template reads
+``top.watch_deals`` or ``top['watch_deals']``, or uses ``top`` in any other way (whole, in a loop, with
+a computed key) -- where it could reach every part.
 """
 
 from __future__ import annotations
@@ -35,10 +39,28 @@ def mentioned(template: str | Path | bytes, names: Iterable[str]) -> frozenset[s
     else:
         data = template
     code = "\n".join(_CODE.findall(_text(data)))
-    found = frozenset(n for n in names if re.search(rf"(?<![\w.'\"]){re.escape(n)}(?!\w)", code))
+    found = frozenset(n for n in names if _mentions(code, n))
     if key is not None:
         _CACHE[key] = found
     return found
+
+
+def _mentions(code: str, name: str) -> bool:
+    head, dot, part = name.partition(".")
+    if not dot:
+        return re.search(rf"(?<![\w.'\"]){re.escape(name)}(?!\w)", code) is not None
+    start = rf"(?<![\w.'\"]){re.escape(head)}"
+    if re.search(rf"{start}\s*(?:\.\s*{re.escape(part)}(?!\w)|\[\s*(['\"]){re.escape(part)}\1\s*\])", code):
+        return True
+    # the head used otherwise than through a literal part: whole, looped over, a computed key
+    for m in re.finditer(rf"{start}(?!\w)", code):
+        step = re.match(r"\s*(?:\.\s*(\w+)|\[\s*(['\"])\w*\2\s*\])", code[m.end():])
+        if step is None or step[1] in _WHOLE:
+            return True
+    return False
+
+
+_WHOLE = frozenset({"get", "items", "values", "keys", "copy", "setdefault", "pop", "update"})  # reach every part
 
 
 def _text(data: bytes) -> str:

@@ -70,7 +70,10 @@ TREND_MONTHS = 13
 # Parts of the context that cost a computation of their own, built only for a template that reads
 # them (``build_context(needs=...)``): the trend's 13 months, the reps' own pages (with the previous
 # period by rep), the deals' history and watch list, the forecast and its commentary.
-OPTIONAL_PARTS = ("trend", "reps", "history", "watch", "top", "commentary", "forecast", "forecast_by_rep")
+OPTIONAL_PARTS = ("trend", "reps", "history", "watch", "top", "commentary", "forecast", "forecast_by_rep",
+                  "top.watch_deals", "top.movement_chart", "top.movement_chart_note")
+# the pipeline history's parts (its page, the deals to watch, the top views cut from them)
+_HISTORY_PARTS = frozenset({"history", "watch", "top.watch_deals", "top.movement_chart", "top.movement_chart_note"})
 
 
 def build_context(
@@ -162,7 +165,7 @@ def build_context(
         ctx["trend"] = trend_table(series, lang)
     if previous is not None:
         ctx["reps"] = [rep_context(name, results, previous, statements, stmt_reason, ds, lang, cfg.currency) for name in reps]
-    if wanted & {"history", "watch", "top"}:  # the top views cut the deals to watch
+    if wanted & _HISTORY_PARTS:
         ctx.update(history_context(ds, period, cfg, lang=lang, as_of=results.as_of))  # "history", "watch"
     if with_forecast:
         ctx.update(forecast_context(ds, period, cfg, results.as_of, ctx["reps"]))  # commentary, forecast page

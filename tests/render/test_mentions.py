@@ -29,6 +29,14 @@ def _package(xml: str) -> bytes:
     ("<t>{{ cards.forecast.value }} {{ kpi.trend }}</t>", set()),  # attributes, not the parts
     ("<t>{{ reps_table | columns([&quot;rep&quot;, &quot;forecast&quot;]) }}</t>", set()),  # a quoted word
     ("<t>Forecast and trend of the reps</t>", set()),  # plain text is not read by the template language
+    # a part of a key: read by name, or reachable through the key used whole or with a computed key
+    ("<t>{{ top.pipeline_by_rep }}</t>", {"top"}),
+    ("<t>{{ top.watch_deals | noheader }}</t>", {"top", "top.watch_deals"}),
+    ("<t>{{ top[&quot;movement_chart&quot;] }}</t>", {"top", "top.movement_chart"}),
+    ("<t>{{ top.watch_deals_note }}</t>", {"top"}),  # another part whose name starts the same
+    ("<t>{% for k, v in top.items() %}</t>", {"top", "top.watch_deals", "top.movement_chart", "top.movement_chart_note"}),
+    ("<t>{{ top[name] }}</t>", {"top", "top.watch_deals", "top.movement_chart", "top.movement_chart_note"}),
+    ("<t>{{ top.get(&quot;watch_deals&quot;) }}</t>", {"top", "top.watch_deals", "top.movement_chart", "top.movement_chart_note"}),
 ])
 def test_a_name_counts_where_the_template_language_reads_it(text, found):
     assert mentioned(_package(text), OPTIONAL_PARTS) == found
@@ -36,7 +44,7 @@ def test_a_name_counts_where_the_template_language_reads_it(text, found):
 
 def test_the_kpi_sheets_read_no_costly_part_but_the_top_views_and_the_report_reads_them_all():
     for name in ("feuilles_kpi_fr.xlsx", "kpi_sheets_en.xlsx"):
-        assert mentioned(TEMPLATES / name, OPTIONAL_PARTS) == {"top"}, name
+        assert mentioned(TEMPLATES / name, OPTIONAL_PARTS) == {"top"}, name  # no watch list: no history
     for name in ("rapport_mensuel_fr.xlsx", "monthly_report_en.xlsx"):
         assert mentioned(TEMPLATES / name, OPTIONAL_PARTS) == set(OPTIONAL_PARTS), name
 
@@ -57,5 +65,5 @@ def test_the_kpi_sheets_from_the_parts_they_read_equal_those_from_the_whole_cont
     template = TEMPLATES / name
     whole = build_context(ds, period, cfg, generated_at=at)
     parts = build_context(ds, period, cfg, generated_at=at, needs=mentioned(template, OPTIONAL_PARTS))
-    assert not {"trend", "reps", "commentary", "forecast"} & set(parts)  # not built
+    assert not {"trend", "reps", "commentary", "forecast", "history", "watch"} & set(parts)  # not built
     assert render_contents(template, parts, lang) == render_contents(template, whole, lang)
