@@ -88,6 +88,15 @@ def single_expression(text: str) -> str | None:
     """The expression when ``text`` is exactly one ``{{ ... }}`` (whitespace around allowed)."""
     if not (text.startswith("{{") and text.endswith("}}")):
         return None
+    inner = text[2:-2]
+    if _PLAIN_INNER.match(inner) and _balanced(inner):
+        # no brace, no backslash, strings closed: one {{ }}, as the lexer would find (it is not asked)
+        return inner.strip().strip("-").strip()
+    return lexed_single_expression(text)
+
+
+def lexed_single_expression(text: str) -> str | None:
+    """:func:`single_expression` by Jinja's lexer (any text starting with ``{{`` and ending with ``}}``)."""
     try:
         tokens = list(lexer.get_lexer(_lexer_env()).tokeniter(text, "cell"))
     except Exception:
@@ -98,6 +107,29 @@ def single_expression(text: str) -> str | None:
         return None
     inner = text[2:-2]
     return inner.strip().strip("-").strip()
+
+
+# What most placeholders are made of: names, dots, pipes, calls, lists, closed strings (no escapes)
+_PLAIN_INNER = re.compile(r"""(?:[\w\s.|,()\[\]-]|'[\w\s.|,()\[\]"-]*'|"[\w\s.|,()\[\]'-]*")*\Z""")
+_CLOSING = {"(": ")", "[": "]"}
+
+
+def _balanced(inner: str) -> bool:
+    """Brackets closed in order outside strings (the lexer sees ``}}`` as the end only then)."""
+    stack: list[str] = []
+    quote = None
+    for ch in inner:
+        if quote is not None:
+            if ch == quote:
+                quote = None
+        elif ch in "'\"":
+            quote = ch
+        elif ch in _CLOSING:
+            stack.append(_CLOSING[ch])
+        elif ch in ")]":
+            if not stack or stack.pop() != ch:
+                return False
+    return not stack and quote is None
 
 
 _ENV = None

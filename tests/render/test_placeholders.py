@@ -98,3 +98,26 @@ def test_numpy_and_pandas_values_become_plain_cell_values():
     assert [out.cell(i, 1).value for i in range(1, 8)] == [3, 1.5, True, dt.datetime(2026, 10, 1, 8, 30),
                                                           None, None, None]
     assert type(out["A1"].value) is int and out["A4"].number_format == "dd/mm/yyyy hh:mm"
+
+
+def test_the_lexer_is_skipped_only_where_it_would_find_one_expression():
+    """single_expression answers plain placeholders without Jinja's lexer; on any text it answers as
+    the lexer does (random texts of the characters that matter: braces, quotes, pipes...)."""
+    from hypothesis import given, settings
+    from hypothesis import strategies as st
+
+    from kpis.render.placeholders import lexed_single_expression, single_expression
+
+    # the fast path's own characters (most texts take it), and others that send texts to the lexer
+    inner = st.one_of(st.text(alphabet="ab_.|,()[]'\"- 1", max_size=24), st.text(alphabet="ab_.|,()[]'\"- {}%#\\+1", max_size=24))
+
+    @settings(max_examples=1000, deadline=None)
+    @given(inner, st.sampled_from(["{{", "{{-"]), st.sampled_from(["}}", "-}}"]))
+    def check(body, start, end):
+        text = f"{start}{body}{end}"
+        assert single_expression(text) == lexed_single_expression(text), text
+
+    check()
+    for text in ("{{ cards.revenue.value | default('n.d.') | fill(cards.revenue.status) }}",
+                 '{{ rows | columns(["rep", "n"]) | noheader }}', "{{ \"a'b\" 'c }}", "{{ a }} {{ b }}"):
+        assert single_expression(text) == lexed_single_expression(text), text
