@@ -10,6 +10,7 @@ that is :func:`kpis.reader.grids.read_grids`.
 from __future__ import annotations
 
 import datetime as dt
+import itertools
 from dataclasses import dataclass
 from typing import Any
 
@@ -55,10 +56,13 @@ def sheet_grid(sheet: Any, sent: "Sent | None" = None) -> list[list[Any]]:
         rng = sheet.used_range
         values = rng.options(ndim=2).value  # xlwings chunks big reads itself (each engine's cell budget)
     else:
-        from xlwings import conversion
-
         rng = sent.rng
-        values = conversion.read(None, sent.raw, {"ndim": 2}, engine_name=sheet.book.app.engine.name)
+        engine = sheet.book.app.engine.name
+        values = _remote_values(sent.raw) if engine == "remote" else None
+        if values is None:
+            from xlwings import conversion
+
+            values = conversion.read(None, sent.raw, {"ndim": 2}, engine_name=engine)
     if values is None:
         return []
     r0, c0 = rng.row - 1, rng.column - 1
@@ -70,6 +74,28 @@ def sheet_grid(sheet: Any, sent: "Sent | None" = None) -> list[list[Any]]:
     if all(c == "" for row in grid for c in row):
         return []
     return grid
+
+
+def _remote_values(raw: Any) -> list[list[Any]] | None:
+    """What xlwings' remote engine makes of a sheet's raw values (``conversion.read`` with ``ndim=2``:
+    ISO date texts become datetimes, error texts and ``""`` become None), done once per distinct
+    text rather than once per cell; None when the values are not a plain grid of text, numbers and
+    booleans (the caller then lets xlwings convert them)."""
+    if not isinstance(raw, list) or not raw or not all(type(r) is list for r in raw):
+        return None
+    if not set(map(type, itertools.chain.from_iterable(raw))) <= {str, float, int, bool}:
+        return None
+    distinct = set(itertools.chain.from_iterable(raw))
+    try:
+        from xlwings.pro._xlremote import Engine
+    except ImportError:  # another xlwings: it converts the cells itself
+        return None
+    texts = [v for v in distinct if type(v) is str]
+    cleaned = Engine.clean_value_data([texts], dt.datetime, None, None, False)[0]
+    changed = {t: c for t, c in zip(texts, cleaned) if c is not t}
+    if not changed:
+        return raw
+    return [[changed.get(v, v) if type(v) is str else v for v in row] for row in raw]
 
 
 def sheet_tables(sheet: Any, grid: list[list[Any]]) -> list[ExcelTable]:

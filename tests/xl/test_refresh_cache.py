@@ -77,3 +77,30 @@ def test_the_values_read_for_the_key_give_the_grids_a_fresh_read_gives(example_j
     assert [s.name for s in reused] == [s.name for s in fresh] and len(fresh) > 1
     for a, b in zip(reused, fresh):
         assert a.grid == b.grid and a.tables == b.tables, a.name
+        assert all(type(x) is type(y) for ra, rb in zip(a.grid, b.grid) for x, y in zip(ra, rb)), a.name
+
+
+def test_the_remote_values_are_converted_as_xlwings_converts_them():
+    """The remote engine's cleaning (ISO date texts -> datetimes, error texts and "" -> None) done
+    once per distinct text gives what xlwings' conversion gives cell by cell, types included."""
+    from hypothesis import given, settings
+    from hypothesis import strategies as st
+    from xlwings import conversion
+
+    from kpis.xl.book import _remote_values
+
+    cell = st.one_of(
+        st.sampled_from(["", " ", "abc", "Paris", "2026-10-05T00:00:00.000Z", "2026-10-05T13:45:10Z", "2026-10-05",
+                         "2026-13-05T00:00:00.000Z", "#N/A", "#DIV/0!", "#VALUE!", "#SPILL!", "#n/a"]),
+        st.text(max_size=6), st.floats(allow_nan=False), st.integers(-5, 5), st.booleans())
+
+    @settings(max_examples=300, deadline=None)
+    @given(st.integers(1, 4).flatmap(lambda w: st.lists(st.lists(cell, min_size=w, max_size=w), min_size=1, max_size=5)))
+    def check(raw):
+        want = conversion.read(None, [list(r) for r in raw], {"ndim": 2}, engine_name="remote")
+        got = _remote_values([list(r) for r in raw])
+        assert got == want
+        assert [[type(x) for x in r] for r in got] == [[type(x) for x in r] for r in want]
+
+    check()
+    assert _remote_values([[{"type": "Double", "basicValue": 1}]]) is None  # not plain: xlwings converts it
