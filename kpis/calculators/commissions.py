@@ -261,6 +261,7 @@ def _run_plan(plan: Plan, members: set[str], ds: Dataset, asked: Period,
     spans = employment_spans(team)
     churn, claw_note = _churn_dates(ds, plan, lines)
     churn_of = _churn_of_lines(lines, churn)  # each line's customer's churn date, found once for every period
+    spiff_hits = [sp.mask(lines).to_numpy(dtype=bool) for sp in plan.spiffs]  # a line's own fields: once
     if claw_note:
         notes.append(claw_note)
 
@@ -298,7 +299,7 @@ def _run_plan(plan: Plan, members: set[str], ds: Dataset, asked: Period,
         credited_t = w.loc[w["pidx"] == i].groupby("rep")["credited"].sum()
 
         # 2. SPIFFs on the deals won in t
-        spiff_lines = _spiff_lines(lines.loc[lines["pidx"] == i], plan)
+        spiff_lines = _spiff_lines(lines, lines["pidx"].to_numpy() == i, plan, spiff_hits)
         spiffs = spiff_lines.groupby("rep")["amount"].sum() if len(spiff_lines) else pd.Series(dtype="float64")
 
         # 3. clawbacks of deals whose customer churns in t
@@ -422,12 +423,14 @@ def _churn_dates(ds: Dataset, plan: Plan, lines: pd.DataFrame) -> tuple[pd.Serie
     return c.assign(customer_id=c["customer_id"].astype(str)).groupby("customer_id")["end_date"].min(), None
 
 
-def _spiff_lines(lines: pd.DataFrame, plan: Plan) -> pd.DataFrame:
-    if not plan.spiffs or lines.empty:
+def _spiff_lines(lines: pd.DataFrame, at: np.ndarray, plan: Plan, hits: list[np.ndarray]) -> pd.DataFrame:
+    """Each SPIFF's amount for the lines ``at`` (the deals won in the period) it matches (``hits``:
+    each SPIFF's :meth:`Spiff.mask` over every line), times the line's share."""
+    if not plan.spiffs or not at.any():
         return pd.DataFrame(columns=[*SPIFF_COLUMNS, "rep"])
     parts = []
-    for sp in plan.spiffs:  # a handful of SPIFFs, each vectorised over the deals
-        hit = lines.loc[sp.mask(lines)]
+    for sp, hit_rows in zip(plan.spiffs, hits):  # a handful of SPIFFs, each vectorised over the deals
+        hit = lines.loc[at & hit_rows]
         if len(hit):
             parts.append(hit.assign(spiff=sp.name, amount=_r2(sp.amount * hit["share"]))[[*SPIFF_COLUMNS, "rep"]])
     return pd.concat(parts, ignore_index=True) if parts else pd.DataFrame(columns=[*SPIFF_COLUMNS, "rep"])
