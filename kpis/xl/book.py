@@ -81,7 +81,7 @@ def _remote_values(raw: Any) -> list[list[Any]] | None:
     ISO date texts become datetimes, error texts and ``""`` become None), done once per distinct
     text rather than once per cell; None when the values are not a plain grid of text, numbers and
     booleans (the caller then lets xlwings convert them)."""
-    if not isinstance(raw, list) or not raw or not all(type(r) is list for r in raw):
+    if not isinstance(raw, (list, tuple)) or not raw or not all(type(r) in (list, tuple) for r in raw):
         return None
     if not set(map(type, itertools.chain.from_iterable(raw))) <= {str, float, int, bool}:
         return None
@@ -94,7 +94,7 @@ def _remote_values(raw: Any) -> list[list[Any]] | None:
     cleaned = Engine.clean_value_data([texts], dt.datetime, None, None, False)[0]
     changed = {t: c for t, c in zip(texts, cleaned) if c is not t}
     if not changed:
-        return raw
+        return [list(r) for r in raw]
     return [[changed.get(v, v) if type(v) is str else v for v in row] for row in raw]
 
 

@@ -70,9 +70,10 @@ def test_second_refresh_comes_from_the_cache(example_json):
 def test_the_values_read_for_the_key_give_the_grids_a_fresh_read_gives(example_json):
     """A miss converts the values already read for the key (each sheet read from Excel once): the
     grids and tables are those of a fresh read through xlwings."""
-    from kpis.xl.book import raw_sheets, sent_values
+    from kpis.xl.book import _remote_values, raw_sheets, sent_values
 
     book = new_book(example_json)
+    assert all(_remote_values(s.raw) is not None for s in sent_values(book))  # plain values: cleaned per text
     fresh, reused = raw_sheets(book), raw_sheets(book, sent_values(book))
     assert [s.name for s in reused] == [s.name for s in fresh] and len(fresh) > 1
     for a, b in zip(reused, fresh):
@@ -97,8 +98,8 @@ def test_the_remote_values_are_converted_as_xlwings_converts_them():
     @settings(max_examples=300, deadline=None)
     @given(st.integers(1, 4).flatmap(lambda w: st.lists(st.lists(cell, min_size=w, max_size=w), min_size=1, max_size=5)))
     def check(raw):
-        want = conversion.read(None, [list(r) for r in raw], {"ndim": 2}, engine_name="remote")
-        got = _remote_values([list(r) for r in raw])
+        want = conversion.read(None, [tuple(r) for r in raw], {"ndim": 2}, engine_name="remote")
+        got = _remote_values([tuple(r) for r in raw])  # rows come as tuples from the remote engine
         assert got == want
         assert [[type(x) for x in r] for r in got] == [[type(x) for x in r] for r in want]
 
