@@ -32,6 +32,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Iterable
 
+import numpy as np
 import pandas as pd
 
 FLOW_KEYS: tuple[str, ...] = ("start", "created", "reopened", "increased", "decreased", "won", "lost", "removed", "end")
@@ -172,21 +173,33 @@ def push_counts(states: Iterable[pd.DataFrame]) -> pd.Series:
     """How many times each deal's expected close date moved later between consecutive states (dated
     snapshots in date order, the workbook's current state last) while the deal was open at both.
     A state where the deal is absent or has no expected date is skipped over (the next comparison is
-    with the last state that had one). Index: deal_id; deals never pushed are absent."""
-    last: dict[str, tuple[bool, pd.Timestamp | None]] = {}
-    pushes: dict[str, int] = {}
+    with the last state that had one). Index: deal_id; deals never pushed are absent.
+
+    Column-wise: every state's dated rows one under the other, sorted by deal (stably, so each
+    deal's rows stay in state order); a push is a row whose previous row is the same deal, open,
+    with an earlier date, while this row is open too."""
+    parts = []
     for df in states:
         if df is None or df.empty or "expected_close_date" not in df.columns:
             continue
         d = df.drop_duplicates("deal_id", keep="first")
         status = _status(d["status"]) if "status" in d.columns else pd.Series("open", index=d.index)
         exp = pd.to_datetime(d["expected_close_date"], errors="coerce")
-        for deal, st, e in zip(d["deal_id"].astype(str), status, exp):
-            if pd.isna(e):
-                continue
-            is_open = st == "open"
-            prev = last.get(deal)
-            if prev is not None and prev[0] and is_open and e > prev[1]:
-                pushes[deal] = pushes.get(deal, 0) + 1
-            last[deal] = (is_open, e)
-    return pd.Series(pushes, dtype="int64").rename_axis("deal_id")
+        dated = exp.notna().to_numpy()
+        parts.append(pd.DataFrame({"deal": d["deal_id"].astype(str).to_numpy()[dated],
+                                   "open": status.eq("open").to_numpy(dtype=bool)[dated],
+                                   "exp": exp.to_numpy(dtype="datetime64[ns]")[dated]}))
+    empty = pd.Series(dtype="int64").rename_axis("deal_id")
+    if not parts:
+        return empty
+    rows = pd.concat(parts, ignore_index=True)
+    rows = rows.iloc[np.argsort(rows["deal"].to_numpy(), kind="stable")]
+    deal, is_open, exp = rows["deal"].to_numpy(), rows["open"].to_numpy(), rows["exp"].to_numpy()
+    pushed = np.zeros(len(rows), dtype=bool)
+    pushed[1:] = (deal[1:] == deal[:-1]) & is_open[:-1] & is_open[1:] & (exp[1:] > exp[:-1])
+    if not pushed.any():
+        return empty
+    # deals in the order their first push happened (states in order, rows in order), as a loop lists them
+    at = pd.DataFrame({"deal": deal[pushed], "when": rows.index.to_numpy()[pushed]})
+    got = at.groupby("deal", sort=False).agg(n=("when", "size"), first=("when", "min")).sort_values("first", kind="stable")
+    return pd.Series(got["n"].to_numpy(dtype="int64"), index=pd.Index(got.index.to_numpy(dtype=object), name="deal_id"))

@@ -152,3 +152,33 @@ def test_identity_holds_exactly_on_random_states(a, b):
     for k in FLOW_KEYS:
         assert sum(v.flows[k] for v in by.values()) == f[k]
     assert set(SIGNS) | {"start", "end"} == set(FLOW_KEYS)
+
+
+def _push_counts_loop(states):
+    """The reference: the loop push_counts was, one deal of one state at a time."""
+    from kpis.history.movement import _status
+
+    last, pushes = {}, {}
+    for df in states:
+        if df is None or df.empty or "expected_close_date" not in df.columns:
+            continue
+        d = df.drop_duplicates("deal_id", keep="first")
+        status = _status(d["status"]) if "status" in d.columns else pd.Series("open", index=d.index)
+        exp = pd.to_datetime(d["expected_close_date"], errors="coerce")
+        for deal, status_, e in zip(d["deal_id"].astype(str), status, exp):
+            if pd.isna(e):
+                continue
+            prev = last.get(deal)
+            if prev is not None and prev[0] and status_ == "open" and e > prev[1]:
+                pushes[deal] = pushes.get(deal, 0) + 1
+            last[deal] = (status_ == "open", e)
+    return pd.Series(pushes, dtype="int64").rename_axis("deal_id")
+
+
+@settings(max_examples=150, deadline=None)
+@given(st.lists(STATE, min_size=0, max_size=6))
+def test_push_counts_column_wise_equal_the_deal_by_deal_loop(history):
+    frames = [snap(*[(k, *v) for k, v in s.items()]) for s in history]
+    got, want = push_counts(frames), _push_counts_loop(frames)
+    assert got.to_dict() == want.to_dict()
+    assert list(got.index) == list(want.index)  # same order: deals as their first push happened
