@@ -76,8 +76,11 @@ def landing_period(period: Period, as_of: date) -> Period:
 
 
 def build_commentary(ds: Dataset, period: Period, config: Config | None = None, *, lang: str | None = None,
-                     as_of: date | None = None, reps: Sequence[str] | None = None) -> Commentary:
-    """The team's and every rep's sentences (module docstring)."""
+                     as_of: date | None = None, reps: Sequence[str] | None = None,
+                     evaluator: Any = None) -> Commentary:
+    """The team's and every rep's sentences (module docstring). ``evaluator``: the report's own
+    (:class:`kpis.engine.Evaluator` of the same dataset, configuration and date), whose KPIs are
+    then not computed again."""
     from ..engine import Evaluator, compute, reference_date
     from ..forecast import forecast
     from ..report.labels import long_date, period_label
@@ -85,7 +88,8 @@ def build_commentary(ds: Dataset, period: Period, config: Config | None = None, 
     cfg = dataclasses.replace(config or Config(), lang=normalise_lang(lang or (config.lang if config else "fr")))
     lg, cur = cfg.lang, cfg.currency
     day = as_of or reference_date(ds) or date.today()
-    ev = Evaluator(ds, cfg, day)
+    same = evaluator is not None and evaluator.ds is ds and evaluator.as_of == day and evaluator.config == cfg
+    ev = evaluator if same else Evaluator(ds, cfg, day)
     res = compute(ds, period, config=cfg, kpis=list(TEAM_KPIS), by=DRIVER_DIMS, evaluator=ev)
     prev = compute(ds, period.previous(), config=cfg, kpis=list(TEAM_KPIS), by=DRIVER_DIMS, compare=False, evaluator=ev)
     fp = landing_period(period, day)

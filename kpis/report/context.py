@@ -168,7 +168,7 @@ def build_context(
     if wanted & _HISTORY_PARTS:
         ctx.update(history_context(ds, period, cfg, lang=lang, as_of=results.as_of))  # "history", "watch"
     if with_forecast:
-        ctx.update(forecast_context(ds, period, cfg, results.as_of, ctx["reps"]))  # commentary, forecast page
+        ctx.update(forecast_context(ds, period, cfg, results.as_of, ctx["reps"], evaluator=ev))  # commentary, forecast page
     ctx.update(topn_context(ctx, ev, period, results, lang))  # "top": views that must stay on one page
     return ctx
 

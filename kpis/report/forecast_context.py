@@ -29,14 +29,15 @@ REP_COLUMNS = ("won", "weighted", "forecast", "quota", "p_hit_quota", "p10", "p5
 
 
 def forecast_context(ds: Dataset, period: Period, cfg: Config, as_of: dt.date | None,
-                     reps: Sequence[dict[str, Any]]) -> dict[str, Any]:
-    """The context keys of the module docstring; adds ``commentary`` to each rep dict of ``reps``."""
+                     reps: Sequence[dict[str, Any]], evaluator: Any = None) -> dict[str, Any]:
+    """The context keys of the module docstring; adds ``commentary`` to each rep dict of ``reps``
+    (``evaluator``: the report's, its KPIs reused by the commentary)."""
     from ..commentary import build_commentary
     from ..forecast.messages import method_text
 
     lang = cfg.lang
     names = [r["name"] for r in reps]
-    c = build_commentary(ds, period, cfg, lang=lang, as_of=as_of, reps=names)
+    c = build_commentary(ds, period, cfg, lang=lang, as_of=as_of, reps=names, evaluator=evaluator)
     for r in reps:
         r["commentary"] = c.text(r["name"])
     fc = c.forecast

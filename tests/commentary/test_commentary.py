@@ -165,3 +165,22 @@ def test_report_commentary_and_watch_page_agree(example_fr):
     ctx = build_context(ds, month(2026, 10), cfg, lang="en", source=example_fr.name)
     n = ctx["watch"]["count"]
     assert n > 0 and ctx["commentary"]["sentences"][-1].startswith(f"{n} open deals need attention (")
+
+
+def test_the_reports_evaluator_gives_the_same_sentences():
+    """The report hands its evaluator (prepared for the period, the previous one and the trend) to
+    the commentary, which then computes nothing again: the sentences are the same; an evaluator of
+    another date is not used."""
+    from kpis.engine import Evaluator
+    from kpis.periods import last_n
+
+    ds = Dataset.from_frames(deals=_deals(), targets=_targets())
+    p, day, cfg = month(2026, 10), date(2026, 11, 5), Config(lang="fr")
+    alone = build_commentary(ds, p, cfg, lang="fr", as_of=day)
+    ev = Evaluator(ds, cfg, day).prepare([p, p.previous(), p.year_ago(), *last_n(p, 13)])
+    shared = build_commentary(ds, p, cfg, lang="fr", as_of=day, evaluator=ev)
+    assert shared.text() == alone.text() and shared.text("Bruno") == alone.text("Bruno")
+    assert any(k[1] == p for k in ev._evals)  # the commentary's KPIs were computed in the report's evaluator
+    other = Evaluator(ds, cfg, date(2026, 11, 20))
+    assert build_commentary(ds, p, cfg, lang="fr", as_of=day, evaluator=other).text() == alone.text()
+    assert not other._evals  # a different date: not used
