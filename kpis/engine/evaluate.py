@@ -344,53 +344,65 @@ class Evaluator:
             self._maps[k] = (rows, np.repeat(lo - first, count) + step)
         return cast("tuple[np.ndarray, np.ndarray]", self._maps[k])
 
-    def _panel(self, m: Measure) -> dict[str, Any]:
-        """The measure's total over every prepared month at once (by key: :meth:`_panel_by`)."""
-        k = ("panel", id(m))
+    def _panel(self, m: Measure, dim: str | None) -> dict[str, Any] | None:
+        """The measure over every prepared month at once (None: the rows do not carry ``dim``)."""
+        k = ("panel", id(m), dim)
         if k in self._maps:
-            return cast("dict[str, Any]", self._maps[k])
+            return cast("dict[str, Any] | None", self._maps[k])
+        df = self._present(m.table)
         rows, month = self._pairs(m)
         assert self._range is not None  # panels exist only for prepared months
         n_months = self._range[1] - self._range[0] + 1
         out: dict[str, Any] = {"n": n_months}
-        values = self._panel_values(m, rows)
-        if values is None:  # counts: exact integers, one bincount for every month
+        values = None
+        if m.agg == "sum":
+            values = self.values(m, df, slice(None)).astype("float64").to_numpy()[rows]
+        elif m.agg == "nunique":  # distinct values, as integer codes (missing: NaN, not counted)
+            codes = pd.factorize(self.values(m, df, slice(None)), use_na_sentinel=True)[0].astype("float64")
+            codes[codes < 0] = np.nan
+            values = codes[rows]
+        codes = None
+        if dim is not None:
+            keys = self.dim_keys(m.table, df, dim)
+            if keys is None:
+                self._maps[k] = None
+                return None
+            codes = keys.cat.codes.to_numpy().astype(np.int64)[rows]
+            out["dtype"] = keys.dtype
+        if values is None:  # counts: exact integers, one bincount for every month (by key: _panel_by)
+            assert codes is None  # _from_panel reads counts by key from _panel_by
             out["counts"] = np.bincount(month, minlength=n_months)
         else:
             # Sums are rounded: each month's rows are kept in row order and reduced by the very call
-            # the period would make on its own (Series.sum: pairwise, unlike a group-by's).
+            # the period would make on its own (a group-by's result depends on its groups' layout).
             order = np.argsort(month, kind="stable")
             out["sorted"] = values[order]
             out["bounds"] = np.searchsorted(month[order], np.arange(n_months + 1))
+            if codes is not None:
+                out["codes"] = codes[order]
         self._maps[k] = out
         return out
 
-    def _panel_values(self, m: Measure, rows: np.ndarray) -> np.ndarray | None:
-        """The measure's value on each selected (row, month) pair: floats for a sum, distinct values
-        as integer codes for nunique (missing: NaN, not counted), None for a count."""
-        df = self._present(m.table)
-        if m.agg == "sum":
-            return cast("np.ndarray", self.values(m, df, slice(None)).astype("float64").to_numpy()[rows])
-        if m.agg == "nunique":
-            codes = pd.factorize(self.values(m, df, slice(None)), use_na_sentinel=True)[0].astype("float64")
-            codes[codes < 0] = np.nan
-            return cast("np.ndarray", codes[rows])
-        return None
-
     def _from_panel(self, m: Measure, row: int, dim: str | None) -> float | pd.Series | None:
-        """The period's aggregate read from the panels: what :meth:`aggregate` computes on its own."""
-        if dim is not None:
+        """The period's aggregate read from the panel: what :meth:`aggregate` computes on its own."""
+        if m.agg == "count" and dim is not None:
             by = self._panel_by(m, dim)
             if by is None:
                 return None
             at = np.flatnonzero(by["present"][row])
             return pd.Series(by["values"][row][at], index=by["keys"].take(at))
-        panel = self._panel(m)
+        panel = self._panel(m, dim)
+        if panel is None:
+            return None
         if "counts" in panel:
             return float(panel["counts"][row])
         lo, hi = panel["bounds"][row], panel["bounds"][row + 1]
         vals = pd.Series(panel["sorted"][lo:hi])
-        return float(vals.sum()) if m.agg == "sum" else float(vals.nunique())
+        if dim is None:
+            return float(vals.sum()) if m.agg == "sum" else float(vals.nunique())
+        keys = pd.Categorical.from_codes(panel["codes"][lo:hi], dtype=panel["dtype"])
+        grouped = vals.groupby(keys, sort=False, observed=True)
+        return (grouped.sum() if m.agg == "sum" else grouped.nunique()).astype("float64")
 
     def values(self, m: Measure, df: pd.DataFrame, mask: pd.Series | slice) -> pd.Series:
         """The measure's expression over its rows (only the columns it reads are taken)."""
@@ -670,7 +682,7 @@ class Evaluator:
         """:meth:`aggregate` by ``dim`` as a :class:`Dense` (a prepared month of a count or a sum is
         read from a panel computed for every month at once)."""
         row = self._panel_row(m, p)
-        if row is not None:
+        if row is not None and m.agg == "count":
             panel = self._panel_by(m, dim)
             if panel is None:
                 return None
@@ -688,14 +700,10 @@ class Evaluator:
         return Dense.of(s, self.space(dim))
 
     def _panel_by(self, m: Measure, dim: str) -> dict[str, Any] | None:
-        """The measure by (month, key) for every prepared month at once: ``values`` and ``present``
+        """A count by (month, key) for every prepared month at once: ``values`` and ``present``
         (the key has rows that month) of shape months x keys of the table, ``keys`` those keys
-        (the table's categories) and ``ids`` their positions in the dimension's key space.
-
-        Counts are one ``bincount``. Sums and distinct counts are one group-by over the (month, key)
-        cell: it meets each cell's rows in row order, as each month's own group-by by key does, so
-        it adds them in the same order with the same (compensated) summation -- equal to the last
-        bit, not approximately (``tests/engine/test_one_pass.py``)."""
+        (the table's categories) and ``ids`` their positions in the dimension's key space. (Not sums: a group-by over (month, key) does not
+        round as each month's own group-by does; those are read from :meth:`_panel` month by month.)"""
         k = ("panel by", id(m), dim)
         if k in self._maps:
             return cast("dict[str, Any] | None", self._maps[k])
@@ -710,17 +718,8 @@ class Evaluator:
         cats = keys.cat.categories
         n_keys = len(cats)
         cell = month * n_keys + keys.cat.codes.to_numpy().astype(np.int64)[rows]
-        values = self._panel_values(m, rows)
-        if values is None:
-            counts = np.bincount(cell, minlength=n_months * n_keys)
-            flat, present = counts.astype("float64"), counts > 0
-        else:
-            grouped = pd.Series(values).groupby(cell, sort=False)
-            got = grouped.sum() if m.agg == "sum" else grouped.nunique()
-            at = got.index.to_numpy()
-            flat, present = np.zeros(n_months * n_keys), np.zeros(n_months * n_keys, dtype=bool)
-            flat[at], present[at] = got.to_numpy(dtype="float64"), True
-        out = {"values": flat.reshape(n_months, n_keys), "present": present.reshape(n_months, n_keys), "keys": cats,
+        counts = np.bincount(cell, minlength=n_months * n_keys).reshape(n_months, n_keys)
+        out = {"values": counts.astype("float64"), "present": counts > 0, "keys": cats,
                "ids": self.space(dim).ids([str(c) for c in cats])}
         self._maps[k] = out
         return out
