@@ -188,7 +188,8 @@ def push_counts(states: Iterable[pd.DataFrame]) -> pd.Series:
         dated = exp.notna().to_numpy()
         parts.append(pd.DataFrame({"deal": d["deal_id"].astype(str).to_numpy()[dated],
                                    "open": status.eq("open").to_numpy(dtype=bool)[dated],
-                                   "exp": exp.to_numpy(dtype="datetime64[ns]")[dated]}))
+                                   # microseconds: any date pandas reads (a year past 2262 overflows ns)
+                                   "exp": exp.to_numpy(dtype="datetime64[us]")[dated]}))
     empty = pd.Series(dtype="int64").rename_axis("deal_id")
     if not parts:
         return empty

@@ -182,3 +182,10 @@ def test_push_counts_column_wise_equal_the_deal_by_deal_loop(history):
     got, want = push_counts(frames), _push_counts_loop(frames)
     assert got.to_dict() == want.to_dict()
     assert list(got.index) == list(want.index)  # same order: deals as their first push happened
+
+
+def test_push_counts_of_dates_past_2262():
+    """A date pandas keeps in microseconds (past 2262-04-11, beyond nanoseconds) is compared as a
+    date, not wrapped around (found by the property test above)."""
+    frames = [snap(("D0", "open", None, "2000-01-01", "Alice")), snap(("D0", "open", None, "2263-01-01", "Alice"))]
+    assert push_counts(frames).to_dict() == _push_counts_loop(frames).to_dict() == {"D0": 1}
