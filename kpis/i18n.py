@@ -31,8 +31,7 @@ MESSAGE_MODULES: tuple[str, ...] = (
     "kpis.render.excel_rules", "kpis.cli.common", "kpis.xl.errors", "kpis.xl.jobs", "kpis.xl.layouts",
     "kpis.xl.settings", "kpis.xl.udfs", "kpis.report.topn",
 )
-_loaded = False
-_imported = 0  # how many of MESSAGE_MODULES have been imported by a lookup, in order
+_imported = 0  # how many of MESSAGE_MODULES have been imported, in order (all: the catalogue is whole)
 
 
 class UnknownMessage(KeyError):
@@ -46,30 +45,27 @@ def strict() -> bool:
 
 def load_all() -> None:
     """Import every module of :data:`MESSAGE_MODULES` (once), so the catalogue is whole."""
-    global _loaded
-    if _loaded:
-        return
-    _loaded = True
-    for name in MESSAGE_MODULES:
-        try:
-            importlib.import_module(name)
-        except ImportError:  # an optional part (xlwings missing): its messages are not needed then
-            pass
+    while _import_next():
+        pass
+
+
+def _import_next() -> bool:
+    """Import the next module of :data:`MESSAGE_MODULES`; False when every one already is."""
+    global _imported
+    if _imported >= len(MESSAGE_MODULES):
+        return False
+    name = MESSAGE_MODULES[_imported]
+    _imported += 1
+    try:
+        importlib.import_module(name)
+    except ImportError:  # an optional part (xlwings missing): its messages are not needed then
+        pass
+    return True
 
 
 def _lookup(code: str) -> dict[str, str] | None:
-    global _imported, _loaded
     texts = _MESSAGES.get(code)
-    while texts is None and not _loaded:
-        if _imported >= len(MESSAGE_MODULES):
-            _loaded = True
-            break
-        name = MESSAGE_MODULES[_imported]
-        _imported += 1
-        try:
-            importlib.import_module(name)
-        except ImportError:  # an optional part (xlwings missing): its messages are not needed then
-            pass
+    while texts is None and _import_next():
         texts = _MESSAGES.get(code)
     return texts
 
