@@ -169,6 +169,22 @@ def movement_by(m: pd.DataFrame, keys: pd.Series) -> dict[str, Movement]:
     return {key: summarise(m[k == key]) for key in sorted(k.unique(), key=lambda s: (s == "", s.casefold()))}
 
 
+def dated_rows(state: pd.DataFrame | None) -> pd.DataFrame | None:
+    """One state's deals with an expected close date, as :func:`push_counts` compares them: ``deal``
+    (the id as text, the first row of an id), ``open`` (not won or lost) and ``exp`` (the date, in
+    microseconds: any date pandas reads, where a year past 2262 overflows nanoseconds); None for a
+    state without expected dates."""
+    if state is None or state.empty or "expected_close_date" not in state.columns:
+        return None
+    d = state.drop_duplicates("deal_id", keep="first")
+    status = _status(d["status"]) if "status" in d.columns else pd.Series("open", index=d.index)
+    exp = pd.to_datetime(d["expected_close_date"], errors="coerce")
+    dated = exp.notna().to_numpy()
+    return pd.DataFrame({"deal": d["deal_id"].astype(str).to_numpy()[dated],
+                         "open": status.eq("open").to_numpy(dtype=bool)[dated],
+                         "exp": exp.to_numpy(dtype="datetime64[us]")[dated]})
+
+
 def push_counts(states: Iterable[pd.DataFrame]) -> pd.Series:
     """How many times each deal's expected close date moved later between consecutive states (dated
     snapshots in date order, the workbook's current state last) while the deal was open at both.
@@ -178,18 +194,7 @@ def push_counts(states: Iterable[pd.DataFrame]) -> pd.Series:
     Column-wise: every state's dated rows one under the other, sorted by deal (stably, so each
     deal's rows stay in state order); a push is a row whose previous row is the same deal, open,
     with an earlier date, while this row is open too."""
-    parts = []
-    for df in states:
-        if df is None or df.empty or "expected_close_date" not in df.columns:
-            continue
-        d = df.drop_duplicates("deal_id", keep="first")
-        status = _status(d["status"]) if "status" in d.columns else pd.Series("open", index=d.index)
-        exp = pd.to_datetime(d["expected_close_date"], errors="coerce")
-        dated = exp.notna().to_numpy()
-        parts.append(pd.DataFrame({"deal": d["deal_id"].astype(str).to_numpy()[dated],
-                                   "open": status.eq("open").to_numpy(dtype=bool)[dated],
-                                   # microseconds: any date pandas reads (a year past 2262 overflows ns)
-                                   "exp": exp.to_numpy(dtype="datetime64[us]")[dated]}))
+    parts = [rows for rows in map(dated_rows, states) if rows is not None]
     empty = pd.Series(dtype="int64").rename_axis("deal_id")
     if not parts:
         return empty

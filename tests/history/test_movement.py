@@ -155,23 +155,19 @@ def test_identity_holds_exactly_on_random_states(a, b):
 
 
 def _push_counts_loop(states):
-    """The reference: the loop push_counts was, one deal of one state at a time."""
-    from kpis.history.movement import _status
+    """The reference: the loop push_counts was, one deal of one state at a time (over the same
+    dated rows of each state)."""
+    from kpis.history.movement import dated_rows
 
     last, pushes = {}, {}
-    for df in states:
-        if df is None or df.empty or "expected_close_date" not in df.columns:
+    for rows in map(dated_rows, states):
+        if rows is None:
             continue
-        d = df.drop_duplicates("deal_id", keep="first")
-        status = _status(d["status"]) if "status" in d.columns else pd.Series("open", index=d.index)
-        exp = pd.to_datetime(d["expected_close_date"], errors="coerce")
-        for deal, status_, e in zip(d["deal_id"].astype(str), status, exp):
-            if pd.isna(e):
-                continue
+        for deal, is_open, e in zip(rows["deal"], rows["open"], rows["exp"]):
             prev = last.get(deal)
-            if prev is not None and prev[0] and status_ == "open" and e > prev[1]:
+            if prev is not None and prev[0] and is_open and e > prev[1]:
                 pushes[deal] = pushes.get(deal, 0) + 1
-            last[deal] = (status_ == "open", e)
+            last[deal] = (is_open, e)
     return pd.Series(pushes, dtype="int64").rename_axis("deal_id")
 
 
