@@ -56,11 +56,15 @@ TREND_KPIS = views.trend_kpis()
 FUNNEL_STEPS = ("lead", "mql", "sql", "opportunity", "customer")
 # The breakdowns the context reads, by dimension (its tables' columns; the rep pages' KPIs; the
 # quotas beside the leaderboard): only those are computed, not the 73 KPIs by 4 dimensions.
+# The KPIs whose breakdown keys give the rows of a table by product, segment, channel.
+PRODUCT_KEYS_FROM = ("open_pipeline_value", "revenue")
+SEGMENT_KEYS_FROM = ("active_customers", "customers_at_start", "mrr")
+CHANNEL_KEYS_FROM = ("leads_created", "revenue", "cost_per_lead", "new_customers")
 BREAKDOWNS: dict[str, frozenset[str]] = {
     "rep": frozenset({*LEADERBOARD, *PIPELINE_BY_REP, *ACTIVITIES_BY_REP, *REP_KPIS, "revenue"}),
-    "product": frozenset({*PIPELINE_BY_PRODUCT, "open_pipeline_value", "revenue"}),
-    "segment": frozenset({*CUSTOMERS_BY_SEGMENT, "active_customers", "customers_at_start", "mrr"}),
-    "source": frozenset({*ACQUISITION_BY_CHANNEL, "leads_created", "revenue", "cost_per_lead", "new_customers", "funnel"}),
+    "product": frozenset({*PIPELINE_BY_PRODUCT, *PRODUCT_KEYS_FROM}),
+    "segment": frozenset({*CUSTOMERS_BY_SEGMENT, *SEGMENT_KEYS_FROM}),
+    "source": frozenset({*ACQUISITION_BY_CHANNEL, *CHANNEL_KEYS_FROM, "funnel"}),
 }
 STATEMENT_LINE_COLUMNS = ("kind", "deal_id", "account", "close_date", "amount", "share", "weight", "credited", "rate",
                           "commission")
@@ -148,7 +152,7 @@ def build_context(
         "kpi_table": kpi_table(results, lang, cfg.currency),
         "leaderboard": leaderboard,
         "pipeline_by_rep": by_table(results, PIPELINE_BY_REP, "rep", reps, none),
-        "pipeline_by_product": by_table(results, PIPELINE_BY_PRODUCT, "product", None, none, keys_from=("open_pipeline_value", "revenue")),
+        "pipeline_by_product": by_table(results, PIPELINE_BY_PRODUCT, "product", None, none, keys_from=PRODUCT_KEYS_FROM),
         "lost_reasons": distribution_table(results["lost_reasons"], "reason", none),
         "activities_by_rep": by_table(results, ACTIVITIES_BY_REP, "rep", reps, none),
         "reps_table": by_table(results, REP_KPIS, "rep", reps, none),
@@ -156,8 +160,8 @@ def build_context(
         "funnel": funnel_table(results["funnel"].value, lang),
         "funnel_by_source": funnel_by_table(results["funnel"], "source", none),
         "lifecycle": lifecycle_table(results["lifecycle_distribution"], lang, none),
-        "customers_by_segment": by_table(results, CUSTOMERS_BY_SEGMENT, "segment", None, none, keys_from=("active_customers", "customers_at_start", "mrr")),
-        "acquisition_by_channel": by_table(results, ACQUISITION_BY_CHANNEL, "source", None, none, keys_from=("leads_created", "revenue", "cost_per_lead", "new_customers")).rename(columns={"source": "channel"}),
+        "customers_by_segment": by_table(results, CUSTOMERS_BY_SEGMENT, "segment", None, none, keys_from=SEGMENT_KEYS_FROM),
+        "acquisition_by_channel": by_table(results, ACQUISITION_BY_CHANNEL, "source", None, none, keys_from=CHANNEL_KEYS_FROM).rename(columns={"source": "channel"}),
         "statements": statements_context(statements, stmt_reason, lang),
         **quality_context(ds, lang),
     }
