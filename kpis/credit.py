@@ -159,7 +159,9 @@ class QuotaRows:
     months_since_hire: np.ndarray  # float64: 1 in the month of hire, NaN without a hire date
 
     @classmethod
-    def of(cls, targets: pd.DataFrame | None, team: pd.DataFrame | None) -> "QuotaRows":
+    def of(cls, targets: pd.DataFrame | None, team: pd.DataFrame | None,
+           spans: tuple[pd.Series, pd.Series] | None = None) -> "QuotaRows":
+        """``spans``: the team's :func:`employment_spans`, when already computed."""
         nat = np.array([], dtype="datetime64[ns]")
         if targets is None or len(targets) == 0 or not {"rep", "period", "quota"} <= set(targets.columns):
             return cls(None, np.array([]), nat, nat, np.array([], dtype=np.int64), nat, nat, np.array([]))
@@ -167,7 +169,7 @@ class QuotaRows:
         quota = pd.to_numeric(t["quota"], errors="coerce").astype("float64").fillna(0.0)
         m_start = pd.to_datetime(t["period"]).dt.to_period("M").dt.start_time.dt.normalize()
         m_end = m_start + pd.offsets.MonthEnd(0)
-        hire, leave = employment(team, t["rep"])
+        hire, leave = employment(team, t["rep"], spans)
         since = (m_start.dt.year - hire.dt.year) * 12 + (m_start.dt.month - hire.dt.month) + 1
         return cls(t["rep"], quota.to_numpy(), _ns(m_start), _ns(m_end), m_end.dt.day.to_numpy().astype(np.int64),
                    _ns(hire), _ns(leave), since.to_numpy(dtype="float64", na_value=np.nan))

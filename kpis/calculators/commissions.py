@@ -257,8 +257,8 @@ def _run_plan(plan: Plan, members: set[str], ds: Dataset, asked: Period,
     lines["clawed"] = False
 
     targets = _plan_targets(ds.get("targets"), plan, members, span)
-    quota_rows = QuotaRows.of(targets, team) if targets is not None else None  # for every period below
-    spans = employment_spans(team)
+    spans = employment_spans(team)  # the team grouped once, for the quotas and the draws of every period
+    quota_rows = QuotaRows.of(targets, team, spans) if targets is not None else None  # for every period below
     churn, claw_note = _churn_dates(ds, plan, lines)
     churn_of = _churn_of_lines(lines, churn)  # each line's customer's churn date, found once for every period
     spiff_hits = [sp.mask(lines).to_numpy(dtype=bool) for sp in plan.spiffs]  # a line's own fields: once
