@@ -20,8 +20,8 @@ would take, with the same environment calls:
 Anything else -- operators, calls, subscripts, keyword arguments, a filter that takes the context or
 the environment, an unknown filter, escapes in a string -- returns None and goes through Jinja as
 before, so the result and every error (syntax, undefined name, sandbox refusal) are Jinja's own.
-``tests/render/test_simple.py`` checks both ways give the same values and errors on every
-placeholder of the shipped templates.
+``tests/report/test_simple_placeholders.py`` renders every shipped template both ways (equal cells)
+and compares values and errors on edge cases.
 """
 
 from __future__ import annotations
