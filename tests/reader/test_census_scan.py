@@ -43,6 +43,30 @@ def test_narrow_scan_finds_what_a_regex_finds(pieces):
 
 _CANONICAL = re.compile(rb'<(?:[\w.-]*:)?c r="[A-Z]{1,3}\d{1,7}"')
 _OPENING = re.compile(rb"<(?:[\w.-]*:)?c[ \t\r\n>/]")
+_FORMULA_OPEN = re.compile(rb"<(?:[\w.-]*:)?f[ \t\r\n>/]")
+
+_formula_pieces = st.lists(st.sampled_from([
+    '<c r="A1">', '<c r="B2" t="e">', '<v>#N/A</v>', '<f>', "<f/>", '<f t="shared" si="0"/>', "<x:f>", "</f>",
+    "<f\t>", "shelf>", "<ref>", 'st="e"', 't="e', 't = "e"', "t='e'", "<:f ", "<.x:f>", "<fx>", "f", "<", ">", "</c>",
+    '<v>1</v>', "=", '"', "e",
+]), max_size=30)
+
+
+@settings(max_examples=300, deadline=None)
+@given(_formula_pieces)
+def test_error_and_formula_flags_miss_nothing(pieces):
+    """The scan's two flags replace substring searches before the error and formula passes: t="e"
+    exactly as ``in`` finds it; a formula element whenever one is opened, so _formulas, which only
+    looks when told to, loses nothing."""
+    chunk = "".join(pieces).encode()
+    scan = package._scan_cells(chunk, 0)
+    assert scan.errors == (b't="e"' in chunk)
+    assert scan.formulas == bool(_FORMULA_OPEN.search(chunk))
+    if not scan.formulas:
+        for prefix in (b"", b"x:"):
+            c = package.SheetCensus("sheet1.xml")
+            package._formulas(chunk, c, prefix, True)
+            assert not c.no_value and not c.external
 
 
 @pytest.mark.parametrize("cell", [
