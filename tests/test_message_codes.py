@@ -155,8 +155,9 @@ def test_every_error_class_derives_from_the_one_base():
                            and _name(b) != "RuntimeError" for b in node.bases):
                     found.add(node.name)
     # NotFast: the fast reader's internal signal to take the full read, caught in kpis/reader/source.py;
+    # NotCoded: a sheet left to the plain full read, caught in kpis/reader/source.py;
     # NotSimple: a placeholder left to Jinja, caught in kpis/render/simple.py -- never shown to a user
-    assert found <= {"UnknownMessage", "KpisError", "NotFast", "NotSimple"}, found
+    assert found <= {"UnknownMessage", "KpisError", "NotFast", "NotCoded", "NotSimple"}, found
 
 
 def test_notes_and_issues_share_the_code_params_shape():

@@ -33,6 +33,7 @@ from typing import Any, Iterator, Sequence
 import numpy as np
 import pandas as pd
 
+from .coded import Coded
 from .package import MAX_MERGES, SheetCensus
 
 HEAD_ROWS = 256  # >= locate.HEADER_SCAN_ROWS + content.SAMPLE_ROWS: recognition never leaves the head
@@ -201,7 +202,8 @@ def _python(values: list[Any]) -> list[Any]:
 
 
 class ColumnGrid(Sequence[list[Any]]):
-    """A sheet's grid from A1: rows ``[0, start)`` as Python rows (the head), the rest as typed columns.
+    """A sheet's grid from A1: rows ``[0, start)`` as Python rows (the head), the rest as typed columns
+    (Arrow arrays from fastexcel) or as coded columns of python-calamine's values (:mod:`.coded`).
 
     Behaves as the list of rows python-calamine gives (empty cells ``""``, every row as wide), and
     gives columns without a Python object per cell (:meth:`factorize`, :meth:`last_data_row`)."""
@@ -245,7 +247,8 @@ class ColumnGrid(Sequence[list[Any]]):
     def _rows(self, a: int, b: int) -> list[list[Any]]:
         rows = [[""] * self.width for _ in range(b - a)]
         for j, arr in self.body.items():
-            for r, v in zip(rows, _python(arr.slice(a, b - a).to_pylist())):
+            values = arr.values(a, b) if isinstance(arr, Coded) else _python(arr.slice(a, b - a).to_pylist())
+            for r, v in zip(rows, values):
                 if v is not None:
                     r[j] = v
         return rows
@@ -282,6 +285,8 @@ class ColumnGrid(Sequence[list[Any]]):
             if arr is None:
                 local = np.zeros(length, dtype=np.intp)
                 values: list[Any] = [""]
+            elif isinstance(arr, Coded):  # python-calamine's values, coded (.coded): "" is one of them
+                values, local = arr.encode(b0 - self.start, length)
             else:
                 enc = pc.dictionary_encode(arr.slice(b0 - self.start, length))
                 values = enc.dictionary.to_pylist()
@@ -326,7 +331,12 @@ class ColumnGrid(Sequence[list[Any]]):
         if cols and self.body_rows:
             valid = np.zeros(self.body_rows, dtype=bool)
             for a in cols:
-                valid |= a.is_valid().to_numpy(zero_copy_only=False)
+                if isinstance(a, Coded):  # its last filled row stands for the column (the rows are checked below)
+                    last = a.last_filled()
+                    if last >= 0:
+                        valid[last] = True
+                else:
+                    valid |= a.is_valid().to_numpy(zero_copy_only=False)
             for pos in np.flatnonzero(valid)[::-1]:
                 i = self.start + int(pos)
                 if i < start:

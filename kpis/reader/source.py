@@ -243,7 +243,9 @@ class Source:
         if fast is not None:
             return fast
         sheet = self._library(lambda: self._wb.get_sheet_by_name(name), name)
-        grid = self._library(lambda: sheet.to_python(skip_empty_area=False), name)
+        grid = self._coded(sheet, name)
+        if grid is None:
+            grid = self._library(lambda: sheet.to_python(skip_empty_area=False), name)
         merged = []
         try:
             for (r0, c0), (r1, c1) in sheet.merged_cell_ranges or ():
@@ -257,6 +259,23 @@ class Source:
         if c is not None:
             _flag_cells(raw, c)
         return raw
+
+    def _coded(self, sheet: Any, name: str) -> Any:
+        """A big sheet the fast read refused, as coded columns of the same cells (:mod:`.coded`), or
+        None for the plain grid (small sheets, errors or formulas without values to flag, odd rows)."""
+        from . import coded, fast
+
+        c = self._census.sheets.get(name) if self._census else None
+        if self.format != "xlsx" or not fast.eligible(c):
+            return None
+
+        def attempt() -> Any:
+            try:
+                return coded.coded_grid(sheet, fast.HEAD_ROWS)
+            except coded.NotCoded:
+                return None
+
+        return self._library(attempt, name)  # the library failing here fails the full read alike
 
     def _load_fast(self, name: str) -> RawSheet | None:
         """The sheet as typed columns (:mod:`.fast`), or None when it needs the full read."""

@@ -13,6 +13,7 @@ import pytest
 
 from kpis.demo import sample
 from kpis.reader import fast, read_workbook
+from kpis.reader.coded import Coded
 from kpis.reader.source import Source
 from kpis.demo.sample import Mess
 
@@ -26,11 +27,23 @@ def _read(path: Path, mode: str, monkeypatch, head: int = 45):
     return read_workbook(path)
 
 
-def _fast_sheets(path: Path, monkeypatch, head: int = 45) -> list[str]:
+def _grids(path: Path, monkeypatch, head: int = 45) -> dict[str, object]:
     monkeypatch.setattr(fast, "MODE", "always")
     monkeypatch.setattr(fast, "HEAD_ROWS", head)
     with Source(path) as src:
-        return [n for n in src.sheet_names if isinstance(src.load(n).grid, fast.ColumnGrid)]
+        return {n: src.load(n).grid for n in src.sheet_names}
+
+
+def _fast_sheets(path: Path, monkeypatch, head: int = 45) -> list[str]:
+    """Sheets read as fastexcel's typed columns."""
+    return [n for n, g in _grids(path, monkeypatch, head).items()
+            if isinstance(g, fast.ColumnGrid) and any(not isinstance(c, Coded) for c in g.body.values())]
+
+
+def _coded_sheets(path: Path, monkeypatch, head: int = 45) -> list[str]:
+    """Sheets read in full but kept as coded columns (:mod:`kpis.reader.coded`)."""
+    return [n for n, g in _grids(path, monkeypatch, head).items()
+            if isinstance(g, fast.ColumnGrid) and g.body and all(isinstance(c, Coded) for c in g.body.values())]
 
 
 def assert_same_read(path: Path, monkeypatch, head: int = 45) -> None:

@@ -1,0 +1,141 @@
+"""A big sheet read in full (python-calamine's own cell values) but kept as coded columns.
+
+The fast read (:mod:`.fast`) gives up on a sheet whose columns mix types -- a text date among dates,
+a text amount among numbers: the rule in the tracking workbooks kpis is made for. Such a sheet is
+read the full way, by python-calamine, one Python object per cell. Held as a list of rows, those
+millions of small objects are most of the reader's peak memory; freed once the tables are built,
+they leave Python's allocator fragmented (a distinct value kept by the tables pins the arena it was
+born in), so the process keeps ~300 MB it no longer uses at 400,000 activities.
+
+Here the body of the sheet (the rows below the head) comes through ``CalamineSheet.iter_rows`` in
+blocks of :data:`BLOCK_ROWS`; each block's columns are factorized at once (``pd.factorize``) and
+only integer codes and each column's distinct values are kept. The cells are exactly the full
+read's (same library, same call underneath): :class:`~.fast.ColumnGrid` serves them row-wise and
+column-wise, so the table builder parses each distinct value once, as on the fast path.
+
+Distinct values are told apart as ``pd.factorize`` tells them (hash and ``==``). That merges
+``True`` with ``1.0`` and ``0.0`` with ``-0.0``: where a slice of the column would keep a different
+first object than the whole column, the result could differ from the full read, so a column mixing
+booleans and numbers, or holding ``-0.0``, sends the sheet back to the full read (:class:`NotCoded`).
+"""
+
+from __future__ import annotations
+
+import itertools
+import math
+from typing import Any, Iterator
+
+import numpy as np
+import pandas as pd
+
+BLOCK_ROWS = 65536  # rows turned into Python objects at a time (then only codes are kept)
+TAIL_ROWS = 4096  # rows looked at a time, from the end, for a column's last filled cell
+
+
+class NotCoded(Exception):
+    """The sheet needs the plain full read (said why, for the tests)."""
+
+
+class Coded:
+    """One column of a sheet's body: ``codes`` (int32, one per row) into ``uniques`` (its distinct
+    Python values in order of first appearance, ``""`` for an empty cell as python-calamine gives)."""
+
+    __slots__ = ("codes", "uniques")
+
+    def __init__(self, codes: np.ndarray, uniques: np.ndarray) -> None:
+        self.codes = codes
+        self.uniques = uniques
+
+    def __len__(self) -> int:
+        return len(self.codes)
+
+    def values(self, a: int, b: int) -> list[Any]:
+        """The Python values of rows ``a..b-1`` (body positions)."""
+        return list(self.uniques[self.codes[a:b]])
+
+    def encode(self, a: int, n: int) -> tuple[list[Any], np.ndarray]:
+        """Distinct values of rows ``a..a+n-1`` in order of first appearance, and each row's index
+        into them: what ``pd.factorize`` gives on the same cells."""
+        local, firsts = pd.factorize(self.codes[a:a + n])
+        return list(self.uniques[firsts]), local.astype(np.intp, copy=False)
+
+    def last_filled(self) -> int:
+        """The last row (body position) whose cell is filled -- not ``""``, not blank text, as
+        ColumnGrid counts them --, or -1. Looked for from the end, a few thousand rows at a time:
+        only the distinct values met there are looked at (an id column has one per row)."""
+        step = TAIL_ROWS
+        filled = np.zeros(len(self.uniques), dtype=bool)
+        for stop in range(len(self.codes), 0, -step):
+            part = self.codes[max(0, stop - step):stop]
+            seen = np.unique(part)
+            filled[seen] = [not (v.__class__ is str and not v.strip()) and v is not None for v in self.uniques[seen]]
+            hits = np.flatnonzero(filled[part])
+            if len(hits):
+                return max(0, stop - step) + int(hits[-1])
+        return -1
+
+
+class _Builder:
+    """The codes of one column, block after block; the distinct values are merged once at the end."""
+
+    def __init__(self) -> None:
+        self.blocks: list[tuple[np.ndarray, np.ndarray]] = []
+        self.types: set[type] = set()
+
+    def add(self, cells: np.ndarray) -> None:
+        # Types of the cells themselves: factorize keeps one of True and 1.0, hiding the other.
+        self.types |= set(map(type, cells))
+        if bool in self.types and (float in self.types or int in self.types) or {int, float} <= self.types:
+            raise NotCoded("a column mixes booleans and numbers")
+        codes, u = pd.factorize(cells)
+        if len(codes) and codes.min() < 0:  # None or NaN: python-calamine never gives them
+            raise NotCoded("missing value in a column")
+        if float in self.types and (np.asarray(u == 0, dtype=bool)).any():  # C loop of ==; then the zeros only
+            zeros = cells[np.flatnonzero(np.asarray(cells == 0, dtype=bool))]
+            if any(v.__class__ is float and math.copysign(1.0, v) < 0 for v in zeros):
+                raise NotCoded("negative zero")  # merged with 0.0 by factorize
+        self.blocks.append((codes.astype(np.int32, copy=False), np.asarray(u, dtype=object)))
+
+    def done(self) -> Coded:
+        if not self.blocks:
+            return Coded(np.empty(0, dtype=np.int32), np.empty(0, dtype=object))
+        # The blocks' distinct values end to end, each block's in order of first appearance: one
+        # factorize gives the column's, in order of first appearance, and each block's remapping.
+        merged, uniques = pd.factorize(np.concatenate([u for _, u in self.blocks]))
+        uniques = np.asarray(uniques, dtype=object)
+        parts, at = [], 0
+        for codes, u in self.blocks:
+            parts.append(merged[at:at + len(u)].astype(np.int32)[codes])
+            at += len(u)
+        return Coded(np.concatenate(parts), uniques)
+
+
+def _rows_block(it: Iterator[list[Any]], n: int, width: int) -> np.ndarray | None:
+    rows = list(itertools.islice(it, n))
+    if not rows:
+        return None
+    if set(map(len, rows)) != {width}:
+        raise NotCoded("ragged rows")
+    flat = np.fromiter(itertools.chain.from_iterable(rows), dtype=object, count=width * len(rows))
+    return flat.reshape(len(rows), width)
+
+
+def coded_grid(sheet: Any, head_rows: int) -> Any:
+    """The grid ``sheet.to_python(skip_empty_area=False)`` would give, as a :class:`~.fast.ColumnGrid`:
+    the first ``head_rows`` rows as Python rows, the rest as :class:`Coded` columns."""
+    from .fast import ColumnGrid
+
+    start = sheet.start
+    c0 = int(start[1]) if start else 0  # iter_rows starts at row 1 but at the first used column
+    width = int(sheet.width or 0)
+    it = iter(sheet.iter_rows())
+    pad = [""] * c0
+    head = [pad + r for r in itertools.islice(it, head_rows)]
+    builders = [_Builder() for _ in range(width)]
+    n = 0
+    while (block := _rows_block(it, BLOCK_ROWS, width)) is not None:
+        for j, b in enumerate(builders):
+            b.add(block[:, j])
+        n += block.shape[0]
+    body = {c0 + j: b.done() for j, b in enumerate(builders)} if n else {}
+    return ColumnGrid(head, head_rows, body, n)

@@ -1,0 +1,143 @@
+"""A big sheet the fast read refuses (columns mixing types) is read in full but kept as coded columns
+(:mod:`kpis.reader.coded`): its cells are python-calamine's, row by row and column by column, and the
+tables and the data-quality report are those of the plain full read."""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import pytest
+import xlsxwriter
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from kpis.demo import sample
+from kpis.demo.sample import Mess
+from kpis.reader import coded, fast
+from kpis.reader.locate import _last_data_row
+from kpis.reader.source import Source
+
+from .test_fast import _coded_sheets, assert_same_read
+
+pytestmark = pytest.mark.skipif(not fast.available(), reason="fastexcel is not installed")
+
+_POOL = ["", " ", "a", "A", "a ", "Réalisé", "15/10/2026", "12 500 €", 0.0, 1.5, 2.0, 1e20, 1042.0,
+         dt.date(2026, 10, 15), dt.datetime(2026, 10, 15, 9, 30), dt.date(2026, 10, 16)]
+
+
+def _coded(cells: list, block: int) -> coded.Coded:
+    b = coded._Builder()
+    arr = np.empty(len(cells), dtype=object)
+    arr[:] = cells
+    for k in range(0, len(cells), block):
+        b.add(arr[k:k + block])
+    return b.done()
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.lists(st.sampled_from(_POOL), min_size=1, max_size=60), st.integers(1, 9), st.data())
+def test_a_slice_factorizes_as_its_cells_do(cells, block, data):
+    """Codes kept block by block, merged once: any slice gives pd.factorize's codes and values; the
+    last filled cell is found from the end whatever the step."""
+    c = _coded(cells, block)
+    assert c.values(0, len(cells)) == cells
+    with pytest.MonkeyPatch.context() as mp:
+        mp.setattr(coded, "TAIL_ROWS", data.draw(st.integers(1, 7)))
+        assert c.last_filled() == max((i for i, v in enumerate(cells) if fast._filled(v)), default=-1)
+    a = data.draw(st.integers(0, len(cells) - 1))
+    n = data.draw(st.integers(1, len(cells) - a))
+    values, local = c.encode(a, n)
+    arr = np.empty(n, dtype=object)
+    arr[:] = cells[a:a + n]
+    codes, uniques = pd.factorize(arr)
+    assert local.tolist() == codes.tolist()
+    assert [(type(v), v) for v in values] == [(type(v), v) for v in uniques]
+
+
+@pytest.mark.parametrize("cells", [[True, 1.0], [1.0, "x", True], [0.0, -0.0], [1, 1.0]])
+def test_values_a_factorize_would_merge_are_refused(cells):
+    """True == 1.0 and -0.0 == 0.0 for pd.factorize: a slice could keep another first object than the
+    whole column, so such a column is left to the plain full read."""
+    with pytest.raises(coded.NotCoded):
+        _coded(cells * 3, 2)
+
+
+def _mixed_workbook(path: Path, rows: int, offset: tuple[int, int] = (0, 0), extra: dict | None = None) -> None:
+    """A title, a header and ``rows`` rows whose columns mix text with dates, amounts, booleans."""
+    wb = xlsxwriter.Workbook(str(path))
+    ws = wb.add_worksheet("Activités")
+    day = wb.add_format({"num_format": "dd/mm/yyyy"})
+    r0, c0 = offset
+    ws.write(r0, c0, "Suivi des activités")
+    for j, h in enumerate(["Date", "Commercial", "Type", "Montant", "Fait"]):
+        ws.write(r0 + 2, c0 + j, h)
+    for i in range(rows):
+        r = r0 + 3 + i
+        if i % 7 == 3:
+            ws.write_string(r, c0, f"{1 + i % 28:02d}/10/2026")
+        else:
+            ws.write_datetime(r, c0, dt.datetime(2026, 10, 1 + i % 28), day)
+        ws.write_string(r, c0 + 1, ["Alice Martin", "Bruno Lefèvre", " Chloé Dubois", ""][i % 4])
+        ws.write_string(r, c0 + 2, ["Appel", "Démo", "Rendez-vous"][i % 3])
+        if i % 5 == 1:
+            ws.write_string(r, c0 + 3, f"{1000 + i} €")
+        elif i % 11 != 0:
+            ws.write_number(r, c0 + 3, 1000.25 + i)
+        ws.write_boolean(r, c0 + 4, i % 2 == 0)
+    for (r, c), v in (extra or {}).items():
+        ws.write(r, c, v)
+    wb.close()
+
+
+@pytest.mark.parametrize("offset", [(0, 0), (4, 2)])
+def test_grid_rows_and_columns_are_calamines(tmp_path, monkeypatch, offset):
+    """Row by row (head, seam, blocks) the grid is to_python's; each column factorizes as its cells;
+    the last data row is the plain grid's. A sheet starting at C5 is placed from A1 as well."""
+    import python_calamine as pc
+
+    path = tmp_path / "mixed.xlsx"
+    _mixed_workbook(path, 300, offset)
+    monkeypatch.setattr(fast, "MODE", "always")
+    monkeypatch.setattr(fast, "HEAD_ROWS", 45)
+    monkeypatch.setattr(coded, "BLOCK_ROWS", 37)
+    wb = pc.CalamineWorkbook.from_path(str(path))
+    full = wb.get_sheet_by_name("Activités").to_python(skip_empty_area=False)
+    wb.close()
+    with Source(path) as src:
+        grid = src.load("Activités").grid
+    assert isinstance(grid, fast.ColumnGrid) and all(isinstance(c, coded.Coded) for c in grid.body.values())
+    assert list(grid) == full
+    assert [grid[i] for i in (0, 44, 45, 46, 81, 82, len(full) - 1)] == [full[i] for i in (0, 44, 45, 46, 81, 82, len(full) - 1)]
+    for col in range(len(full[0])):
+        for r0, r1 in ((0, len(full) - 1), (offset[0] + 3, len(full) - 1), (50, 120), (10, 44)):
+            codes, uniques = grid.factorize(col, r0, r1)
+            arr = np.empty(r1 - r0 + 1, dtype=object)
+            arr[:] = [row[col] for row in full[r0:r1 + 1]]
+            want_codes, want = pd.factorize(arr)
+            assert codes.tolist() == want_codes.tolist()
+            assert [(type(v), v) for v in uniques] == [(type(v), v) for v in want]
+    for first, last in ((offset[1], offset[1] + 4), (offset[1] + 3, offset[1] + 3)):
+        assert grid.last_data_row(offset[0] + 3, first, last) == _last_data_row(full, offset[0] + 3, first, last)
+
+
+def test_mixed_sheets_are_coded_and_read_alike(tmp_path, monkeypatch):
+    """The tracking workbook with text dates and amounts among real ones: its big sheets are coded,
+    and the tables and the data-quality report are those of the plain full read."""
+    truth = sample.build_truth(seed=7, scale=0.1)
+    path = tmp_path / "realistic.xlsx"
+    sample.write_workbook(truth, path, "fr", mess=Mess.realistic("fr"))
+    assert len(_coded_sheets(path, monkeypatch)) >= 3
+    assert_same_read(path, monkeypatch)
+
+
+def test_a_column_of_booleans_and_numbers_is_read_the_plain_way(tmp_path, monkeypatch):
+    path = tmp_path / "mixed.xlsx"
+    _mixed_workbook(path, 120, extra={(40, 4): 1.0})  # a number among the booleans
+    monkeypatch.setattr(fast, "MODE", "always")
+    monkeypatch.setattr(fast, "HEAD_ROWS", 20)
+    with Source(path) as src:
+        assert isinstance(src.load("Activités").grid, list)
+    assert_same_read(path, monkeypatch, head=20)
