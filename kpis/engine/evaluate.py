@@ -308,7 +308,10 @@ class Evaluator:
         if k not in self._maps:
             assert window.months is not None  # callers take the month form only when there is one
             lo, hi = window.months(self._present(table), self)
-            self._maps[k] = (np.asarray(lo, dtype=np.int64), np.asarray(hi, dtype=np.int64))
+            # int32, FAR clipped: month numbers of dates pandas can hold are within ±3,600, so every
+            # comparison with a month is the same; half the memory for the report's lifetime
+            bound = np.iinfo(np.int32).max
+            self._maps[k] = (np.clip(lo, -bound, bound).astype(np.int32), np.clip(hi, -bound, bound).astype(np.int32))
         return cast("tuple[np.ndarray, np.ndarray]", self._maps[k])
 
     # -- one pass over the prepared months -----------------------------------------------------------
@@ -339,9 +342,11 @@ class Evaluator:
                 lo, hi = self.spans(m.table, m.window)
             lo, hi = np.maximum(lo, first), np.minimum(hi, last)
             count = np.where(keep & (lo <= hi), hi - lo + 1, 0)
-            rows = np.repeat(np.arange(n), count)
+            rows = np.repeat(np.arange(n, dtype=np.int32), count)
             step = np.arange(len(rows)) - np.repeat(np.cumsum(count) - count, count)
-            self._maps[k] = (rows, np.repeat(lo - first, count) + step)
+            # kept as int32 (rows of a sheet, months of a report): half the memory of a million-row
+            # table's pairs, which every measure on it keeps for the whole report
+            self._maps[k] = (rows, (np.repeat(lo - first, count) + step).astype(np.int32))
         return cast("tuple[np.ndarray, np.ndarray]", self._maps[k])
 
     def _panel(self, m: Measure, dim: str | None) -> dict[str, Any] | None:
@@ -367,7 +372,7 @@ class Evaluator:
             if keys is None:
                 self._maps[k] = None
                 return None
-            codes = keys.cat.codes.to_numpy().astype(np.int64)[rows]
+            codes = keys.cat.codes.to_numpy().astype(np.int32)[rows]
             out["dtype"] = keys.dtype
         if values is None:  # counts: exact integers, one bincount for every month (by key: _panel_by)
             assert codes is None  # _from_panel reads counts by key from _panel_by
@@ -717,7 +722,7 @@ class Evaluator:
         n_months = self._range[1] - self._range[0] + 1
         cats = keys.cat.categories
         n_keys = len(cats)
-        cell = month * n_keys + keys.cat.codes.to_numpy().astype(np.int64)[rows]
+        cell = month.astype(np.int64) * n_keys + keys.cat.codes.to_numpy().astype(np.int64)[rows]
         counts = np.bincount(cell, minlength=n_months * n_keys).reshape(n_months, n_keys)
         out = {"values": counts.astype("float64"), "present": counts > 0, "keys": cats,
                "ids": self.space(dim).ids([str(c) for c in cats])}

@@ -31,6 +31,7 @@ import pandas as pd
 from .. import vocab
 from ..config import Config, TableMapping
 from ..dataset import Dataset
+from ..memory import release_free_memory
 from ..i18n import message
 from ..quality import Action, Issue, QualityReport
 from ..schema import TABLES
@@ -69,6 +70,7 @@ def read_workbook(
             wanted, plan, sheets = _load(src, cfg, tables, progress)
         dataset = _read_sheets(src.path, sheets, plan, wanted, cfg, tables is not None, progress, src.notes)
         del sheets  # millions of cells: freed before the garbage collector is back, not walked by it
+    release_free_memory()
     return dataset
 
 
