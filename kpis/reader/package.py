@@ -291,14 +291,14 @@ def census_sheet(z: zipfile.ZipFile, part: str, external: bool) -> SheetCensus:
             if m:
                 prefix = m[1] or b""
                 c.prefix = prefix
-        wide = _WIDE.findall(chunk)
+        scan = _scan_cells(chunk, narrow_cols)
+        wide = _WIDE.findall(chunk) if scan.wide else None  # the regex only where the scan saw a wide reference
         if wide:
             letters, digits = zip(*set(wide))  # distinct (column, row) pairs, compared without int()
             c.max_col = max(c.max_col, col_index(max(set(letters), key=_by_length)) + 1)
             c.max_row = max(c.max_row, int(max(set(digits), key=_by_length)))
         if not narrow and b'r="' in chunk and (b"<c " in chunk or b":c " in chunk):
             narrow = True
-        scan = _scan_cells(chunk, narrow_cols)
         narrow_cols = scan.cols
         c.max_row = max(c.max_row, scan.tall_row)
         cells += scan.canonical
@@ -351,6 +351,7 @@ class _CellScan:
     openings: int  # every cell element opened (<c>, <c s="1">, <x:c r='a1'>...)
     formulas: bool = False  # some formula element is opened (<f>, <f t="shared"...>, <x:f/>...)
     errors: bool = False  # ``t="e"`` somewhere (an error cell, most likely)
+    wide: bool = False  # some r="AB12" (two or three letters): what _WIDE finds, looked for then
 
 
 _BYTE_TABLES: Any = None  # (prefix bytes, delimiters): 256-entry numpy tables, built on first use
@@ -441,13 +442,14 @@ def _scan_cells(chunk: bytes, known: int) -> _CellScan:
         & (padded[np.maximum(r_at - 2, 0)] == 0x63)
     if canon.any():
         canon[canon] = _element_starts(a, lettered[canon] - 6)
+    wide = bool((well_formed & (n_letters >= 2) & (n_letters <= 3)).any())
     tall = well_formed & (n_letters == 1) & (n_digits >= 6)
     tall_row = 0
     if tall.any():
         w, n = win[1:8, tall].astype(np.int64) - 0x30, n_digits[tall]
         six = w[:6].T @ (10 ** np.arange(5, -1, -1))  # the first six digits as a number
         tall_row = int(np.where(n == 7, six * 10 + w[6], six).max())
-    return _CellScan(cols, tall_row, int(canon.sum()), openings, formulas, errors)
+    return _CellScan(cols, tall_row, int(canon.sum()), openings, formulas, errors, wide)
 
 
 _ELEMENT = re.compile(rb"<(?:[\w.-]+:)?(row|c)(?=[\s>/])([^>]*)>")

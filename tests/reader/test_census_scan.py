@@ -39,6 +39,7 @@ def test_narrow_scan_finds_what_a_regex_finds(pieces):
     assert scan.cols == max((ord(x) - 64 for x in _LETTER.findall(chunk)), default=0)
     assert scan.canonical == len(_CANONICAL.findall(chunk))
     assert scan.openings == len(_OPENING.findall(chunk))
+    assert scan.wide == bool(package._WIDE.search(chunk))
 
 
 _CANONICAL = re.compile(rb'<(?:[\w.-]*:)?c r="[A-Z]{1,3}\d{1,7}"')
