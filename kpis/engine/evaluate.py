@@ -308,8 +308,8 @@ class Evaluator:
         if k not in self._maps:
             assert window.months is not None  # callers take the month form only when there is one
             lo, hi = window.months(self._present(table), self)
-            # int32, FAR clipped: month numbers of dates pandas can hold are within ±3,600, so every
-            # comparison with a month is the same; half the memory for the report's lifetime
+            # int32, FAR clipped: month numbers of the dates pandas holds (years 1-9999 at most) are
+            # within ±100,000, so every comparison with a month is the same; half the memory
             bound = np.iinfo(np.int32).max
             self._maps[k] = (np.clip(lo, -bound, bound).astype(np.int32), np.clip(hi, -bound, bound).astype(np.int32))
         return cast("tuple[np.ndarray, np.ndarray]", self._maps[k])

@@ -10,8 +10,11 @@ born in), so the process keeps ~300 MB it no longer uses at 400,000 activities.
 Here the body of the sheet (the rows below the head) comes through ``CalamineSheet.iter_rows`` in
 blocks of :data:`BLOCK_ROWS`; each block's columns are factorized at once (``pd.factorize``) and
 only integer codes and each column's distinct values are kept. The cells are exactly the full
-read's (same library, same call underneath): :class:`~.fast.ColumnGrid` serves them row-wise and
-column-wise, so the table builder parses each distinct value once, as on the fast path.
+read's (same library, same conversion of each cell to a Python value): :class:`~.fast.ColumnGrid`
+serves them row-wise and column-wise, so the table builder parses each distinct value once, as on
+the fast path. ``iter_rows`` gives the rows from row 1 but the columns from the first one used
+(python-calamine issue 177): the missing columns are put back, and a shape that is not the one
+``to_python`` gives (another version of the library) sends the sheet to the plain read.
 
 Distinct values are told apart as ``pd.factorize`` tells them (hash and ``==``). That merges
 ``True`` with ``1.0`` and ``0.0`` with ``-0.0``: where a slice of the column would keep a different
@@ -88,7 +91,7 @@ class _Builder:
         if bool in self.types and (float in self.types or int in self.types) or {int, float} <= self.types:
             raise NotCoded("a column mixes booleans and numbers")
         codes, u = pd.factorize(cells)
-        if len(codes) and codes.min() < 0:  # None or NaN: python-calamine never gives them
+        if len(codes) and codes.min() < 0:  # NaN (a cell <v>NaN</v>), None: factorize leaves them out
             raise NotCoded("missing value in a column")
         if float in self.types and (np.asarray(u == 0, dtype=bool)).any():  # C loop of ==; then the zeros only
             zeros = cells[np.flatnonzero(np.asarray(cells == 0, dtype=bool))]
@@ -125,17 +128,27 @@ def coded_grid(sheet: Any, head_rows: int) -> Any:
     the first ``head_rows`` rows as Python rows, the rest as :class:`Coded` columns."""
     from .fast import ColumnGrid
 
-    start = sheet.start
-    c0 = int(start[1]) if start else 0  # iter_rows starts at row 1 but at the first used column
+    start, end = sheet.start, sheet.end
+    if start is None or end is None:  # no value at all (formatted cells only): the plain read's []
+        raise NotCoded("empty sheet")
+    c0 = int(start[1])  # iter_rows starts at row 1 but at the first used column
     width = int(sheet.width or 0)
     it = iter(sheet.iter_rows())
     pad = [""] * c0
     head = [pad + r for r in itertools.islice(it, head_rows)]
+    if any(len(r) != c0 + width for r in head):
+        raise NotCoded("rows not as wide as the sheet")
+    for j in range(c0, c0 + width):  # the common late refusal, seen early: booleans among numbers
+        types = {type(r[j]) for r in head}
+        if bool in types and (float in types or int in types):
+            raise NotCoded("a column mixes booleans and numbers")
     builders = [_Builder() for _ in range(width)]
     n = 0
     while (block := _rows_block(it, BLOCK_ROWS, width)) is not None:
         for j, b in enumerate(builders):
             b.add(block[:, j])
         n += block.shape[0]
+    if len(head) + n != int(end[0]) + 1:  # to_python(skip_empty_area=False) has a row per row up to the last
+        raise NotCoded("rows not counted from the first")
     body = {c0 + j: b.done() for j, b in enumerate(builders)} if n else {}
     return ColumnGrid(head, head_rows, body, n)

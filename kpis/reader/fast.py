@@ -254,19 +254,30 @@ class ColumnGrid(Sequence[list[Any]]):
         return rows
 
     def cells(self, col: int, r0: int, r1: int) -> np.ndarray:
-        """Column ``col`` of rows ``r0..r1`` as an object array of Python values (merged cells are filled there)."""
+        """Column ``col`` of rows ``r0..r1`` as an object array of Python values (merged cells are
+        filled there). Taken column-wise: no Python row is made (or kept) for the body."""
         out = np.empty(max(0, r1 - r0 + 1), dtype=object)
-        for k, i in enumerate(range(r0, r1 + 1)):
-            row = self[i]
+        k = 0
+        for i in range(r0, min(r1, self.start - 1) + 1):
+            row = self.head[i]
             out[k] = row[col] if col < len(row) else ""
+            k += 1
+        b0 = max(r0, self.start)
+        if r1 >= b0:
+            if r1 >= len(self):
+                raise IndexError(r1)
+            a, b = b0 - self.start, r1 - self.start + 1
+            arr = self.body.get(col)
+            if arr is None:
+                out[k:] = ""
+            else:
+                values = arr.values(a, b) if isinstance(arr, Coded) else _python(arr.slice(a, b - a).to_pylist())
+                out[k:] = ["" if v is None else v for v in values]
         return out
 
     def factorize(self, col: int, r0: int, r1: int) -> tuple[np.ndarray, np.ndarray]:
         """Codes and distinct values of column ``col``, rows ``r0..r1`` -- what ``pd.factorize`` gives
         on the same cells as Python objects (distinct values in order of first appearance)."""
-        import pyarrow as pa
-        import pyarrow.compute as pc  # type: ignore[import-untyped]
-
         r1 = min(r1, len(self) - 1)
         n = max(0, r1 - r0 + 1)
         h1 = min(r1, self.start - 1)
@@ -288,6 +299,9 @@ class ColumnGrid(Sequence[list[Any]]):
             elif isinstance(arr, Coded):  # python-calamine's values, coded (.coded): "" is one of them
                 values, local = arr.encode(b0 - self.start, length)
             else:
+                import pyarrow as pa  # only for fastexcel's columns: coded ones need no pyarrow
+                import pyarrow.compute as pc  # type: ignore[import-untyped]
+
                 enc = pc.dictionary_encode(arr.slice(b0 - self.start, length))
                 values = enc.dictionary.to_pylist()
                 if pa.types.is_timestamp(arr.type):

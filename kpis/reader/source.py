@@ -262,7 +262,9 @@ class Source:
 
     def _coded(self, sheet: Any, name: str) -> Any:
         """A big sheet the fast read refused, as coded columns of the same cells (:mod:`.coded`), or
-        None for the plain grid (small sheets, errors or formulas without values to flag, odd rows)."""
+        None for the plain grid: small sheets, errors or formulas without values to flag (the census
+        says), and what :class:`~.coded.NotCoded` refuses (an empty sheet, rows not shaped as the
+        plain read's, booleans mixed with numbers, -0.0, NaN)."""
         from . import coded, fast
 
         c = self._census.sheets.get(name) if self._census else None
@@ -275,7 +277,7 @@ class Source:
             except coded.NotCoded:
                 return None
 
-        return self._library(attempt, name)  # the library failing here fails the full read alike
+        return self._library(attempt, name)  # the library failing on a sheet with values fails to_python alike
 
     def _load_fast(self, name: str) -> RawSheet | None:
         """The sheet as typed columns (:mod:`.fast`), or None when it needs the full read."""

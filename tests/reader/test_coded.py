@@ -121,6 +121,28 @@ def test_grid_rows_and_columns_are_calamines(tmp_path, monkeypatch, offset):
             assert [(type(v), v) for v in uniques] == [(type(v), v) for v in want]
     for first, last in ((offset[1], offset[1] + 4), (offset[1] + 3, offset[1] + 3)):
         assert grid.last_data_row(offset[0] + 3, first, last) == _last_data_row(full, offset[0] + 3, first, last)
+    blocks = len(grid._blocks)
+    for col in (0, offset[1], offset[1] + 3, len(full[0]) + 2):  # column-wise cells (merged ranges), past the width too
+        for r0, r1 in ((0, len(full) - 1), (40, 50), (60, 90)):
+            assert grid.cells(col, r0, r1).tolist() == [row[col] if col < len(row) else "" for row in full[r0:r1 + 1]]
+    assert len(grid._blocks) == blocks  # cells() made no Python rows of the body
+
+
+def test_a_sheet_of_formatted_blank_cells_reads_as_the_plain_read(tmp_path, monkeypatch):
+    """Formatted cells without values down to row 6,000: the census counts the rows, the library
+    holds no value; the sheet is the plain read's empty grid, the workbook still reads."""
+    path = tmp_path / "blank.xlsx"
+    wb = xlsxwriter.Workbook(str(path))
+    ws = wb.add_worksheet("Vide")
+    fmt = wb.add_format({"bg_color": "#FFFF00"})
+    for r in range(6000):
+        ws.write_blank(r, 0, None, fmt)
+    wb.close()
+    monkeypatch.setattr(fast, "MODE", "always")
+    monkeypatch.setattr(fast, "HEAD_ROWS", 45)
+    monkeypatch.setattr(fast, "available", lambda: False)  # no fastexcel: the coded read is tried
+    with Source(path) as src:
+        assert src.load("Vide").grid == []
 
 
 def test_mixed_sheets_are_coded_and_read_alike(tmp_path, monkeypatch):
