@@ -25,6 +25,12 @@ ERROR_TEXTS = frozenset(ERROR_VALUES + _FRENCH_ERRORS)
 CALAMINE_ERRORS = frozenset({"#NULL!", "#DIV/0!", "#VALUE!", "#REF!", "#NAME?", "#NUM!", "#N/A"})
 
 
+def filled(v: Any) -> bool:
+    """Whether a cell holds something: not empty (``""``, None), not text of spaces only. A flagged
+    cell (:class:`CellFlag`) is filled: it is reported, never taken for the end of a table."""
+    return v != "" and v is not None and not (isinstance(v, str) and not v.strip())
+
+
 @dataclass(frozen=True)
 class CellFlag:
     """A cell with no usable value: ``kind`` is ``"error"`` (``text`` is the error, ``#N/A``) or

@@ -31,6 +31,8 @@ from typing import Any, Iterator
 import numpy as np
 import pandas as pd
 
+from .cells import filled as cell_filled
+
 BLOCK_ROWS = 65536  # rows turned into Python objects at a time (then only codes are kept)
 TAIL_ROWS = 4096  # rows looked at a time, from the end, for a column's last filled cell
 
@@ -71,11 +73,16 @@ class Coded:
         for stop in range(len(self.codes), 0, -step):
             part = self.codes[max(0, stop - step):stop]
             seen = np.unique(part)
-            filled[seen] = [not (v.__class__ is str and not v.strip()) and v is not None for v in self.uniques[seen]]
+            filled[seen] = [cell_filled(v) for v in self.uniques[seen]]
             hits = np.flatnonzero(filled[part])
             if len(hits):
                 return max(0, stop - step) + int(hits[-1])
         return -1
+
+
+def _merges_types(types: set[type]) -> bool:
+    """Whether cells of these types hold values ``pd.factorize`` takes for one (True and 1.0, 1 and 1.0)."""
+    return bool(bool in types and (float in types or int in types) or {int, float} <= types)
 
 
 class _Builder:
@@ -88,7 +95,7 @@ class _Builder:
     def add(self, cells: np.ndarray) -> None:
         # Types of the cells themselves: factorize keeps one of True and 1.0, hiding the other.
         self.types |= set(map(type, cells))
-        if bool in self.types and (float in self.types or int in self.types) or {int, float} <= self.types:
+        if _merges_types(self.types):
             raise NotCoded("a column mixes booleans and numbers")
         codes, u = pd.factorize(cells)
         if len(codes) and codes.min() < 0:  # NaN (a cell <v>NaN</v>), None: factorize leaves them out
@@ -139,8 +146,7 @@ def coded_grid(sheet: Any, head_rows: int) -> Any:
     if any(len(r) != c0 + width for r in head):
         raise NotCoded("rows not as wide as the sheet")
     for j in range(c0, c0 + width):  # the common late refusal, seen early: booleans among numbers
-        types = {type(r[j]) for r in head}
-        if bool in types and (float in types or int in types):
+        if _merges_types({type(r[j]) for r in head}):
             raise NotCoded("a column mixes booleans and numbers")
     builders = [_Builder() for _ in range(width)]
     n = 0

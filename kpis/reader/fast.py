@@ -33,6 +33,7 @@ from typing import Any, Iterator, Sequence
 import numpy as np
 import pandas as pd
 
+from .cells import filled
 from .coded import Coded
 from .package import MAX_MERGES, SheetCensus
 
@@ -201,6 +202,11 @@ def _python(values: list[Any]) -> list[Any]:
     return out
 
 
+def _column_values(arr: Any, a: int, b: int) -> list[Any]:
+    """Body rows ``a..b-1`` of one column as Python values (None for an empty cell of an Arrow column)."""
+    return arr.values(a, b) if isinstance(arr, Coded) else _python(arr.slice(a, b - a).to_pylist())
+
+
 class ColumnGrid(Sequence[list[Any]]):
     """A sheet's grid from A1: rows ``[0, start)`` as Python rows (the head), the rest as typed columns
     (Arrow arrays from fastexcel) or as coded columns of python-calamine's values (:mod:`.coded`).
@@ -247,7 +253,7 @@ class ColumnGrid(Sequence[list[Any]]):
     def _rows(self, a: int, b: int) -> list[list[Any]]:
         rows = [[""] * self.width for _ in range(b - a)]
         for j, arr in self.body.items():
-            values = arr.values(a, b) if isinstance(arr, Coded) else _python(arr.slice(a, b - a).to_pylist())
+            values = _column_values(arr, a, b)
             for r, v in zip(rows, values):
                 if v is not None:
                     r[j] = v
@@ -271,7 +277,7 @@ class ColumnGrid(Sequence[list[Any]]):
             if arr is None:
                 out[k:] = ""
             else:
-                values = arr.values(a, b) if isinstance(arr, Coded) else _python(arr.slice(a, b - a).to_pylist())
+                values = _column_values(arr, a, b)
                 out[k:] = ["" if v is None else v for v in values]
         return out
 
@@ -355,16 +361,12 @@ class ColumnGrid(Sequence[list[Any]]):
                 i = self.start + int(pos)
                 if i < start:
                     break
-                if any(_filled(v) for v in self[i][first_col : last_col + 1]):
+                if any(filled(v) for v in self[i][first_col : last_col + 1]):
                     return i
         for i in range(min(self.start, len(self)) - 1, start - 1, -1):
-            if any(_filled(v) for v in self.head[i][first_col : last_col + 1]):
+            if any(filled(v) for v in self.head[i][first_col : last_col + 1]):
                 return i
         return start - 1
-
-
-def _filled(v: Any) -> bool:
-    return v != "" and v is not None and not (isinstance(v, str) and not v.strip())
 
 
 def open_reader(path: Path) -> Any:

@@ -15,6 +15,7 @@ from typing import Any, Iterable, cast
 import pandas as pd
 
 from ..schema import TABLES
+from .cells import filled
 from .content import SAMPLE_ROWS, Profile, profile
 from .headers import TableMatch, best_tables, header_text, match_table
 from .source import ExcelTable, RawSheet
@@ -95,9 +96,8 @@ def _last_data_row(grid: list[list[Any]], start: int, first_col: int, last_col: 
         return cast(int, grid.last_data_row(start, first_col, last_col))
     for i in range(len(grid) - 1, start - 1, -1):
         row = grid[i]
-        for v in row[first_col : last_col + 1]:
-            if v != "" and v is not None and not (isinstance(v, str) and not v.strip()):
-                return i
+        if any(filled(v) for v in row[first_col : last_col + 1]):
+            return i
     return start - 1
 
 

@@ -17,6 +17,7 @@ from hypothesis import strategies as st
 from kpis.demo import sample
 from kpis.demo.sample import Mess
 from kpis.reader import coded, fast
+from kpis.reader.cells import filled
 from kpis.reader.locate import _last_data_row
 from kpis.reader.source import Source
 
@@ -46,7 +47,7 @@ def test_a_slice_factorizes_as_its_cells_do(cells, block, data):
     assert c.values(0, len(cells)) == cells
     with pytest.MonkeyPatch.context() as mp:
         mp.setattr(coded, "TAIL_ROWS", data.draw(st.integers(1, 7)))
-        assert c.last_filled() == max((i for i, v in enumerate(cells) if fast._filled(v)), default=-1)
+        assert c.last_filled() == max((i for i, v in enumerate(cells) if filled(v)), default=-1)
     a = data.draw(st.integers(0, len(cells) - 1))
     n = data.draw(st.integers(1, len(cells) - a))
     values, local = c.encode(a, n)
