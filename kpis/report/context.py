@@ -54,12 +54,12 @@ ACQUISITION_BY_CHANNEL = views.table_columns("acquisition_by_channel")
 REP_KPIS = views.rep_kpis()
 TREND_KPIS = views.trend_kpis()
 FUNNEL_STEPS = ("lead", "mql", "sql", "opportunity", "customer")
-# The breakdowns the context reads, by dimension (its tables' columns; the rep pages' KPIs; the
-# quotas beside the leaderboard): only those are computed, not the 73 KPIs by 4 dimensions.
 # The KPIs whose breakdown keys give the rows of a table by product, segment, channel.
 PRODUCT_KEYS_FROM = ("open_pipeline_value", "revenue")
 SEGMENT_KEYS_FROM = ("active_customers", "customers_at_start", "mrr")
 CHANNEL_KEYS_FROM = ("leads_created", "revenue", "cost_per_lead", "new_customers")
+# The breakdowns the context reads, by dimension (its tables' columns; the rep pages' KPIs; the
+# quotas beside the leaderboard): only those are computed, not the 73 KPIs by 4 dimensions.
 BREAKDOWNS: dict[str, frozenset[str]] = {
     "rep": frozenset({*LEADERBOARD, *PIPELINE_BY_REP, *ACTIVITIES_BY_REP, *REP_KPIS, "revenue"}),
     "product": frozenset({*PIPELINE_BY_PRODUCT, *PRODUCT_KEYS_FROM}),
