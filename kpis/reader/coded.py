@@ -51,9 +51,6 @@ class Coded:
         self.codes = codes
         self.uniques = uniques
 
-    def __len__(self) -> int:
-        return len(self.codes)
-
     def values(self, a: int, b: int) -> list[Any]:
         """The Python values of rows ``a..b-1`` (body positions)."""
         return list(self.uniques[self.codes[a:b]])
@@ -82,7 +79,7 @@ class Coded:
 
 def _merges_types(types: set[type]) -> bool:
     """Whether cells of these types hold values ``pd.factorize`` takes for one (True and 1.0, 1 and 1.0)."""
-    return bool(bool in types and (float in types or int in types) or {int, float} <= types)
+    return bool in types and (float in types or int in types) or {int, float} <= types
 
 
 class _Builder:
