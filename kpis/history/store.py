@@ -151,15 +151,20 @@ def _text(v) -> str | None:
     return str(v)
 
 
+# Beyond, cents no longer fit SQLite's 64-bit integers (and Decimal's 28 digits would fail to round).
+_MAX_AMOUNT = 9e16
+
+
 def to_cents(v) -> int | None:
-    """An amount as integer cents (``1234.565`` -> ``123457``); None for a missing or non-finite one."""
+    """An amount as integer cents (``1234.565`` -> ``123457``); None for a missing or non-finite one,
+    or one of :data:`_MAX_AMOUNT` or more (no history can hold its cents)."""
     if v is None or isinstance(v, str):
         return None
     try:
         f = float(v)
     except (TypeError, ValueError):
         return None
-    if not math.isfinite(f):
+    if not math.isfinite(f) or abs(f) >= _MAX_AMOUNT:
         return None
     # From the shortest decimal that reads back as f (what the cell showed), half away from zero:
     # 1234.565 -> 123457, where round(f * 100) would give 123456 (f * 100 = 123456.4999...).

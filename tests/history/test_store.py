@@ -145,3 +145,15 @@ def test_killed_run_leaves_the_file_as_before(tmp_path):
     # and the file is usable again
     store.record(path, deals(5), D2)
     assert len(store.load(path, D2)) == 5
+
+
+def test_an_amount_too_big_for_cents_is_left_out_not_a_crash(tmp_path):
+    """A deal of 1e26 (a typo, a pasted id) once crashed every report with Decimal's InvalidOperation
+    (28 digits); beyond 9e16 no SQLite integer holds the cents: the amount is stored as missing."""
+    assert store.to_cents(1e26) is None and store.to_cents(-9e16) is None
+    assert store.to_cents(8.99e16) == 899 * 10**16
+    d = deals(2)
+    d.loc[0, "amount"] = 1e26
+    store.record(tmp_path / "h.sqlite", d, D1)
+    assert store.load(tmp_path / "h.sqlite", D1)["amount_cents"].isna().tolist() == [True, False]
+    assert store.frame_of(d)["amount_cents"].isna().tolist() == [True, False]
