@@ -118,7 +118,8 @@ def deals_to_watch(deals: pd.DataFrame, as_of: dt.date, *, activities: pd.DataFr
 
     last_touch = pd.Series(pd.NaT, index=d.index, dtype="datetime64[ns]")
     if activities is not None and {"deal_id", "date"} <= set(activities.columns) and activities["deal_id"].notna().any():
-        act = activities[activities["deal_id"].notna()]
+        # only the three columns read: the whole activities table copied was 20 MB at 400,000 rows
+        act = activities.loc[activities["deal_id"].notna(), [c for c in ("deal_id", "date", "outcome") if c in activities.columns]]
         when = pd.to_datetime(act["date"], errors="coerce")
         keep = when.notna() & (when <= now)
         if "outcome" in act.columns:

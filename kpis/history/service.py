@@ -67,14 +67,7 @@ def record_dataset(ds: Dataset, path: Path, as_of: dt.date | None, *, lang: str,
     if day is None:
         raise HistoryError("history_no_date", lang)
     current_frame(ds, lang)  # refuses deals without ids rather than record an empty state
-    rows = _rows_of(ds, deals)
-    return guard(lambda: store.record(path, deals, day, source=source, lang=lang, rows_of=rows), path, lang)
-
-
-def _rows_of(ds: Dataset, deals: pd.DataFrame) -> tuple[list[tuple], int, int]:
-    """:func:`store.snapshot_rows` of the dataset's deals, made once: the snapshot and the comparison
-    with the history read the same rows."""
-    return ds.memo(("snapshot_rows", id(deals)), lambda: store.snapshot_rows(deals))
+    return guard(lambda: store.record(path, deals, day, source=source, lang=lang), path, lang)
 
 
 def auto_snapshot(ds: Dataset, cfg: Config, workbook: Path, *, enabled: bool = True,
@@ -111,7 +104,7 @@ def current_frame(ds: Dataset, lang: str) -> pd.DataFrame:
     deals = ds.get("deals")
     if deals is None:
         return store.frame_of(pd.DataFrame())
-    frame = ds.memo(("history_frame", id(deals)), lambda: store.frame_of(deals, _rows_of(ds, deals)[0]))
+    frame = ds.memo(("history_frame", id(deals)), lambda: store.frame_of(deals))
     if frame.empty and len(deals):
         raise HistoryError("history_no_ids", lang, n=len(deals))
     return frame

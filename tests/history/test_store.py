@@ -10,6 +10,8 @@ import textwrap
 
 import pandas as pd
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from kpis.history import store
 from kpis.history.store import HistoryError
@@ -145,6 +147,30 @@ def test_killed_run_leaves_the_file_as_before(tmp_path):
     # and the file is usable again
     store.record(path, deals(5), D2)
     assert len(store.load(path, D2)) == 5
+
+
+@settings(max_examples=400, deadline=None)
+@given(st.lists(st.one_of(st.floats(allow_nan=True, allow_infinity=True),
+                          st.decimals(min_value=-10**7, max_value=10**7, places=3).map(float),
+                          st.integers(-10**9, 10**9).map(lambda n: n / 1000 + 0.005),
+                          st.sampled_from([1234.565, 2.675, 1.005, -0.125, -1.005, 0.0, -0.0, 1e9, -1e9, 999999999.995,
+                                           1e15, 5e-324, 0.005, -0.005])),
+                max_size=40))
+def test_cents_of_a_column_are_to_cents_of_each_amount(values):
+    """The column-wise rounding (numpy where it provably agrees) gives to_cents of every amount:
+    ties at half a cent, huge and tiny amounts, -0.0, NaN and infinities (issue 11)."""
+    s = pd.Series(values, dtype="float64")
+    assert store._cents(s) == [store.to_cents(v) for v in values]
+
+
+def test_current_frame_is_the_stored_rows_read_back(tmp_path):
+    """frame_of (built column by column) is what load() gives back for the same deals once stored."""
+    d = deals(8)
+    d["forecast_category"] = ["Commit", None, "Best case", None, None, None, None, "Pipeline"]
+    path = tmp_path / "h.sqlite"
+    store.record(path, d, D1)
+    back = store.load(path, D1).drop(columns=["as_of"])
+    pd.testing.assert_frame_equal(store.frame_of(d), back)
 
 
 def test_an_amount_too_big_for_cents_is_left_out_not_a_crash(tmp_path):
