@@ -19,8 +19,12 @@ _LIBC: Any = None  # glibc, once found; False where there is none
 
 
 def release_free_memory() -> None:
-    """Return the C heap's free pages to the system (glibc ``malloc_trim(0)``); a no-op elsewhere."""
+    """Return the C heap's free pages to the system (glibc ``malloc_trim(0)``), and Arrow's memory
+    pool's (when pyarrow is loaded); a no-op elsewhere."""
     global _LIBC
+    arrow = sys.modules.get("pyarrow")
+    if arrow is not None:
+        arrow.default_memory_pool().release_unused()
     if not sys.platform.startswith("linux"):
         return
     if _LIBC is None:

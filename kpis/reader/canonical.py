@@ -67,7 +67,7 @@ def conform(table: str, df: pd.DataFrame, trusted: bool = False) -> pd.DataFrame
     for f in _fields(table):
         if f.name in df.columns:
             out[f.name] = conform_column(df[f.name].reset_index(drop=True), f.kind, trusted)
-    return pd.DataFrame(out, index=pd.RangeIndex(len(df)))
+    return pd.DataFrame(out, index=pd.RangeIndex(len(df)), copy=False)
 
 
 __all__ = ["conform", "conform_column"]

@@ -9,7 +9,8 @@ born in), so the process keeps ~300 MB it no longer uses at 400,000 activities.
 
 Here the body of the sheet (the rows below the head) comes through ``CalamineSheet.iter_rows`` in
 blocks of :data:`BLOCK_ROWS`; each block's columns are factorized at once (``pd.factorize``) and
-only integer codes and each column's distinct values are kept. The cells are exactly the full
+only integer codes and each column's distinct values are kept (pickled until the column is done, so
+that the block's cells all go: :func:`_packed`). The cells are exactly the full
 read's (same library, same conversion of each cell to a Python value): :class:`~.fast.ColumnGrid`
 serves them row-wise and column-wise, so the table builder parses each distinct value once, as on
 the fast path. ``iter_rows`` gives the rows from row 1 but the columns from the first one used
@@ -26,7 +27,8 @@ from __future__ import annotations
 
 import itertools
 import math
-from typing import Any, Iterator
+import pickle
+from typing import Any, Iterator, cast
 
 import numpy as np
 import pandas as pd
@@ -86,7 +88,7 @@ class _Builder:
     """The codes of one column, block after block; the distinct values are merged once at the end."""
 
     def __init__(self) -> None:
-        self.blocks: list[tuple[np.ndarray, np.ndarray]] = []
+        self.blocks: list[tuple[np.ndarray, Any]] = []  # codes, distinct values (packed: _packed)
         self.types: set[type] = set()
 
     def add(self, cells: np.ndarray) -> None:
@@ -101,13 +103,14 @@ class _Builder:
             zeros = cells[np.flatnonzero(np.asarray(cells == 0, dtype=bool))]
             if any(v.__class__ is float and math.copysign(1.0, v) < 0 for v in zeros):
                 raise NotCoded("negative zero")  # merged with 0.0 by factorize
-        self.blocks.append((codes.astype(np.int32, copy=False), np.asarray(u, dtype=object)))
+        self.blocks.append((codes.astype(np.int32, copy=False), _packed(u)))
 
     def done(self) -> Coded:
         if not self.blocks:
             return Coded(np.empty(0, dtype=np.int32), np.empty(0, dtype=object))
         # The blocks' distinct values end to end, each block's in order of first appearance: one
         # factorize gives the column's, in order of first appearance, and each block's remapping.
+        self.blocks = [(codes, _unpacked(u)) for codes, u in self.blocks]
         merged, uniques = pd.factorize(np.concatenate([u for _, u in self.blocks]))
         uniques = np.asarray(uniques, dtype=object)
         parts, at = [], 0
@@ -115,6 +118,27 @@ class _Builder:
             parts.append(merged[at:at + len(u)].astype(np.int32)[codes])
             at += len(u)
         return Coded(np.concatenate(parts), uniques)
+
+
+def _packed(u: np.ndarray) -> Any:
+    """A block's distinct values, pickled until the column is done. Kept as the cells' own objects,
+    the few that survive each block (an id column keeps one in seven of a row's cells) pin the
+    allocator's pools the block filled: at 400,000 activities ~40 MB the process could not give
+    back. One bytes object instead, and the whole block's cells are freed; unpickled once, at the
+    end, the values are laid out together (the same values: pickle keeps types, -0.0, dates)."""
+    try:
+        return pickle.dumps(u.tolist(), protocol=pickle.HIGHEST_PROTOCOL)
+    except Exception:  # a value pickle refuses (none that python-calamine gives): kept as it is
+        return u
+
+
+def _unpacked(u: Any) -> np.ndarray:
+    if not isinstance(u, bytes):
+        return cast(np.ndarray, u)
+    values = pickle.loads(u)
+    out = np.empty(len(values), dtype=object)
+    out[:] = values
+    return out
 
 
 def _rows_block(it: Iterator[list[Any]], n: int, width: int) -> np.ndarray | None:

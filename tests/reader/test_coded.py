@@ -164,3 +164,27 @@ def test_a_column_of_booleans_and_numbers_is_read_the_plain_way(tmp_path, monkey
     with Source(path) as src:
         assert isinstance(src.load("Activités").grid, list)
     assert_same_read(path, monkeypatch, head=20)
+
+
+def test_packed_block_values_come_back_the_same_objects_kinds_and_values():
+    """A block's distinct values are pickled until the column is done (their cells all freed, not
+    pinned by the survivors); they come back with the same types and values, and a value pickle
+    refuses is kept as it is."""
+    import pickle
+
+    from kpis.reader.coded import _packed, _unpacked
+
+    values = ["a", "", 1.5, 3.0, 7, True, dt.datetime(2026, 1, 2, 3, 4), dt.date(2026, 1, 2), dt.time(9, 30),
+              dt.timedelta(days=2), "🎉", "x" * 10_000, float("inf")]
+    u = np.empty(len(values), dtype=object)
+    u[:] = values
+    packed = _packed(u)
+    assert isinstance(packed, bytes)
+    back = _unpacked(packed)
+    assert back.dtype == object and [type(v) for v in back] == [type(v) for v in values]
+    assert back.tolist() == values
+    odd = np.empty(2, dtype=object)
+    odd[:] = ["a", (lambda: 0)]
+    with pytest.raises(Exception):
+        pickle.dumps(odd.tolist())
+    assert _unpacked(_packed(odd)) is odd
