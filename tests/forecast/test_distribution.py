@@ -97,3 +97,22 @@ def test_forecast_is_won_plus_weighted(rows, won_amount):
     assert r["won"] == won_amount
     assert r["p10"] <= r["p50"] <= r["p90"]
     assert 0.0 <= r["p_hit_quota"] <= 1.0
+
+
+@pytest.mark.parametrize("n_deals", [1, 7, 300])
+def test_simulated_totals_are_those_of_the_matrix_product_in_one_chunk(n_deals, monkeypatch):
+    """The simulation sums each draw's closing deals with einsum, in chunks of whole draws: the same
+    totals as the one matrix product ``(U < p) @ cents`` over the same stream (sums of whole cents
+    are exact in any order), whatever the chunk size."""
+    from kpis.forecast import distribution as D
+
+    rng = np.random.default_rng(3)
+    cents = np.rint(rng.uniform(1, 5e6, n_deals) * 100)
+    p = rng.uniform(0.05, 0.95, n_deals)
+    n = 5_000
+    draws = np.random.default_rng(D.SEED).random((n, n_deals)) < p
+    expected = np.sort(1234 + np.rint(draws.astype(float) @ cents).astype(np.int64))
+    for chunk in (n_deals, 10 * n_deals + 3, 10**6):
+        monkeypatch.setattr(D, "_CHUNK_CELLS", chunk)
+        got = D._simulate(1234, cents.astype(np.int64), p, n, D.SEED)
+        assert np.array_equal(got.cents, expected)
