@@ -131,20 +131,27 @@ def _simulate(base: int, cents: np.ndarray, p: np.ndarray, n_sims: int, seed: in
     chunk = max(1, _CHUNK_CELLS // max(len(p), 1))
     buf = np.empty((min(chunk, n), len(p)))
     amounts = cents.astype(np.float64)
+    exact = float(np.abs(amounts).sum()) < 2.0**53  # every partial sum of whole cents is then exact
     for start in range(0, n, chunk):
         m = min(chunk, n - start)
-        if len(p):  # float64 products: sums of whole cents are exact below 2^53 cents, in any order
+        if len(p):
             draws = buf[:m]
             rng.random(out=draws)  # the same stream as rng.random((m, len(p))), in a reused buffer
             np.less(draws, p, out=draws)  # 1.0 where the deal closes, else 0.0, in place
-            # einsum, not `draws @ amounts`: the matrix product woke OpenBLAS's threads, which then
-            # spin on the other core for the rest of the run (the 400,000-row report paid ~1 s of
-            # CPU for it); einsum's own loop is single-threaded and the totals are the same
-            totals[start:start + m] = base + np.rint(np.einsum("ij,j->i", draws, amounts)).astype(np.int64)
+            totals[start:start + m] = base + np.rint(_sums(draws, amounts, exact)).astype(np.int64)
         else:
             totals[start:start + m] = base
     totals.sort()
     return Outcomes(totals, np.full(n, 1.0 / n), "simulation", n_sims=n, seed=seed)
+
+
+def _sums(draws: np.ndarray, amounts: np.ndarray, exact: bool) -> np.ndarray:
+    """Each draw's total of the deals it closes (``draws`` holds 1.0 or 0.0). ``np.einsum``, not
+    ``draws @ amounts``: the matrix product wakes OpenBLAS's threads, which then spin on the other
+    core for the rest of the run (the 400,000-row report paid ~1 s of CPU for it); einsum's own loop
+    is single-threaded. Sums of whole cents below 2^53 are exact in any order, so the totals are the
+    product's; beyond (a pasted id for an amount), the product is kept, whose rounding they were."""
+    return np.einsum("ij,j->i", draws, amounts) if exact else draws @ amounts
 
 
 def simulation_tolerance(n_sims: int = N_SIMULATIONS, p: float = 0.5, z: float = 4.0) -> float:
