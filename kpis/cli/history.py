@@ -106,6 +106,8 @@ def snapshot_cmd(
             notes.append(message("snapshot_without_id", lg, n=rec.without_id))
         if rec.duplicates:
             notes.append(message("snapshot_duplicates", lg, n=rec.duplicates))
+        if rec.too_big:
+            notes.append(message("snapshot_amount_too_big", lg, n=rec.too_big))
         _echo_notes(notes)
         return EXIT_OK
 

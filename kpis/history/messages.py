@@ -30,6 +30,8 @@ register(
                                 "en": "{n} deal(s) without an id not recorded: they cannot be followed from one date to the next"},
         "snapshot_duplicates": {"fr": "{n} ligne(s) en double (même identifiant) non enregistrée(s) : la première ligne de chaque identifiant est gardée",
                                 "en": "{n} duplicate row(s) (same id) not recorded: the first row of each id is kept"},
+        "snapshot_amount_too_big": {"fr": "{n} montant(s) de 9e16 ou plus enregistré(s) comme manquant(s) : aucun historique ne peut en garder les centimes (un numéro collé à la place d'un montant ?)",
+                                    "en": "{n} amount(s) of 9e16 or more recorded as missing: no history can hold their cents (an id pasted as an amount?)"},
         "snapshot_failed": {"fr": "instantané non enregistré ({error}) ; le rapport est écrit quand même", "en": "snapshot not recorded ({error}); the report is written anyway"},
         "xl_snapshot_done": {"fr": "Historique du pipeline : état du {date} enregistré.", "en": "Pipeline history: state of {date} recorded."},
         "history_empty": {"fr": "aucun instantané dans {path}", "en": "no snapshot in {path}"},

@@ -84,6 +84,7 @@ class Recorded:
     replaced: bool
     without_id: int
     duplicates: int
+    too_big: int = 0  # amounts stored as missing: 9e16 or more (to_cents)
 
 
 def check_path(history: str | os.PathLike, inputs: Iterable[str | os.PathLike | None], lang: str = "en") -> Path:
@@ -186,13 +187,32 @@ def _cents(s: pd.Series) -> list[int | None]:
     if s.dtype != "float64":
         return [to_cents(v) for v in s.tolist()]
     f = s.to_numpy()
-    with np.errstate(invalid="ignore"):
+    with np.errstate(invalid="ignore", over="ignore"):  # inf, NaN and 1e307 go one by one, silently
         c = f * 100.0
         safe = np.isfinite(f) & (np.abs(f) < 1e9) & (np.abs(np.abs(c) % 1.0 - 0.5) > 1e-3)
     out: list[int | None] = np.rint(np.where(safe, c, 0.0)).astype(np.int64).tolist()
     for i in np.flatnonzero(~safe).tolist():
         out[i] = to_cents(float(f[i]))
     return out
+
+
+def _too_big(s: pd.Series) -> int:
+    """Amounts that :func:`to_cents` leaves out for being :data:`_MAX_AMOUNT` or more."""
+    if s.dtype == "float64":
+        f = s.to_numpy()
+    else:
+        f = np.array([_as_float(v) for v in s.tolist()], dtype="float64")
+    with np.errstate(invalid="ignore"):
+        return int((np.isfinite(f) & (np.abs(f) >= _MAX_AMOUNT)).sum())
+
+
+def _as_float(v) -> float:
+    if v is None or isinstance(v, str):
+        return math.nan
+    try:
+        return float(v)
+    except (TypeError, ValueError):
+        return math.nan
 
 
 def _isos(s: pd.Series) -> list[str | None]:
@@ -207,15 +227,16 @@ def snapshot_rows(deals: pd.DataFrame) -> tuple[list[tuple], int, int]:
     """The rows to store for a deals table: one per deal id (the first row of an id wins), without
     the rows that have no id (they cannot be followed from one date to the next).
     Returns ``(rows, rows without id, duplicate rows left out)``."""
-    columns, without_id, duplicates = _snapshot_columns(deals)
+    columns, without_id, duplicates, _ = _snapshot_columns(deals)
     return list(zip(*columns.values())), without_id, duplicates
 
 
-def _snapshot_columns(deals: pd.DataFrame | None) -> tuple[dict[str, list], int, int]:
+def _snapshot_columns(deals: pd.DataFrame | None) -> tuple[dict[str, list], int, int, int]:
     """:func:`snapshot_rows` column by column: each stored column as a list (``deal_id``, the texts,
-    ``amount_cents``, the ISO dates, ``forecast_category``, in the table's order)."""
+    ``amount_cents``, the ISO dates, ``forecast_category``, in the table's order); then the rows
+    without id, the duplicates left out, and the amounts stored as missing for being too big."""
     if deals is None or "deal_id" not in deals.columns:
-        return {c: [] for c in _STORED}, 0 if deals is None else len(deals), 0
+        return {c: [] for c in _STORED}, 0 if deals is None else len(deals), 0, 0
     ids = pd.Series(_texts(deals["deal_id"]), index=deals.index, dtype=object)
     has_id = pd.Series([isinstance(s, str) and bool(s.strip()) for s in ids.tolist()], index=deals.index)
     without_id = int((~has_id).sum())
@@ -227,13 +248,14 @@ def _snapshot_columns(deals: pd.DataFrame | None) -> tuple[dict[str, list], int,
     def column(f: str, convert) -> list:
         return convert(kept[f]) if f in kept.columns else [None] * n
 
+    too_big = _too_big(kept["amount"]) if "amount" in kept.columns else 0
     return {
         "deal_id": [s.strip() for s in ids[first].tolist()],
         **{f: column(f, _texts) for f in ("account", "rep", "stage", "status")},
         "amount_cents": column("amount", _cents),
         **{f: column(f, _isos) for f in DATE_FIELDS},
         "forecast_category": column("forecast_category", _texts),
-    }, without_id, duplicates
+    }, without_id, duplicates, too_big
 
 
 # The stored columns, in the table's order (after ``as_of``).
@@ -246,7 +268,8 @@ def record(path: str | os.PathLike, deals: pd.DataFrame, as_of: dt.date, *, sour
 
     All in one transaction: either the whole snapshot is in the file, or the file is unchanged."""
     p = Path(path)
-    rows, without_id, duplicates = snapshot_rows(deals)
+    columns, without_id, duplicates, too_big = _snapshot_columns(deals)
+    rows = list(zip(*columns.values()))
     day = as_of.isoformat()
     stamp = (now or dt.datetime.now(dt.timezone.utc)).replace(microsecond=0).isoformat()
     with closing(_connect(p, lang, create=True)) as con:
@@ -266,7 +289,7 @@ def record(path: str | os.PathLike, deals: pd.DataFrame, as_of: dt.date, *, sour
             if con.in_transaction:
                 con.execute("ROLLBACK")
             raise
-    return Recorded(Snapshot(as_of, stamp, source, len(rows)), replaced, without_id, duplicates)
+    return Recorded(Snapshot(as_of, stamp, source, len(rows)), replaced, without_id, duplicates, too_big)
 
 
 def list_snapshots(path: str | os.PathLike, lang: str = "en") -> list[Snapshot]:
@@ -316,7 +339,7 @@ def frame_of(deals: pd.DataFrame) -> pd.DataFrame:
     """The workbook's current deals in the shape :func:`load` returns (for comparing with snapshots):
     the values :func:`snapshot_rows` would store, converted as :func:`load` converts them, column by
     column (rows of tuples were 15 MB more at the report's peak for 62,000 deals)."""
-    columns, _, _ = _snapshot_columns(deals)
+    columns, _, _, _ = _snapshot_columns(deals)
     n = len(columns["deal_id"])
     # as from_records infers each column's type from its values: str, object when all are None
     df = pd.DataFrame({"as_of": [None] * n, **columns}) if n else pd.DataFrame.from_records([], columns=["as_of", *_STORED])

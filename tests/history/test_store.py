@@ -7,6 +7,7 @@ import sqlite3
 import subprocess
 import sys
 import textwrap
+import warnings
 
 import pandas as pd
 import pytest
@@ -154,13 +155,15 @@ def test_killed_run_leaves_the_file_as_before(tmp_path):
                           st.decimals(min_value=-10**7, max_value=10**7, places=3).map(float),
                           st.integers(-10**9, 10**9).map(lambda n: n / 1000 + 0.005),
                           st.sampled_from([1234.565, 2.675, 1.005, -0.125, -1.005, 0.0, -0.0, 1e9, -1e9, 999999999.995,
-                                           1e15, 5e-324, 0.005, -0.005])),
+                                           1e15, 5e-324, 0.005, -0.005, 1e307, -1.7e308])),
                 max_size=40))
 def test_cents_of_a_column_are_to_cents_of_each_amount(values):
     """The column-wise rounding (numpy where it provably agrees) gives to_cents of every amount:
     ties at half a cent, huge and tiny amounts, -0.0, NaN and infinities (issue 11)."""
     s = pd.Series(values, dtype="float64")
-    assert store._cents(s) == [store.to_cents(v) for v in values]
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")  # 1e307 * 100 overflows: no RuntimeWarning on the user's terminal
+        assert store._cents(s) == [store.to_cents(v) for v in values]
 
 
 def test_current_frame_is_the_stored_rows_read_back(tmp_path):
@@ -180,6 +183,11 @@ def test_an_amount_too_big_for_cents_is_left_out_not_a_crash(tmp_path):
     assert store.to_cents(8.99e16) == 899 * 10**16
     d = deals(2)
     d.loc[0, "amount"] = 1e26
-    store.record(tmp_path / "h.sqlite", d, D1)
+    rec = store.record(tmp_path / "h.sqlite", d, D1)
+    assert rec.too_big == 1  # said by `kpis history snapshot` (snapshot_amount_too_big), not silent
     assert store.load(tmp_path / "h.sqlite", D1)["amount_cents"].isna().tolist() == [True, False]
     assert store.frame_of(d)["amount_cents"].isna().tolist() == [True, False]
+    d.loc[1, "amount"] = float("nan")
+    assert store.record(tmp_path / "h.sqlite", d, D1).too_big == 1  # a missing amount is not too big
+    d["amount"] = pd.Series(["1e30", 1e30], dtype=object)
+    assert store.record(tmp_path / "h.sqlite", d, D1).too_big == 1  # text is missing for another reason
