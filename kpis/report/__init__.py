@@ -15,12 +15,11 @@ from __future__ import annotations
 
 import datetime as dt
 import os
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from ..config import Config
 from ..dataset import Dataset
 from ..periods import Period
-from ..render import Report
 from .context import build_context, build_statements_context
 from .templates import ReportSettings, default_template, resolve_template, settings
 from .write import (
@@ -33,6 +32,9 @@ from .write import (
     save,
     write_per_rep,
 )
+
+if TYPE_CHECKING:
+    from ..render import Report  # openpyxl is imported when a report is rendered, not before
 
 __all__ = [
     "OutputError",

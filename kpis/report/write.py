@@ -11,13 +11,16 @@ from __future__ import annotations
 
 import os
 from pathlib import Path
-from typing import Any, Iterable, Mapping
+from typing import TYPE_CHECKING, Any, Iterable, Mapping
 
 from ..i18n import normalise_lang
 from ..outputs import OutputError, check_output as _check_output
 from ..periods import Period
-from ..render import Report, TemplateError, render
+from ..render.errors import TemplateError
 from ..render.names import sanitise_file_stem
+
+if TYPE_CHECKING:
+    from ..render import Report
 from ..present import formats
 
 # Context keys a rep's own workbook carries: the period's words and the rep -- never the team's
@@ -47,6 +50,8 @@ def check_output(path: str | os.PathLike, *, lang: str, source: str | os.PathLik
 
 def render_report(template: str | os.PathLike, context: Mapping[str, Any], *, lang: str) -> Report:
     """Render a template; money formats follow the context's currency (templates are written in €)."""
+    from ..render import render
+
     report = render(template, context, lang=lang)
     symbol = context.get("currency_symbol") or formats.currency_symbol(context.get("currency", "EUR"))
     if symbol != "€":
