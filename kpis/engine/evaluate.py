@@ -131,7 +131,7 @@ class Evaluator:
             if self._range[0] <= lo and hi <= self._range[1]:
                 return self
             lo, hi = min(lo, self._range[0]), max(hi, self._range[1])
-            for k in [k for k in self._maps if k[0] in ("pairs", "panel")]:
+            for k in [k for k in self._maps if k[0] in ("pairs", "panel", "panel values", "panel by")]:
                 del self._maps[k]
         self._range = (lo, hi)
         return self
@@ -361,13 +361,6 @@ class Evaluator:
         assert self._range is not None  # panels exist only for prepared months
         n_months = self._range[1] - self._range[0] + 1
         out: dict[str, Any] = {"n": n_months}
-        values = None
-        if m.agg == "sum":
-            values = self.values(m, df, slice(None)).astype("float64").to_numpy()[rows]
-        elif m.agg == "nunique":  # distinct values, as integer codes (missing: NaN, not counted)
-            codes = pd.factorize(self.values(m, df, slice(None)), use_na_sentinel=True)[0].astype("float64")
-            codes[codes < 0] = np.nan
-            values = codes[rows]
         codes = None
         if dim is not None:
             keys = self.dim_keys(m.table, df, dim)
@@ -376,19 +369,38 @@ class Evaluator:
                 return None
             codes = keys.cat.codes.to_numpy().astype(np.int32)[rows]
             out["dtype"] = keys.dtype
-        if values is None:  # counts: exact integers, one bincount for every month (by key: _panel_by)
+        if m.agg not in ("sum", "nunique"):  # counts: exact integers, one bincount for every month
             assert codes is None  # _from_panel reads counts by key from _panel_by
             out["counts"] = np.bincount(month, minlength=n_months)
         else:
+            out.update(self._panel_values(m))  # the same sorted values for every dimension
+            if codes is not None:
+                out["codes"] = codes[np.argsort(month, kind="stable")]
+        self._maps[k] = out
+        return out
+
+    def _panel_values(self, m: Measure) -> dict[str, np.ndarray]:
+        """A sum's (or a distinct count's) values over its (row, month) pairs, sorted by month:
+        ``sorted`` and each month's ``bounds`` in it -- kept once per measure, whatever the
+        dimensions its panels break it down by."""
+        k = ("panel values", id(m))
+        if k not in self._maps:
+            df = self._present(m.table)
+            rows, month = self._pairs(m)
+            assert self._range is not None  # panels exist only for prepared months
+            n_months = self._range[1] - self._range[0] + 1
+            if m.agg == "sum":
+                values = self.values(m, df, slice(None)).astype("float64").to_numpy()[rows]
+            else:  # distinct values, as integer codes (missing: NaN, not counted)
+                codes = pd.factorize(self.values(m, df, slice(None)), use_na_sentinel=True)[0].astype("float64")
+                codes[codes < 0] = np.nan
+                values = codes[rows]
             # Sums are rounded: each month's rows are kept in row order and reduced by the very call
             # the period would make on its own (a group-by's result depends on its groups' layout).
             order = np.argsort(month, kind="stable")
-            out["sorted"] = values[order]
-            out["bounds"] = np.searchsorted(month[order], np.arange(n_months + 1))
-            if codes is not None:
-                out["codes"] = codes[order]
-        self._maps[k] = out
-        return out
+            self._maps[k] = {"sorted": values[order],
+                             "bounds": np.searchsorted(month[order], np.arange(n_months + 1))}
+        return cast("dict[str, np.ndarray]", self._maps[k])
 
     def _from_panel(self, m: Measure, row: int, dim: str | None) -> float | pd.Series | None:
         """The period's aggregate read from the panel: what :meth:`aggregate` computes on its own."""

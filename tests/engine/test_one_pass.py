@@ -165,3 +165,30 @@ def test_counts_by_key_of_a_prepared_month_are_those_of_the_month_alone(example)
                 assert dict(got) == {k: float(v) for k, v in want.items()}, (m.table, p.label)
                 checked += 1
     assert checked
+
+
+def test_widening_the_prepared_months_drops_every_panel(example):
+    """prepare() with months beyond those prepared rebuilds the panels for the wider range: counts by
+    key, sums by key and totals read afterwards are those of each month on its own (the counts by
+    (month, key) were once kept from the narrower range)."""
+    as_of = reference_date(example)
+    months = last_n(month(as_of.year, as_of.month), 6)
+    ev, ref = Evaluator(example, None, as_of).prepare(months[-2:]), _reference(example, as_of)
+    measures = [m for m in _measures() if m.agg in ("count", "sum") and not ev.missing_measure(m)]
+    for m in measures:
+        ev.aggregate(m, months[-1], "rep")
+        ev.aggregate(m, months[-1], None)
+    ev.prepare(months)  # wider: the panels must follow
+    checked = 0
+    for m in measures:
+        for p in (months[0], months[-1]):
+            for dim in ("rep", None):
+                got, want = ev.aggregate(m, p, dim), ref.aggregate(m, p, dim)
+                if dim is None:
+                    assert got == want, (m.table, p.label)
+                else:
+                    assert (got is None) == (want is None), m.table
+                    if got is not None:
+                        assert dict(got) == {k: float(v) for k, v in want.items()}, (m.table, p.label)
+                checked += 1
+    assert checked
