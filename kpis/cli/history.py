@@ -91,7 +91,7 @@ def snapshot_cmd(
     same date again replaces that snapshot. Use --as-of to load old dated copies of the file."""
 
     def body() -> int:
-        from ..history.service import record_dataset
+        from ..history.service import record_dataset, recorded_notes
 
         cfg = load_cfg(config, workbook, lang)
         lg = cfg.lang
@@ -101,14 +101,7 @@ def snapshot_cmd(
         rec = _guarded(lambda: record_dataset(ds, path, day, lang=lg, source=Path(workbook).name))
         code = "snapshot_replaced" if rec.replaced else "snapshot_recorded"
         typer.echo(message(code, lg, date=rec.snapshot.as_of.isoformat(), n=rec.snapshot.deals, path=path))
-        notes = []
-        if rec.without_id:
-            notes.append(message("snapshot_without_id", lg, n=rec.without_id))
-        if rec.duplicates:
-            notes.append(message("snapshot_duplicates", lg, n=rec.duplicates))
-        if rec.too_big:
-            notes.append(message("snapshot_amount_too_big", lg, n=rec.too_big))
-        _echo_notes(notes)
+        _echo_notes(recorded_notes(rec, lg))
         return EXIT_OK
 
     raise typer.Exit(run(body))

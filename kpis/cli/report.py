@@ -235,7 +235,7 @@ def _to_cache(key: str, out: Path, workbook: Path, cfg, default: Path, warnings:
 def _snapshot(ds, cfg, workbook: Path, enabled: bool, lang: str) -> str | None:
     """Record the deals' state of the data date in the pipeline history (``docs/history.md``); the
     line to show, or None when turned off. A failure never stops the report (it is said)."""
-    from ..history.service import auto_snapshot
+    from ..history.service import auto_snapshot, recorded_notes
 
     rec, path, problem = auto_snapshot(ds, cfg, Path(workbook), enabled=enabled, lang=lang)
     if problem:
@@ -243,7 +243,8 @@ def _snapshot(ds, cfg, workbook: Path, enabled: bool, lang: str) -> str | None:
     if rec is None:
         return None
     code = "snapshot_replaced" if rec.replaced else "snapshot_recorded"
-    return message(code, lang, date=rec.snapshot.as_of.isoformat(), n=rec.snapshot.deals, path=path)
+    line = message(code, lang, date=rec.snapshot.as_of.isoformat(), n=rec.snapshot.deals, path=path)
+    return "\n".join([line, *recorded_notes(rec, lang)])  # what it left out, said as the verb says it
 
 
 def _pdf_ready(lang: str) -> None:

@@ -70,6 +70,19 @@ def record_dataset(ds: Dataset, path: Path, as_of: dt.date | None, *, lang: str,
     return guard(lambda: store.record(path, deals, day, source=source, lang=lang), path, lang)
 
 
+def recorded_notes(rec: store.Recorded, lang: str) -> list[str]:
+    """What a snapshot left out, in words (rows without id, duplicates, amounts too big for cents):
+    the snapshot verb and the report's automatic snapshot both say it."""
+    notes = []
+    if rec.without_id:
+        notes.append(message("snapshot_without_id", lang, n=rec.without_id))
+    if rec.duplicates:
+        notes.append(message("snapshot_duplicates", lang, n=rec.duplicates))
+    if rec.too_big:
+        notes.append(message("snapshot_amount_too_big", lang, n=rec.too_big))
+    return notes
+
+
 def auto_snapshot(ds: Dataset, cfg: Config, workbook: Path, *, enabled: bool = True,
                   lang: str = "fr") -> tuple[store.Recorded | None, Path | None, str | None]:
     """The report's and the add-in's automatic snapshot of the data date. Never fails the caller:

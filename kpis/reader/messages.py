@@ -300,6 +300,8 @@ MESSAGES = {
     "bad_date": {"fr": "date illisible", "en": "unreadable date"},
     "bad_month": {"fr": "mois illisible", "en": "unreadable month"},
     "bad_amount": {"fr": "montant illisible", "en": "unreadable amount"},
+    "amount_too_big": {"fr": "montant démesuré (9e16 ou plus) : un numéro collé à la place d'un montant ?",
+                       "en": "amount too big (9e16 or more): an id pasted as an amount?"},
     "amount_multiplier": {
         "fr": "montant avec multiplicateur (k, M…) : saisissez le montant complet",
         "en": "amount with a multiplier (k, M…): type the full amount",

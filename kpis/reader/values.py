@@ -340,6 +340,11 @@ def parse_number_text(text: str, kind: str = "money") -> tuple[float, str | None
     return (-abs(v) if negative else v), None, pct
 
 
+# An amount of 9e16 or more is no sale in any currency (an id or a phone number pasted into an amount
+# cell); its cents would not fit a 64-bit integer, which the pipeline history and the forecast count in.
+MAX_AMOUNT = 9e16
+
+
 def parse_numbers(u: np.ndarray, kind: str = "money", text_source: bool = False) -> Parsed:
     """Distinct cells -> ``float64``; ``kind`` is money, number or rate (rates as fractions)."""
     n = len(u)
@@ -371,6 +376,11 @@ def parse_numbers(u: np.ndarray, kind: str = "money", text_source: bool = False)
         out = (values < 0) | (values > 1)
         problem[out] = "out_of_range"
         values[out] = np.nan
+    elif kind == "money":
+        with np.errstate(invalid="ignore"):
+            huge = np.abs(values) >= MAX_AMOUNT  # NaN compares False
+        problem[huge] = "amount_too_big"
+        values[huge] = np.nan
     return Parsed(pd.Series(values, dtype="float64"), problem, note, empty)
 
 

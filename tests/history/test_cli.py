@@ -188,3 +188,26 @@ def test_history_of_a_missing_workbook_is_file_not_found(tmp_path):
     # Found in review: `kpis history missing.xlsx` said "no snapshot" and exited 0.
     code, _, err = cli("history", str(tmp_path / "missing.xlsx"), "-l", "en")
     assert code == 2 and "file not found" in err
+
+
+def test_the_reports_snapshot_says_what_it_left_out(tmp_path):
+    """kpis report records a snapshot by itself: the rows it could not record (no id, a duplicate id)
+    are said on its line, as `kpis history snapshot` says them. An amount of 1e20 (an id pasted into
+    the cell) once crashed the report (the history's cents, then the forecast's): the reader leaves
+    it empty and says so, and the report is written."""
+    f = tmp_path / "suivi.csv"
+    f.write_text(HEAD + """\
+D1,Acme,Alice,Proposal,1000,2026-09-01,2026-11-15,
+,Beta,Bruno,Negotiation,2000,2026-09-02,2026-11-10,
+D1,Acme bis,Alice,Proposal,900,2026-09-01,2026-11-15,
+D3,Gamma,Alice,Won,100000000000000000000,2026-08-01,,2026-10-20
+D4,Delta,Bruno,Won,500,2026-08-01,,2026-10-21
+""")
+    code, _, err = cli("report", str(f), "--period", "2026-10", "-o", str(tmp_path / "r.xlsx"), "-l", "en")
+    assert code == 0 and "snapshot of" in err and "Traceback" not in err, err
+    assert "1 deal(s) without an id not recorded" in err
+    assert "1 duplicate row(s) (same id) not recorded" in err
+    code, out, err = cli("snapshot", str(f), "-l", "fr")
+    assert code == 0 and "1 affaire(s) sans identifiant" in err and "1 ligne(s) en double" in err
+    code, out, err = cli("validate", str(f), "-l", "en")
+    assert "amount too big (9e16 or more)" in out + err

@@ -191,3 +191,13 @@ def test_fold_and_name_keys():
 @given(st.text(max_size=30))
 def test_fast_name_keys_agree_with_the_reference(text):
     assert name_keys([text]) == [name_key(text)]
+
+
+def test_an_amount_of_9e16_or_more_is_left_empty_and_said():
+    """1e20 in an amount cell is an id or a phone number pasted there, not a sale: left empty with
+    its own reason (its cents fit no 64-bit integer: the history and the forecast count in cents)."""
+    u = np.array([1e20, "100000000000000000000", -9e16, 8.99e16, 1250.5, float("nan")], dtype=object)
+    p = parse_numbers(u, "money")
+    assert list(p.problem[:5]) == ["amount_too_big", "amount_too_big", "amount_too_big", None, None]
+    assert np.isnan(p.values[:3]).all() and p.values[3] == 8.99e16 and p.values[4] == 1250.5
+    assert list(parse_numbers(np.array([1e20], dtype=object), "number").problem) == [None]  # not an amount
