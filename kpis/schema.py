@@ -230,6 +230,11 @@ DERIVED: dict[str, tuple[Field, ...]] = {
     "deals": (_f("status", "category", DEAL_STATUSES),),
 }
 
+# A money value of this size or more is no amount in any currency (an id or a phone number pasted
+# into the cell): the reader leaves it empty (``amount_too_big``), and its cents would not fit the
+# 64-bit integers the pipeline history and the forecast count in.
+MAX_AMOUNT = 9e16
+
 # Breakdown dimensions of kpis.md and the canonical field carrying each on the tables that have it.
 DIMENSIONS: tuple[str, ...] = ("rep", "team", "location", "product", "source", "segment", "deal_type")
 DIMENSION_ALIASES: dict[str, str] = {"channel": "source", "commercial": "rep", "equipe": "team"}

@@ -29,6 +29,7 @@ import pandas as pd
 
 from ..errors import KpisError
 from ..outputs import same_file
+from ..schema import MAX_AMOUNT
 from .settings import SUFFIX, default_path  # noqa: F401  (the history file's name: one rule)
 
 SCHEMA_VERSION = 1
@@ -153,20 +154,12 @@ def _text(v) -> str | None:
     return str(v)
 
 
-# Beyond, cents no longer fit SQLite's 64-bit integers (and Decimal's 28 digits would fail to round).
-_MAX_AMOUNT = 9e16
-
-
 def to_cents(v) -> int | None:
     """An amount as integer cents (``1234.565`` -> ``123457``); None for a missing or non-finite one,
-    or one of :data:`_MAX_AMOUNT` or more (no history can hold its cents)."""
-    if v is None or isinstance(v, str):
-        return None
-    try:
-        f = float(v)
-    except (TypeError, ValueError):
-        return None
-    if not math.isfinite(f) or abs(f) >= _MAX_AMOUNT:
+    or one of :data:`kpis.schema.MAX_AMOUNT` or more (no SQLite integer holds its cents, and
+    Decimal's 28 digits would fail to round it)."""
+    f = _as_float(v)
+    if not math.isfinite(f) or abs(f) >= MAX_AMOUNT:
         return None
     # From the shortest decimal that reads back as f (what the cell showed), half away from zero:
     # 1234.565 -> 123457, where round(f * 100) would give 123456 (f * 100 = 123456.4999...).
@@ -197,16 +190,17 @@ def _cents(s: pd.Series) -> list[int | None]:
 
 
 def _too_big(s: pd.Series) -> int:
-    """Amounts that :func:`to_cents` leaves out for being :data:`_MAX_AMOUNT` or more."""
+    """Amounts that :func:`to_cents` leaves out for being :data:`kpis.schema.MAX_AMOUNT` or more."""
     if s.dtype == "float64":
         f = s.to_numpy()
     else:
         f = np.array([_as_float(v) for v in s.tolist()], dtype="float64")
     with np.errstate(invalid="ignore"):
-        return int((np.isfinite(f) & (np.abs(f) >= _MAX_AMOUNT)).sum())
+        return int((np.isfinite(f) & (np.abs(f) >= MAX_AMOUNT)).sum())
 
 
 def _as_float(v) -> float:
+    """An amount cell as a float; NaN for a missing one, text (unread) or what float() refuses."""
     if v is None or isinstance(v, str):
         return math.nan
     try:
@@ -341,7 +335,8 @@ def frame_of(deals: pd.DataFrame) -> pd.DataFrame:
     column (rows of tuples were 15 MB more at the report's peak for 62,000 deals)."""
     columns, _, _, _ = _snapshot_columns(deals)
     n = len(columns["deal_id"])
-    # as from_records infers each column's type from its values: str, object when all are None
+    # as from_records infers each column's type from its values: str, object when all are None (an
+    # empty table through from_records itself: empty lists would make float64 columns)
     df = pd.DataFrame({"as_of": [None] * n, **columns}) if n else pd.DataFrame.from_records([], columns=["as_of", *_STORED])
     return _converted(df).drop(columns=["as_of"])
 

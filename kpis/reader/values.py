@@ -37,6 +37,7 @@ import numpy as np
 import pandas as pd
 
 from .. import vocab
+from ..schema import MAX_AMOUNT
 from .text import fold
 
 MIN_YEAR, MAX_YEAR = 1900, 2199  # dates outside are typing mistakes (and beyond pandas' nanoseconds)
@@ -338,11 +339,6 @@ def parse_number_text(text: str, kind: str = "money") -> tuple[float, str | None
     except ValueError:
         return np.nan, bad, pct
     return (-abs(v) if negative else v), None, pct
-
-
-# An amount of 9e16 or more is no sale in any currency (an id or a phone number pasted into an amount
-# cell); its cents would not fit a 64-bit integer, which the pipeline history and the forecast count in.
-MAX_AMOUNT = 9e16
 
 
 def parse_numbers(u: np.ndarray, kind: str = "money", text_source: bool = False) -> Parsed:
