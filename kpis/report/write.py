@@ -16,12 +16,12 @@ from typing import TYPE_CHECKING, Any, Iterable, Mapping
 from ..i18n import normalise_lang
 from ..outputs import OutputError, check_output as _check_output
 from ..periods import Period
+from ..present import formats
 from ..render.errors import TemplateError
 from ..render.names import sanitise_file_stem
 
 if TYPE_CHECKING:
-    from ..render import Report
-from ..present import formats
+    from ..render import Report  # openpyxl is imported when a report is rendered (render_report)
 
 # Context keys a rep's own workbook carries: the period's words and the rep -- never the team's
 # tables ("not a control tower": each rep sees their own numbers).
