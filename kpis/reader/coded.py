@@ -110,11 +110,11 @@ class _Builder:
             return Coded(np.empty(0, dtype=np.int32), np.empty(0, dtype=object))
         # The blocks' distinct values end to end, each block's in order of first appearance: one
         # factorize gives the column's, in order of first appearance, and each block's remapping.
-        self.blocks = [(codes, _unpacked(u)) for codes, u in self.blocks]
-        merged, uniques = pd.factorize(np.concatenate([u for _, u in self.blocks]))
+        blocks = [(codes, _unpacked(u)) for codes, u in self.blocks]
+        merged, uniques = pd.factorize(np.concatenate([u for _, u in blocks]))
         uniques = np.asarray(uniques, dtype=object)
         parts, at = [], 0
-        for codes, u in self.blocks:
+        for codes, u in blocks:
             parts.append(merged[at:at + len(u)].astype(np.int32)[codes])
             at += len(u)
         return Coded(np.concatenate(parts), uniques)
