@@ -55,6 +55,7 @@ from .model import (
     Variants,
     Window,
 )
+from .categorical import as_category
 from .months import FAR, month_of
 from .sources import CUSTOMER_DIMS, SOURCES
 
@@ -853,7 +854,7 @@ def _as_keys(s: pd.Series) -> pd.Series:
     """Breakdown keys as a categorical of strings, ``(none)`` for missing values (categorical: a
     million-row group-by works on integer codes)."""
     if not isinstance(s.dtype, pd.CategoricalDtype):
-        s = s.astype("category")
+        s = as_category(s)
     if not pd.api.types.is_string_dtype(s.cat.categories) or s.cat.categories.dtype == object:
         s = s.cat.rename_categories([str(c) for c in s.cat.categories])
     if s.isna().any():
@@ -949,7 +950,7 @@ def _conform(name: str, df: pd.DataFrame) -> pd.DataFrame:
         elif f.kind in ("money", "number", "rate") and s.dtype != "float64":
             changes[f.name] = pd.to_numeric(s, errors="coerce").astype("float64")
         elif f.kind == "category" and not isinstance(s.dtype, pd.CategoricalDtype):
-            changes[f.name] = s.astype("category")
+            changes[f.name] = as_category(s)
     return df.assign(**changes) if changes else df
 
 
