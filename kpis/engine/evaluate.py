@@ -429,8 +429,15 @@ class Evaluator:
         if isinstance(m.expr, str):
             return df.loc[mask, m.expr]
         assert m.expr is not None  # a measure whose values are read has an expression
+        whole = isinstance(mask, slice) and mask == slice(None) and df is self._tables.get(m.table)
+        k = ("expr", m.table, id(m.expr))
+        if whole and k in self._maps:  # several measures share an expression (the weighted pipeline's)
+            return cast(pd.Series, self._maps[k])
         cols = [c for c in m.expr.fields + m.expr.optional if c in df.columns]
-        return m.expr.fn(df.loc[mask, cols], self)
+        out = m.expr.fn(df.loc[mask, cols], self)
+        if whole:
+            self._maps[k] = out
+        return out
 
     def aggregate(self, m: Measure, p: Period, dim: str | None = None) -> float | pd.Series | None:
         """The measure's total (``dim`` None) or its Series by breakdown key (None: the rows do not

@@ -32,6 +32,7 @@ from typing import Any, Iterator, cast
 
 import numpy as np
 import pandas as pd
+from pandas.api.types import infer_dtype
 
 from .cells import filled as cell_filled
 
@@ -79,6 +80,18 @@ class Coded:
         return -1
 
 
+def _types(cells: np.ndarray) -> set[type]:
+    """The types of the cells. A column of text only (or of numbers only) is told by pandas' one
+    C pass that stops at the first other type (~3x quicker than a set of every cell's type); any
+    other column gets the exact set. Text and numbers are all the checks below look for."""
+    kind = infer_dtype(cells, skipna=False)
+    if kind == "string":
+        return {str}
+    if kind == "floating":
+        return {float}
+    return set(map(type, cells))
+
+
 def _merges_types(types: set[type]) -> bool:
     """Whether cells of these types hold values ``pd.factorize`` takes for one (True and 1.0, 1 and 1.0)."""
     return bool in types and (float in types or int in types) or {int, float} <= types
@@ -93,7 +106,7 @@ class _Builder:
 
     def add(self, cells: np.ndarray) -> None:
         # Types of the cells themselves: factorize keeps one of True and 1.0, hiding the other.
-        self.types |= set(map(type, cells))
+        self.types |= _types(cells)
         if _merges_types(self.types):
             raise NotCoded("a column mixes booleans and numbers")
         codes, u = pd.factorize(cells)

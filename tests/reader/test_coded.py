@@ -66,6 +66,21 @@ def test_values_a_factorize_would_merge_are_refused(cells):
         _coded(cells * 3, 2)
 
 
+@settings(max_examples=200, deadline=None)
+@given(st.lists(st.one_of(st.sampled_from(_POOL), st.booleans(), st.integers(-2, 2), st.just(float("nan")),
+                          st.just(-0.0), st.none()), max_size=40))
+def test_the_types_are_the_cells_own(cells):
+    """The quick type census (one C pass for a column of text, or of numbers) tells the checks
+    above what a set of every cell's type tells them."""
+    arr = np.empty(len(cells), dtype=object)
+    arr[:] = cells
+    exact = set(map(type, cells))
+    got = coded._types(arr)
+    assert coded._merges_types(got) == coded._merges_types(exact)
+    assert (float in got) == (float in exact)
+    assert got == exact
+
+
 def _mixed_workbook(path: Path, rows: int, offset: tuple[int, int] = (0, 0), extra: dict | None = None) -> None:
     """A title, a header and ``rows`` rows whose columns mix text with dates, amounts, booleans."""
     wb = xlsxwriter.Workbook(str(path))
