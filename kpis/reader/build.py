@@ -43,6 +43,11 @@ RANGES: dict[tuple[str, str], tuple[float, float]] = {
     ("surveys", "csat"): (1, 5),
     ("employee_surveys", "score"): (0, 10),
 }
+# An amount this many times its column's median is said in the quality report (kept, not changed),
+# for columns of at least OUTLIER_MIN_VALUES non-zero amounts; one line per cell up to the cap.
+OUTLIER_TIMES = 1000
+OUTLIER_MIN_VALUES = 20
+MAX_OUTLIER_ISSUES = 20
 TEXT_KINDS = ("text", "name", "id", "category")
 MAX_LABEL_UNIQUES = 5000  # above this, a column is searched for "Total" only in likely rows
 
@@ -305,6 +310,9 @@ def build_table(region: Region, match: TableMatch, cfg: Config) -> Built:
     # 5. cells left empty, conversions noted ----------------------------------------------------------
     for c in all_cols:
         _cell_issues(issue, c, keep, excel_rows, tname, cfg)
+    for c in cols.values():
+        if c.kind == "money":
+            _outlier_issues(issue, c, keep, excel_rows)
 
     # 6. the frame ---------------------------------------------------------------------------------
     headers = {f: c.header for f, c in cols.items()}
@@ -533,6 +541,33 @@ def _cell_issues(issue: Callable[..., None], c: _Column, keep: np.ndarray, excel
             example = c.uniques[c.codes[sel[0]]]
             extra = {"order": "mdy" if cfg.date_order == "dmy" else "dmy"} if ncode == "date_order_swapped" else {}
             issue(int(excel_rows[sel[0]]), c.header, example, "converted", ncode, c.field, count=int(len(sel)), **extra)
+
+
+def _outlier_issues(issue: Callable[..., None], c: _Column, keep: np.ndarray, excel_rows: np.ndarray) -> None:
+    """Amounts of :data:`OUTLIER_TIMES` or more times the column's median (of its non-zero amounts,
+    in absolute value), when it has at least :data:`OUTLIER_MIN_VALUES` of them: kept as they are,
+    and said -- an amount typed in cents, a zero too many, a phone number pasted into the cell would
+    otherwise make a month's revenue silently. One issue per cell, the first
+    :data:`MAX_OUTLIER_ISSUES`, then one line counting the rest."""
+    values = c.cell("values")
+    if values.dtype.kind != "f":
+        return
+    size = np.abs(values)
+    usable = keep & np.isfinite(size) & (size > 0)
+    if int(usable.sum()) < OUTLIER_MIN_VALUES:
+        return
+    median = float(np.median(size[usable]))
+    far = np.flatnonzero(usable & (size >= OUTLIER_TIMES * median))
+    if not len(far):
+        return
+    shown = f"{median:.0f}" if median >= 1 else f"{median:.2g}"
+    for pos in far[:MAX_OUTLIER_ISSUES]:
+        issue(int(excel_rows[pos]), c.header, float(values[pos]), "info", "amount_outlier", c.field,
+              times=f"{size[pos] / median:.0f}", median=shown)
+    if len(far) > MAX_OUTLIER_ISSUES:
+        rest = far[MAX_OUTLIER_ISSUES:]
+        issue(int(excel_rows[rest[0]]), c.header, None, "info", "amount_outliers_more", c.field,
+              count=int(len(rest)), rows=_row_list(excel_rows[rest], 10), limit=OUTLIER_TIMES, median=shown)
 
 
 def _unknown_words(issue: Callable[..., None], c: _Column, positions: np.ndarray, excel_rows: np.ndarray, tname: str) -> None:

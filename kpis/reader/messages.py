@@ -302,6 +302,14 @@ MESSAGES = {
     "bad_amount": {"fr": "montant illisible", "en": "unreadable amount"},
     "amount_too_big": {"fr": "montant démesuré (9e16 ou plus) : un numéro collé à la place d'un montant ?",
                        "en": "amount too big (9e16 or more): an id pasted as an amount?"},
+    "amount_outlier": {
+        "fr": "montant {times} fois la médiane de la colonne ({median}) : gardé tel quel, à vérifier (saisi en centimes, un zéro de trop, un numéro collé ?)",
+        "en": "amount {times} times the column's median ({median}): kept as it is, worth a check (typed in cents, a zero too many, a number pasted?)",
+    },
+    "amount_outliers_more": {
+        "fr": "… et {count} autre(s) montant(s) de cette colonne à {limit} fois sa médiane ({median}) ou plus, gardé(s) tel(s) quel(s) (lignes {rows})",
+        "en": "… and {count} more amount(s) of this column at {limit} times its median ({median}) or more, kept as they are (rows {rows})",
+    },
     "amount_multiplier": {
         "fr": "montant avec multiplicateur (k, M…) : saisissez le montant complet",
         "en": "amount with a multiplier (k, M…): type the full amount",

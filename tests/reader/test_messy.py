@@ -273,3 +273,40 @@ def test_many_bad_cells_in_a_column_are_capped(tmp_path):
     assert len(bad) == MAX_CELL_ISSUES and len(more) == 1 and more[0].params["count"] == 30
     assert len(ds.tables["deals"]) == MAX_CELL_ISSUES + 30  # rows kept, amounts left empty
     assert_renders(ds)
+
+
+def test_an_amount_far_beyond_its_column_is_kept_and_said(tmp_path):
+    """A deal typed in cents (or with zeros too many) among ordinary ones: 1,000 times the column's
+    median or more is kept as it is and named in the quality report, row and column, FR and EN."""
+    # amounts 5,000..5,039; row 11 (deal 9, 5,009) typed in cents: 501,200,000. The 40 amounts sorted:
+    # 5,000..5,008, 5,010..5,039, 501,200,000 -> median (5,020 + 5,021) / 2 = 5,020.5 (shown "5020",
+    # rounded half to even); 501,200,000 / 5,020.5 = 99,830.7 -> "99831" times
+    rows = [["N° affaire", "Client", "Étape", "Montant HT"]]
+    rows += [[k, f"Client {k}", "Gagné", 5000 + k] for k in range(40)]
+    rows[10][3] = 501_200_000
+    ds = read_workbook(write_xlsx(tmp_path / "d.xlsx", {"Affaires": rows}))
+    assert ds.tables["deals"]["amount"].iloc[9] == 501_200_000.0  # kept: a warning, not a refusal
+    [out] = issues(ds, "amount_outlier")
+    assert (out.row, out.column, out.value, out.field) == (11, "Montant HT", 501_200_000.0, "amount")
+    assert out.severity == "warning" and out.params == {"times": "99831", "median": "5020"}
+    assert "99831 fois la médiane de la colonne (5020)" in out.reason("fr")
+    assert "99831 times the column's median (5020)" in out.reason("en")
+    assert_renders(ds)
+
+
+def test_amount_outliers_need_a_column_to_compare_with_and_are_capped(tmp_path):
+    from kpis.reader.build import MAX_OUTLIER_ISSUES, OUTLIER_MIN_VALUES
+
+    few = [["N° affaire", "Étape", "Montant"]] + [[k, "Gagné", 10 if k else 1e9] for k in range(OUTLIER_MIN_VALUES - 1)]
+    ds = read_workbook(write_xlsx(tmp_path / "few.xlsx", {"Affaires": few}))
+    assert not issues(ds, "amount_outlier")  # 19 amounts: no median worth comparing with
+    many = [["N° affaire", "Étape", "Montant"]] + [[k, "Gagné", 100.0] for k in range(200)]
+    for k in range(MAX_OUTLIER_ISSUES + 5):
+        many[1 + 5 * k][2] = 100_000.0  # exactly 1,000x: said
+    many[2][2] = 99_999.0  # just below: not said
+    many[3][2] = 0.0  # zeros are not amounts to compare with, nor outliers
+    ds = read_workbook(write_xlsx(tmp_path / "many.xlsx", {"Affaires": many}))
+    assert len(issues(ds, "amount_outlier")) == MAX_OUTLIER_ISSUES
+    [more] = issues(ds, "amount_outliers_more")
+    assert more.params["count"] == 5 and more.params["limit"] == 1000 and more.params["median"] == "100"
+    assert "5 autre(s) montant(s)" in more.reason("fr") and "5 more amount(s)" in more.reason("en")
