@@ -30,6 +30,8 @@ from typing import Literal, Sequence
 
 import numpy as np
 
+from ..schema import MAX_AMOUNT
+
 Method = Literal["exact", "simulation"]
 
 MAX_SUPPORT = 1 << 16
@@ -75,9 +77,12 @@ def outcome_distribution(won: float, amounts: Sequence[float], probs: Sequence[f
                          max_support: int = MAX_SUPPORT, n_sims: int = N_SIMULATIONS, seed: int = SEED,
                          method: Method | None = None) -> Outcomes:
     """The distribution of ``won + Σ X_i`` (see the module docstring). Amounts that are missing or
-    not finite count as 0; probabilities are clipped to [0, 1] (missing: 0). ``method`` forces one
-    (tests compare them); by default exact when the support allows."""
+    not finite count as 0, and so do amounts of :data:`kpis.schema.MAX_AMOUNT` or more (an id pasted
+    as an amount: the reader leaves such a cell empty; a frame given through the API may still hold
+    one, whose cents would wrap around in 64-bit integers); probabilities are clipped to [0, 1]
+    (missing: 0). ``method`` forces one (tests compare them); by default exact when the support allows."""
     a = np.nan_to_num(np.asarray(amounts, dtype="float64"), nan=0.0, posinf=0.0, neginf=0.0)
+    a[np.abs(a) >= MAX_AMOUNT] = 0.0
     p = np.clip(np.nan_to_num(np.asarray(probs, dtype="float64"), nan=0.0), 0.0, 1.0)
     cents = np.rint(a * 100).astype(np.int64)
     keep = (cents != 0) & (p > 0)

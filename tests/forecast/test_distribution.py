@@ -132,3 +132,13 @@ def test_beyond_2_53_cents_the_simulation_keeps_the_matrix_product():
     expected = np.sort(np.rint(draws.astype(float) @ cents).astype(np.int64))
     got = D._simulate(0, cents.astype(np.int64), p, n, D.SEED)
     assert np.array_equal(got.cents, expected)
+
+
+@pytest.mark.parametrize("method", ["exact", "simulation"])
+def test_an_amount_too_big_for_cents_counts_as_missing_not_as_garbage(method):
+    """1e20 (an id pasted as an amount, in a frame given through the API: the reader leaves such a
+    cell empty) would wrap around in int64 cents: it counts 0, as a missing amount does."""
+    huge = outcome_distribution(10.0, [1e20, -9e16, 100.0], [0.5, 0.5, 0.5], method=method)
+    plain = outcome_distribution(10.0, [np.nan, np.nan, 100.0], [0.5, 0.5, 0.5], method=method)
+    assert huge.cents.tolist() == plain.cents.tolist() and huge.probs.tolist() == plain.probs.tolist()
+    assert huge.percentile(0.1) == 10.0 and huge.percentile(0.9) == 110.0  # won 10, + 100 half the time
