@@ -35,7 +35,7 @@ ROWS = (  # every figure of issue 11 has its row in run_all's table
     "floor: fastexcel -> Arrow", "kpis report end to end", "peak memory", "naive pandas", "LibreOffice",
     "catalogue, 13 months x every rep", "=KPI() first call", "as in xlwings Lite", "desktop/server",
     "add-in refresh of the KPI sheets", "add-in refresh again", "kpis report again", "kpis --help",
-    "kpis validate example",
+    "kpis validate example", "reference: python-calamine", "reference: naive pandas against the floor",
 )
 
 
@@ -50,4 +50,4 @@ def test_run_all_prints_every_row(tmp_path):
     for label in ROWS:
         assert label in out, label
     assert "FAILED" not in out, out
-    assert out.count("\n| ") >= 18  # header + one line per figure
+    assert out.count("\n| ") >= 20  # header + one line per figure
