@@ -30,8 +30,6 @@ from typing import Literal, Sequence
 
 import numpy as np
 
-from ..schema import MAX_AMOUNT
-
 Method = Literal["exact", "simulation"]
 
 MAX_SUPPORT = 1 << 16
@@ -40,6 +38,7 @@ SEED = 20261001
 _CHUNK_CELLS = 1_000_000  # draws × deals held at once while simulating (8 MB; the stream is the same whatever the chunk)
 _EXACT_BUDGET = 30_000_000  # Σ support sizes over the deals added: beyond, the exact method is too slow
 _SIM_BUDGET = 100_000_000  # draws × deals: beyond, fewer draws (said in the output)
+_INT_CENTS = 2.0**62  # |won| + Σ|amount| in cents below this: every sum fits int64 (else float64 cents)
 _EPS = 1e-12  # cumulative probabilities are sums of floats: q reached within this
 
 
@@ -77,17 +76,24 @@ def outcome_distribution(won: float, amounts: Sequence[float], probs: Sequence[f
                          max_support: int = MAX_SUPPORT, n_sims: int = N_SIMULATIONS, seed: int = SEED,
                          method: Method | None = None) -> Outcomes:
     """The distribution of ``won + Σ X_i`` (see the module docstring). Amounts that are missing or
-    not finite count as 0, and so do amounts of :data:`kpis.schema.MAX_AMOUNT` or more (an id pasted
-    as an amount: the reader leaves such a cell empty; a frame given through the API may still hold
-    one, whose cents would wrap around in 64-bit integers); probabilities are clipped to [0, 1]
-    (missing: 0). ``method`` forces one (tests compare them); by default exact when the support allows."""
+    not finite count as 0; probabilities are clipped to [0, 1] (missing: 0). ``method`` forces one
+    (tests compare them); by default exact when the support allows.
+
+    Cents are whole numbers in int64 -- exact sums -- while ``|won| + Σ|amount|`` stays below
+    :data:`_INT_CENTS` (2^62 cents: 46 million billion); beyond (ids pasted as amounts, in a frame
+    given through the API: the reader leaves amounts of 9e16 or more empty), they are float64, whose
+    sums are rounded where int64 would wrap around."""
     a = np.nan_to_num(np.asarray(amounts, dtype="float64"), nan=0.0, posinf=0.0, neginf=0.0)
-    a[np.abs(a) >= MAX_AMOUNT] = 0.0
     p = np.clip(np.nan_to_num(np.asarray(probs, dtype="float64"), nan=0.0), 0.0, 1.0)
-    cents = np.rint(a * 100).astype(np.int64)
+    won_cents = float(won) * 100 if math.isfinite(float(won)) else 0.0
+    fits = abs(won_cents) + float(np.abs(a).sum()) * 100 < _INT_CENTS
+    cents = np.rint(a * 100).astype(np.int64 if fits else np.float64)
     keep = (cents != 0) & (p > 0)
     cents, p = cents[keep], p[keep]
-    base = _to_cents(won) + int(cents[p >= 1].sum())
+    if fits:
+        base: int | float = (_to_cents(won) if won_cents else 0) + int(cents[p >= 1].sum())
+    else:
+        base = float(np.rint(won_cents)) + float(cents[p >= 1].sum())
     cents, p = cents[p < 1], p[p < 1]
     if method != "simulation":
         exact = _exact(base, cents, p, max_support)
@@ -98,8 +104,8 @@ def outcome_distribution(won: float, amounts: Sequence[float], probs: Sequence[f
     return _simulate(base, cents, p, n_sims, seed)
 
 
-def _exact(base: int, cents: np.ndarray, p: np.ndarray, max_support: int) -> Outcomes | None:
-    support = np.array([base], dtype=np.int64)
+def _exact(base: int | float, cents: np.ndarray, p: np.ndarray, max_support: int) -> Outcomes | None:
+    support = np.array([base], dtype=cents.dtype)
     prob = np.array([1.0])
     work = 0
     for a, pi in zip(cents.tolist(), p.tolist()):
@@ -127,12 +133,12 @@ def _merged_unique(values: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     return ordered[first], inverse
 
 
-def _simulate(base: int, cents: np.ndarray, p: np.ndarray, n_sims: int, seed: int) -> Outcomes:
+def _simulate(base: int | float, cents: np.ndarray, p: np.ndarray, n_sims: int, seed: int) -> Outcomes:
     rng = np.random.default_rng(seed)
     n = max(int(n_sims), 1)
     if len(p):
         n = max(min(n, _SIM_BUDGET // len(p)), 1_000)
-    totals = np.empty(n, dtype=np.int64)
+    totals = np.empty(n, dtype=cents.dtype)  # int64, or float64 beyond _INT_CENTS
     chunk = max(1, _CHUNK_CELLS // max(len(p), 1))
     buf = np.empty((min(chunk, n), len(p)))
     amounts = cents.astype(np.float64)
@@ -143,7 +149,7 @@ def _simulate(base: int, cents: np.ndarray, p: np.ndarray, n_sims: int, seed: in
             draws = buf[:m]
             rng.random(out=draws)  # the same stream as rng.random((m, len(p))), in a reused buffer
             np.less(draws, p, out=draws)  # 1.0 where the deal closes, else 0.0, in place
-            totals[start:start + m] = base + np.rint(_sums(draws, amounts, exact)).astype(np.int64)
+            totals[start:start + m] = base + np.rint(_sums(draws, amounts, exact)).astype(totals.dtype)
         else:
             totals[start:start + m] = base
     totals.sort()

@@ -135,10 +135,23 @@ def test_beyond_2_53_cents_the_simulation_keeps_the_matrix_product():
 
 
 @pytest.mark.parametrize("method", ["exact", "simulation"])
-def test_an_amount_too_big_for_cents_counts_as_missing_not_as_garbage(method):
-    """1e20 (an id pasted as an amount, in a frame given through the API: the reader leaves such a
-    cell empty) would wrap around in int64 cents: it counts 0, as a missing amount does."""
-    huge = outcome_distribution(10.0, [1e20, -9e16, 100.0], [0.5, 0.5, 0.5], method=method)
-    plain = outcome_distribution(10.0, [np.nan, np.nan, 100.0], [0.5, 0.5, 0.5], method=method)
-    assert huge.cents.tolist() == plain.cents.tolist() and huge.probs.tolist() == plain.probs.tolist()
-    assert huge.percentile(0.1) == 10.0 and huge.percentile(0.9) == 110.0  # won 10, + 100 half the time
+def test_totals_beyond_int64_cents_are_counted_not_wrapped_around(method):
+    """Amounts the reader would keep (each below 9e16) whose sum passes int64's cents, a won total of
+    1e17, an id pasted as an amount (1e20, through the API): counted in float64 cents, never wrapped
+    around into negative billions, never an OverflowError."""
+    both = outcome_distribution(0.0, [8e16, 8e16], [1.0, 1.0], method=method)
+    assert both.percentile(0.1) == both.percentile(0.9) == 1.6e17
+    half = outcome_distribution(1e17, [8e16, 8e16, 100.0], [0.5, 0.5, 0.5], method=method)
+    # won 1e17, + 8e16 twice each half the time: 1e17 (1/4), 1.8e17 (1/2), 2.6e17 (1/4), + 100 half the time
+    assert half.cents.min() >= 1e19 and half.percentile(0.1) >= 1e17
+    assert half.percentile(0.9) == pytest.approx(2.6e17, rel=1e-12)
+    assert half.percentile(0.1) <= half.percentile(0.5) <= half.percentile(0.9)
+    assert half.p_at_least(1e17) == pytest.approx(1.0)
+    assert half.p_at_least(1.7e17) == pytest.approx(0.75, abs=simulation_tolerance())
+    huge = outcome_distribution(10.0, [1e20, 100.0], [0.5, 0.5], method=method)
+    assert huge.percentile(0.1) == 10.0 and huge.percentile(0.99) == pytest.approx(1e20, rel=1e-12)
+
+
+def test_ordinary_amounts_keep_exact_int64_cents():
+    d = outcome_distribution(0.1, [0.1, 0.2], [0.5, 0.5], method="exact")
+    assert d.cents.dtype == np.int64 and d.cents.tolist() == [10, 20, 30, 40]  # 0.1 + {0, 0.1, 0.2, 0.3}
