@@ -585,10 +585,24 @@ _ID_PARAMS = {"table": "table", "field": "field", "fields": "fields", "other": "
 _ID_LIST_RE = re.compile(r"[a-z_]+(\.[a-z_]+)?(\s*[,/]\s*[a-z_]+(\.[a-z_]+)?)*")
 
 
+# Numbers in messages' parameters shown in the user's language (12 500,5 / 12,500.5): parameter ->
+# decimals (None: 0 from 100 on, 2 from 0.01, else 6 -- a median of cents is still readable).
+_NUMBER_PARAMS: dict[str, int | None] = {"times": 0, "median": None, "limit": 0}
+
+
 def localise_params(params: dict, lang: str) -> dict:
     """``params`` of a message with table, field and ``table.field`` ids replaced by their labels
-    (the ``field`` of a ``table`` stays a field label: both are shown, each in its place)."""
+    (the ``field`` of a ``table`` stays a field label: both are shown, each in its place), and the
+    numbers of :data:`_NUMBER_PARAMS` written in ``lang``."""
+    from .i18n import format_number
+
     out = dict(params)
+    for key, decimals in _NUMBER_PARAMS.items():
+        v = out.get(key)
+        if isinstance(v, (int, float)) and not isinstance(v, bool):
+            if decimals is None:
+                decimals = 0 if abs(v) >= 100 else (2 if abs(v) >= 0.01 else 6)
+            out[key] = format_number(v, lang, decimals)
     if isinstance(params.get("table"), str):
         out.setdefault("table_id", params["table"])  # what to type in kpis.toml ([mapping.deals])
     for key, kind in _ID_PARAMS.items():

@@ -312,7 +312,9 @@ def build_table(region: Region, match: TableMatch, cfg: Config) -> Built:
         _cell_issues(issue, c, keep, excel_rows, tname, cfg)
     for c in cols.values():
         if c.kind == "money":
-            _outlier_issues(issue, c, keep, excel_rows)
+            _outlier_issues(issue, [c], keep, excel_rows)
+    if months:  # one column per month (wide targets, spend): one median for all of them
+        _outlier_issues(issue, [c for _, c in months.values()], keep, excel_rows)
 
     # 6. the frame ---------------------------------------------------------------------------------
     headers = {f: c.header for f, c in cols.items()}
@@ -543,31 +545,35 @@ def _cell_issues(issue: Callable[..., None], c: _Column, keep: np.ndarray, excel
             issue(int(excel_rows[sel[0]]), c.header, example, "converted", ncode, c.field, count=int(len(sel)), **extra)
 
 
-def _outlier_issues(issue: Callable[..., None], c: _Column, keep: np.ndarray, excel_rows: np.ndarray) -> None:
-    """Amounts of :data:`OUTLIER_TIMES` or more times the column's median (of its non-zero amounts,
-    in absolute value), when it has at least :data:`OUTLIER_MIN_VALUES` of them: kept as they are,
-    and said -- an amount typed in cents, a zero too many, a phone number pasted into the cell would
-    otherwise make a month's revenue silently. One issue per cell, the first
-    :data:`MAX_OUTLIER_ISSUES`, then one line counting the rest."""
-    values = c.cell("values")
-    if values.dtype.kind != "f":
+def _outlier_issues(issue: Callable[..., None], columns: list[_Column], keep: np.ndarray, excel_rows: np.ndarray) -> None:
+    """Amounts of :data:`OUTLIER_TIMES` or more times the median of the columns' non-zero amounts (in
+    absolute value: a refund of a billion is as doubtful), when they hold at least
+    :data:`OUTLIER_MIN_VALUES`: kept as they are, and said -- an amount typed in cents, a zero too
+    many, a phone number pasted into the cell would otherwise make a month's revenue silently.
+    ``columns`` are one column, or a wide table's month columns (one median for them all). One
+    issue per cell, the first :data:`MAX_OUTLIER_ISSUES`, then one line counting the rest."""
+    sizes = []
+    for c in columns:
+        values = c.cell("values")
+        sizes.append(np.abs(values) if values.dtype.kind == "f" else np.full(len(keep), np.nan))
+    usable = [keep & np.isfinite(a) & (a > 0) for a in sizes]
+    if sum(int(u.sum()) for u in usable) < OUTLIER_MIN_VALUES:
         return
-    size = np.abs(values)
-    usable = keep & np.isfinite(size) & (size > 0)
-    if int(usable.sum()) < OUTLIER_MIN_VALUES:
+    median = float(np.median(np.concatenate([a[u] for a, u in zip(sizes, usable)])))
+    far = [(int(pos), c, a) for c, a, u in zip(columns, sizes, usable) for pos in np.flatnonzero(u & (a >= OUTLIER_TIMES * median))]
+    if not far:
         return
-    median = float(np.median(size[usable]))
-    far = np.flatnonzero(usable & (size >= OUTLIER_TIMES * median))
-    if not len(far):
-        return
-    shown = f"{median:.0f}" if median >= 1 else f"{median:.2g}"
-    for pos in far[:MAX_OUTLIER_ISSUES]:
-        issue(int(excel_rows[pos]), c.header, float(values[pos]), "info", "amount_outlier", c.field,
-              times=f"{size[pos] / median:.0f}", median=shown)
+    far.sort(key=lambda x: x[0])  # in row order (then column order, within a row)
+    for pos, c, a in far[:MAX_OUTLIER_ISSUES]:
+        issue(int(excel_rows[pos]), c.header, c.raw(np.array([pos]))[0], "info", "amount_outlier", c.field,
+              times=float(a[pos] / median), median=median)
     if len(far) > MAX_OUTLIER_ISSUES:
         rest = far[MAX_OUTLIER_ISSUES:]
-        issue(int(excel_rows[rest[0]]), c.header, None, "info", "amount_outliers_more", c.field,
-              count=int(len(rest)), rows=_row_list(excel_rows[rest], 10), limit=OUTLIER_TIMES, median=shown)
+        rows = np.array(sorted({pos for pos, _, _ in rest}))
+        first = rest[0][1]
+        issue(int(excel_rows[rest[0][0]]), first.header if len(columns) == 1 else None, None, "info",
+              "amount_outliers_more", first.field, count=len(rest), rows=_row_list(excel_rows[rows], 10),
+              limit=OUTLIER_TIMES, median=median)
 
 
 def _unknown_words(issue: Callable[..., None], c: _Column, positions: np.ndarray, excel_rows: np.ndarray, tname: str) -> None:

@@ -278,19 +278,25 @@ def test_many_bad_cells_in_a_column_are_capped(tmp_path):
 def test_an_amount_far_beyond_its_column_is_kept_and_said(tmp_path):
     """A deal typed in cents (or with zeros too many) among ordinary ones: 1,000 times the column's
     median or more is kept as it is and named in the quality report, row and column, FR and EN."""
-    # amounts 5,000..5,039; row 11 (deal 9, 5,009) typed in cents: 501,200,000. The 40 amounts sorted:
-    # 5,000..5,008, 5,010..5,039, 501,200,000 -> median (5,020 + 5,021) / 2 = 5,020.5 (shown "5020",
-    # rounded half to even); 501,200,000 / 5,020.5 = 99,830.7 -> "99831" times
+    # amounts 5,000..5,039; row 11 (deal 9, 5,009) typed in cents: 501,200,000; row 21 (deal 19,
+    # 5,019) a refund of 2 billion. The 40 sizes sorted: 5,000..5,008, 5,010..5,018, 5,020..5,039,
+    # 501,200,000, 2,000,000,000 -> median (5,021 + 5,022) / 2 = 5,021.5 (shown "5 022": half away
+    # from zero); 501,200,000 / 5,021.5 = 99,810.8 -> "99 811" times
     rows = [["N° affaire", "Client", "Étape", "Montant HT"]]
     rows += [[k, f"Client {k}", "Gagné", 5000 + k] for k in range(40)]
     rows[10][3] = 501_200_000
+    rows[20][3] = "-2 000 000 000,00 €"  # a refund of two billion, typed as text: as doubtful
     ds = read_workbook(write_xlsx(tmp_path / "d.xlsx", {"Affaires": rows}))
     assert ds.tables["deals"]["amount"].iloc[9] == 501_200_000.0  # kept: a warning, not a refusal
-    [out] = issues(ds, "amount_outlier")
-    assert (out.row, out.column, out.value, out.field) == (11, "Montant HT", 501_200_000.0, "amount")
-    assert out.severity == "warning" and out.params == {"times": "99831", "median": "5020"}
-    assert "99831 fois la médiane de la colonne (5020)" in out.reason("fr")
-    assert "99831 times the column's median (5020)" in out.reason("en")
+    assert ds.tables["deals"]["amount"].iloc[19] == -2e9
+    first, refund = issues(ds, "amount_outlier")
+    assert (first.row, first.column, first.value, first.field) == (11, "Montant HT", 501_200_000, "amount")
+    assert first.severity == "warning"
+    assert first.params["times"] == pytest.approx(501_200_000 / 5021.5) and first.params["median"] == 5021.5
+    nbsp = "\u202f"
+    assert f"99{nbsp}811 fois la médiane de la colonne (5{nbsp}022)" in first.reason("fr")
+    assert "99,811 times the column's median (5,022)" in first.reason("en")
+    assert (refund.row, refund.value) == (21, "-2 000 000 000,00 €")  # the cell as found
     assert_renders(ds)
 
 
@@ -300,13 +306,26 @@ def test_amount_outliers_need_a_column_to_compare_with_and_are_capped(tmp_path):
     few = [["N° affaire", "Étape", "Montant"]] + [[k, "Gagné", 10 if k else 1e9] for k in range(OUTLIER_MIN_VALUES - 1)]
     ds = read_workbook(write_xlsx(tmp_path / "few.xlsx", {"Affaires": few}))
     assert not issues(ds, "amount_outlier")  # 19 amounts: no median worth comparing with
-    many = [["N° affaire", "Étape", "Montant"]] + [[k, "Gagné", 100.0] for k in range(200)]
+    many = [["N° affaire", "Étape", "Montant"]] + [[k, "Gagné", 0.05] for k in range(200)]
     for k in range(MAX_OUTLIER_ISSUES + 5):
-        many[1 + 5 * k][2] = 100_000.0  # exactly 1,000x: said
-    many[2][2] = 99_999.0  # just below: not said
+        many[1 + 5 * k][2] = 50.0  # exactly 1,000x: said
+    many[2][2] = 49.99  # just below: not said
     many[3][2] = 0.0  # zeros are not amounts to compare with, nor outliers
     ds = read_workbook(write_xlsx(tmp_path / "many.xlsx", {"Affaires": many}))
-    assert len(issues(ds, "amount_outlier")) == MAX_OUTLIER_ISSUES
+    said = issues(ds, "amount_outlier")
+    assert len(said) == MAX_OUTLIER_ISSUES and [i.row for i in said] == [2 + 5 * k for k in range(MAX_OUTLIER_ISSUES)]
     [more] = issues(ds, "amount_outliers_more")
-    assert more.params["count"] == 5 and more.params["limit"] == 1000 and more.params["median"] == "100"
-    assert "5 autre(s) montant(s)" in more.reason("fr") and "5 more amount(s)" in more.reason("en")
+    assert more.params["count"] == 5 and more.params["limit"] == 1000 and more.params["median"] == 0.05
+    assert "5 autre(s) montant(s)" in more.reason("fr") and "1\u202f000 fois sa médiane (0,05)" in more.reason("fr")
+    assert "5 more amount(s)" in more.reason("en") and "1,000 times its median (0.05)" in more.reason("en")
+
+
+def test_wide_targets_are_checked_as_one_column(tmp_path):
+    """Quotas one column per month: one median for all of them (30 reps x 3 months of 10,000, one
+    cell typed as 10,000,000,000)."""
+    rows = [["Commercial", "janv. 2026", "févr. 2026", "mars 2026"]]
+    rows += [[f"Rep {k}", 10_000, 10_000, 10_000] for k in range(30)]
+    rows[7][2] = 10_000_000_000
+    ds = read_workbook(write_xlsx(tmp_path / "t.xlsx", {"Objectifs": rows}))
+    [out] = issues(ds, "amount_outlier")
+    assert (out.row, out.column, out.value, out.params["median"]) == (8, "févr. 2026", 10_000_000_000, 10_000.0)
