@@ -28,7 +28,7 @@ def as_category(s: pd.Series) -> pd.Series:
         codes, uniques = pd.factorize(s.to_numpy(), sort=True)
     except TypeError:  # values that do not sort together (str and numbers): astype decides
         return s.astype("category")
-    if not all(type(u) is str for u in uniques):
-        return s.astype("category")
+    if not len(uniques) or not all(type(u) is str for u in uniques):  # nothing but missing values:
+        return s.astype("category")  # astype finds their categories' dtype (NaT: datetime64)
     cat = pd.Categorical.from_codes(codes, categories=pd.Index(uniques))
     return pd.Series(cat, index=s.index, name=s.name, copy=False)

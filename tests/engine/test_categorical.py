@@ -14,7 +14,7 @@ from kpis.engine.categorical import as_category
 # Text as the reader gives it (str or NaN), plus None, and the odd values a frame from the API may hold.
 _TEXT = st.one_of(st.sampled_from(["Alice", "alice", "Bob", "", " ", "(none)", "É", "é", "z", "Zoë", "10", "9"]),
                   st.text(max_size=4))
-_MISSING = st.sampled_from([None, math.nan])
+_MISSING = st.sampled_from([None, math.nan, pd.NaT, np.datetime64("NaT"), pd.NA])
 _ODD = st.one_of(st.integers(-3, 3), st.floats(allow_nan=False, width=32), st.booleans())
 
 
@@ -46,6 +46,13 @@ def test_known_order_and_codes() -> None:
     got = as_category(s)
     assert list(got.cat.categories) == ["", "Alice", "Bob", "alice"]
     assert got.cat.codes.tolist() == [2, -1, 3, 0, 1, 2, -1]
+
+
+def test_nothing_but_missing_values_is_astype() -> None:
+    # a column of NaT only: astype gives datetime64 categories (found by review), factorize none
+    for values in ([pd.NaT, None], [None, math.nan], []):
+        s = pd.Series(values, dtype=object)
+        pd.testing.assert_series_equal(as_category(s), s.astype("category"))
 
 
 def test_other_dtypes_are_astype() -> None:
