@@ -96,3 +96,14 @@ def test_a_word_that_is_no_month_is_refused():
 
     with pytest.raises(ValueError, match="octobre 2026"):
         parse_period("foo 2026")
+
+
+def test_at_midnight_tells_date_columns_from_datetime_ones():
+    from kpis.periods import at_midnight
+
+    dates = pd.Series(pd.to_datetime(["2026-10-01", None, "1969-12-31"])).astype("datetime64[ns]")
+    assert at_midnight(dates)  # before 1970 too (negative nanoseconds), missing dates count
+    assert not at_midnight(pd.Series(pd.to_datetime(["2026-10-01 09:30"])).astype("datetime64[ns]"))
+    assert not at_midnight(pd.Series(pd.to_datetime(["1969-12-31 23:59:59"])).astype("datetime64[ns]"))
+    assert not at_midnight(pd.Series(["2026-10-01"]))  # not a datetime64[ns] column
+    assert not at_midnight(pd.Series(pd.to_datetime(["2026-10-01"])).astype("datetime64[s]"))

@@ -12,6 +12,7 @@ from typing import Any, cast
 import numpy as np
 import pandas as pd
 
+from ..periods import at_midnight
 from ..schema import DERIVED, TABLES, Field
 
 
@@ -23,9 +24,7 @@ def conform_column(values: pd.Series, kind: str, trusted: bool = False) -> pd.Se
     """One column in its kind's dtype; ``trusted``: object columns already hold str or NaN."""
     if kind in ("date", "datetime", "month") and values.dtype == "datetime64[ns]":
         if kind == "date":
-            ns = values.to_numpy().view("i8")
-            day = 86_400 * 10**9
-            return values if ((ns % day == 0) | values.isna().to_numpy()).all() else values.dt.normalize()
+            return values if at_midnight(values) else values.dt.normalize()
         if kind == "month":
             return values.dt.to_period("M").dt.to_timestamp().astype("datetime64[ns]")
         return values
