@@ -343,13 +343,17 @@ class Evaluator:
                 lo, hi = self.spans(m.table, m.window)
             lo, hi = np.maximum(lo, first), np.minimum(hi, last)
             count = np.where(keep & (lo <= hi), hi - lo + 1, 0)
-            rows = np.repeat(np.arange(n, dtype=np.int32), count)
-            step = np.arange(len(rows)) - np.repeat(np.cumsum(count) - count, count)
             # kept small (rows of a sheet as int32, months of a report as int16): a quarter of the
             # memory of a million-row table's int64 pairs, which every measure on it keeps for the
             # whole report
             months = np.int16 if last - first < np.iinfo(np.int16).max else np.int32
-            self._maps[k] = (rows, (np.repeat(lo - first, count) + step).astype(months))
+            if len(count) and count.max() <= 1:  # a row in one month at most (a date in P): no repeat
+                rows = np.flatnonzero(count).astype(np.int32)
+                self._maps[k] = (rows, (lo[rows] - first).astype(months))
+            else:
+                rows = np.repeat(np.arange(n, dtype=np.int32), count)
+                step = np.arange(len(rows)) - np.repeat(np.cumsum(count) - count, count)
+                self._maps[k] = (rows, (np.repeat(lo - first, count) + step).astype(months))
         return cast("tuple[np.ndarray, np.ndarray]", self._maps[k])
 
     def _panel(self, m: Measure, dim: str | None) -> dict[str, Any] | None:
