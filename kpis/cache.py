@@ -95,6 +95,11 @@ def _path(kind: str, key: str) -> Path:
     return cache_dir() / kind / f"{key}.kpc"
 
 
+def entry_path(kind: str, key: str) -> Path:
+    """Where the entry of ``key`` is kept (whether or not it is there)."""
+    return _path(kind, key)
+
+
 def load(kind: str, key: str) -> Entry | None:
     """The entry stored under ``key``, or None (absent, unreadable, corrupt, foreign, stale)."""
     path = _path(kind, key)

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import json
 import logging
+import os
 import re
 from pathlib import Path
 from typing import Any, Callable
@@ -171,31 +172,70 @@ def _history_state(book: Any, cfg: Any) -> str:
     return history_state(cfg, path) if path is not None else "<none>"
 
 
+# The last refresh's sheets in this process, decoded, by the path of their cache entry: the
+# add-in's Python stays up between clicks (Pyodide, the server), and a second refresh of the same
+# content then skips reading and decoding the entry (a third of its time). Taken only while the
+# entry is there (a cleared cache, another cache folder: read again). The sheets are only ever
+# read (write_content copies); one entry.
+_LAST: dict[str, tuple[list, dict[str, Any]]] = {}
+
+
 def _cached_refresh(key: str | None, book: Any, cfg: Any) -> tuple[list, str] | None:
     from .. import cache
 
-    hit = cache.load("xl-refresh", key) if key is not None else None
-    if hit is None or hit.meta.get("history") != _history_state(book, cfg):
+    if key is None:
         return None
-    try:
-        sheets = [(role, name, _content_from_json(c)) for role, name, c in json.loads(hit.payload.decode("utf-8"))]
-    except (ValueError, TypeError, KeyError):
+    last = _LAST.get(_entry(key))
+    if last is not None and _touch(_entry(key)):
+        sheets, meta = last
+    else:
+        hit = cache.load("xl-refresh", key)
+        if hit is None:
+            return None
+        try:
+            sheets = [(role, name, _content_from_json(c)) for role, name, c in json.loads(hit.payload.decode("utf-8"))]
+        except (ValueError, TypeError, KeyError):
+            return None
+        meta = dict(hit.meta)
+        _remember(key, sheets, meta)
+    if meta.get("history") != _history_state(book, cfg):
         return None
-    text = str(hit.meta.get("message", ""))
-    if hit.meta.get("snapshot"):
+    text = str(meta.get("message", ""))
+    if meta.get("snapshot"):
         text += " " + message("xl_snapshot_kept", cfg.lang)
     return sheets, text
+
+
+def _entry(key: str) -> str:
+    from .. import cache
+
+    return str(cache.entry_path("xl-refresh", key))
+
+
+def _touch(path: str) -> bool:
+    """Whether the entry is still there, marked recently used as a read marks it (pruned last)."""
+    try:
+        os.utime(path)
+    except OSError:
+        return False
+    return True
+
+
+def _remember(key: str, sheets: list, meta: dict[str, Any]) -> None:
+    _LAST.clear()
+    _LAST[_entry(key)] = (sheets, meta)
 
 
 def _cache_refresh(key: str, book: Any, cfg: Any, sheets: list, text: str, snapshot: bool) -> None:
     from .. import cache
 
+    meta = {"message": text, "snapshot": snapshot, "history": _history_state(book, cfg)}
     try:
         payload = json.dumps([[role, name, _content_to_json(c)] for role, name, c in sheets], default=_json_value)
     except (TypeError, ValueError):
         return
-    cache.store("xl-refresh", key, payload.encode("utf-8"), {"message": text, "snapshot": snapshot,
-                                                              "history": _history_state(book, cfg)})
+    if cache.store("xl-refresh", key, payload.encode("utf-8"), meta):
+        _remember(key, sheets, meta)  # what a hit decodes writes the same (tests/xl/test_refresh_cache.py)
 
 
 def _json_value(v: Any) -> Any:

@@ -105,3 +105,39 @@ def test_the_remote_values_are_converted_as_xlwings_converts_them():
 
     check()
     assert _remote_values([[{"type": "Double", "basicValue": 1}]]) is None  # not plain: xlwings converts it
+
+
+def test_the_last_refresh_is_kept_decoded_in_the_process(example_json, monkeypatch):
+    """The add-in's Python stays up between clicks: a second refresh of the same content takes the
+    sheets kept from the first (no cache entry read or decoded), writes the same; another content
+    in between sends it back to the cache entry; a cleared cache or a changed pipeline history is
+    a miss."""
+    import kpis.xl.jobs as J
+
+    J._LAST.clear()
+    first = run_script(S, "refresh_kpis", new_book(example_json))
+    loads = []
+    real_load = cache.load
+    monkeypatch.setattr(cache, "load", lambda *a, **k: loads.append(a) or real_load(*a, **k))
+    second = run_script(S, "refresh_kpis", new_book(example_json))
+    assert loads == [] and _seen(second) == _seen(first) and _alert(second) == _alert(first)
+
+    other = copy.deepcopy(example_json)
+    other["sheets"][0]["values"][-1] = [v + " bis" if isinstance(v, str) and v.strip() else v
+                                        for v in other["sheets"][0]["values"][-1]]
+    run_script(S, "refresh_kpis", new_book(other))  # computed: now the kept one
+    third = run_script(S, "refresh_kpis", new_book(example_json))
+    assert len(loads) == 2 and _seen(third) == _seen(first)  # other's miss, then the entry on disk
+
+    reads = []
+    real_read = J._read
+    monkeypatch.setattr(J, "_read", lambda *a, **k: reads.append(1) or real_read(*a, **k))
+    for e in _entries():  # the cache cleared: the kept sheets are not taken, the book is read again
+        e.unlink()
+    fourth = run_script(S, "refresh_kpis", new_book(example_json))
+    assert reads == [1] and _seen(fourth) == _seen(first) and len(_entries()) == 1
+    run_script(S, "refresh_kpis", new_book(example_json))
+    assert reads == [1]  # kept again
+    monkeypatch.setattr(J, "_history_state", lambda book, cfg: "a snapshot was recorded since")
+    fifth = run_script(S, "refresh_kpis", new_book(example_json))
+    assert reads == [1, 1] and _seen(fifth) == _seen(first)
