@@ -185,10 +185,11 @@ def _cached_refresh(key: str | None, book: Any, cfg: Any) -> tuple[list, str] | 
 
     if key is None:
         return None
+    history = _history_state(book, cfg)
     last = _LAST.get(_entry(key))
-    if last is not None and _touch(_entry(key)):
+    if last is not None and last[1].get("history") == history and _touch(_entry(key)):
         sheets, meta = last
-    else:
+    else:  # (another process may have stored the entry again since, with a newer history)
         hit = cache.load("xl-refresh", key)
         if hit is None:
             return None
@@ -198,8 +199,8 @@ def _cached_refresh(key: str | None, book: Any, cfg: Any) -> tuple[list, str] | 
             return None
         meta = dict(hit.meta)
         _remember(key, sheets, meta)
-    if meta.get("history") != _history_state(book, cfg):
-        return None
+        if meta.get("history") != history:
+            return None
     text = str(meta.get("message", ""))
     if meta.get("snapshot"):
         text += " " + message("xl_snapshot_kept", cfg.lang)
