@@ -85,15 +85,15 @@ def outcome_distribution(won: float, amounts: Sequence[float], probs: Sequence[f
     sums are rounded where int64 would wrap around."""
     a = np.nan_to_num(np.asarray(amounts, dtype="float64"), nan=0.0, posinf=0.0, neginf=0.0)
     p = np.clip(np.nan_to_num(np.asarray(probs, dtype="float64"), nan=0.0), 0.0, 1.0)
-    won_cents = float(won) * 100 if math.isfinite(float(won)) else 0.0
-    fits = abs(won_cents) + float(np.abs(a).sum()) * 100 < _INT_CENTS
+    w = float(won) if math.isfinite(float(won)) else 0.0
+    fits = abs(w) * 100 + float(np.abs(a).sum()) * 100 < _INT_CENTS
     cents = np.rint(a * 100).astype(np.int64 if fits else np.float64)
     keep = (cents != 0) & (p > 0)
     cents, p = cents[keep], p[keep]
     if fits:
-        base: int | float = (_to_cents(won) if won_cents else 0) + int(cents[p >= 1].sum())
+        base: int | float = _to_cents(w) + int(cents[p >= 1].sum())
     else:
-        base = float(np.rint(won_cents)) + float(cents[p >= 1].sum())
+        base = float(np.rint(w * 100)) + float(cents[p >= 1].sum())
     cents, p = cents[p < 1], p[p < 1]
     if method != "simulation":
         exact = _exact(base, cents, p, max_support)
