@@ -186,8 +186,9 @@ def _cached_refresh(key: str | None, book: Any, cfg: Any) -> tuple[list, str] | 
     if key is None:
         return None
     history = _history_state(book, cfg)
-    last = _LAST.get(_entry(key))
-    if last is not None and last[1].get("history") == history and _touch(_entry(key)):
+    path = _entry(key)
+    last = _LAST.get(path)
+    if last is not None and last[1].get("history") == history and _touch(path):
         sheets, meta = last
     else:  # (another process may have stored the entry again since, with a newer history)
         hit = cache.load("xl-refresh", key)
@@ -198,7 +199,7 @@ def _cached_refresh(key: str | None, book: Any, cfg: Any) -> tuple[list, str] | 
         except (ValueError, TypeError, KeyError):
             return None
         meta = dict(hit.meta)
-        _remember(key, sheets, meta)
+        _remember(path, sheets, meta)
         if meta.get("history") != history:
             return None
     text = str(meta.get("message", ""))
@@ -222,9 +223,9 @@ def _touch(path: str) -> bool:
     return True
 
 
-def _remember(key: str, sheets: list, meta: dict[str, Any]) -> None:
+def _remember(path: str, sheets: list, meta: dict[str, Any]) -> None:
     _LAST.clear()
-    _LAST[_entry(key)] = (sheets, meta)
+    _LAST[path] = (sheets, meta)
 
 
 def _cache_refresh(key: str, book: Any, cfg: Any, sheets: list, text: str, snapshot: bool) -> None:
@@ -236,7 +237,7 @@ def _cache_refresh(key: str, book: Any, cfg: Any, sheets: list, text: str, snaps
     except (TypeError, ValueError):
         return
     if cache.store("xl-refresh", key, payload.encode("utf-8"), meta):
-        _remember(key, sheets, meta)  # what a hit decodes writes the same (tests/xl/test_refresh_cache.py)
+        _remember(_entry(key), sheets, meta)  # what a hit decodes writes the same (tests/xl/test_refresh_cache.py)
 
 
 def _json_value(v: Any) -> Any:
