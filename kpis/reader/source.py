@@ -296,10 +296,11 @@ class Source:
                     with zipfile.ZipFile(self.path) as z:
                         self._heads = pc.CalamineWorkbook.from_filelike(
                             fast.head_package(z, self._census.sheets, fast.HEAD_ROWS), load_tables=False)
-                    self._fx = fast.open_reader(self.path)
                 sheet = self._heads.get_sheet_by_name(name)
                 head = sheet.to_python(skip_empty_area=False)
                 fast.check_head(head)
+                if self._fx is None:  # opened (shared strings parsed again) once a head is fit for it
+                    self._fx = fast.open_reader(self.path)
                 merged = [(r0, c0, r1, c1) for (r0, c0), (r1, c1) in sheet.merged_cell_ranges or ()]
                 body, body_rows = fast.load_body(self._fx, name, fast.HEAD_ROWS)
         except fast.NotFast:
