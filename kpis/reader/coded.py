@@ -25,9 +25,11 @@ booleans and numbers, or holding ``-0.0``, sends the sheet back to the full read
 
 from __future__ import annotations
 
+import datetime as dt
 import itertools
 import math
 import pickle
+from operator import attrgetter
 from typing import Any, Iterator, cast
 
 import numpy as np
@@ -106,7 +108,8 @@ class _Builder:
 
     def add(self, cells: np.ndarray) -> None:
         # Types of the cells themselves: factorize keeps one of True and 1.0, hiding the other.
-        self.types |= _types(cells)
+        types = _types(cells)
+        self.types |= types
         if _merges_types(self.types):
             raise NotCoded("a column mixes booleans and numbers")
         codes, u = pd.factorize(cells)
@@ -116,7 +119,7 @@ class _Builder:
             zeros = cells[np.flatnonzero(np.asarray(cells == 0, dtype=bool))]
             if any(v.__class__ is float and math.copysign(1.0, v) < 0 for v in zeros):
                 raise NotCoded("negative zero")  # merged with 0.0 by factorize
-        self.blocks.append((codes.astype(np.int32, copy=False), _packed(u)))
+        self.blocks.append((codes.astype(np.int32, copy=False), _packed(u, types)))
 
     def done(self) -> Coded:
         if not self.blocks:
@@ -133,22 +136,84 @@ class _Builder:
         return Coded(np.concatenate(parts), uniques)
 
 
-def _packed(u: np.ndarray) -> Any:
-    """A block's distinct values, pickled until the column is done. Kept as the cells' own objects,
+# Cells of these types are packed as numpy arrays (:func:`_packed_of_type`), given back by
+# ``astype(object)`` as the same values of the same type: floats (NaN and -0.0 never get here:
+# NotCoded), naive datetimes to the microsecond (python-calamine's), dates. Pickled, a date or a
+# datetime costs ~0.5 us (its __reduce__): most of the 117,000 leads' read went there (their date
+# columns mix text and dates, so each type is packed on its own).
+_NUMPY_PACKED = (float, dt.datetime, dt.date)
+_PICKLE_BELOW = 256  # a block with fewer distinct values is pickled whole: quicker than numpy's calls
+
+
+class _Packed:
+    """A block's distinct values without a Python object per value: for each type, the positions
+    of its values and the values as a numpy array (:data:`_NUMPY_PACKED`) or one pickle."""
+
+    __slots__ = ("n", "parts")
+
+    def __init__(self, n: int, parts: list[tuple[np.ndarray, Any]]) -> None:
+        self.n = n
+        self.parts = parts
+
+
+def _packed(u: np.ndarray, types: set[type] | frozenset[type] = frozenset()) -> Any:
+    """A block's distinct values, packed until the column is done. Kept as the cells' own objects,
     the few that survive each block (an id column keeps one in seven of a row's cells) pin the
     allocator's pools the block filled: at 400,000 activities ~40 MB the process could not give
-    back. One bytes object instead, and the whole block's cells are freed; unpickled once, at the
-    end, the values are laid out together (the same values: pickle keeps types, -0.0, dates)."""
+    back. Packed instead (``types``, the block's cells' types, tells which are worth a numpy array),
+    the whole block's cells are freed; unpacked once, at the end, the values are laid out together
+    (the same values: pickle keeps types, -0.0, dates; numpy the floats, datetimes and dates)."""
     try:
-        return pickle.dumps(u.tolist(), protocol=pickle.HIGHEST_PROTOCOL)
+        if len(u) < _PICKLE_BELOW or not types & set(_NUMPY_PACKED):
+            return pickle.dumps(u.tolist(), protocol=pickle.HIGHEST_PROTOCOL)
+        if len(types) == 1:
+            kinds = None
+        else:
+            kinds = np.fromiter(map(type, u.tolist()), dtype=object, count=len(u))  # a datetime is no date here
+        parts: list[tuple[np.ndarray, Any]] = []
+        for t in types:
+            at = np.arange(len(u)) if kinds is None else np.flatnonzero(kinds == t)
+            if not len(at):
+                continue
+            parts.append((at, _packed_of_type(u[at], t)))
+        return _Packed(len(u), parts)
     except Exception:  # a value pickle refuses (none that python-calamine gives): kept as it is
         return u
 
 
+def _packed_of_type(values: np.ndarray, t: type) -> Any:
+    """Values of one type ``t`` packed: floats as float64; datetimes and dates through pandas' C
+    conversion (numpy's own ``astype`` of datetime objects is slower than pickling them), kept to
+    the microsecond or the day, so that ``astype(object)`` gives them back as they were; an aware
+    datetime or one with ``fold=1`` (what numpy cannot keep; python-calamine gives neither) and
+    anything unexpected, pickled."""
+    try:
+        if t is float:
+            return values.astype(np.float64)
+        if t is dt.date or (t is dt.datetime and not any(map(attrgetter("fold"), values))):  # numpy has no fold
+            stamps = pd.to_datetime(values)
+            if isinstance(stamps.dtype, np.dtype) and not stamps.hasnans:  # naive, every value converted
+                return stamps.to_numpy().astype("datetime64[us]" if t is dt.datetime else "datetime64[D]")
+    except (TypeError, ValueError, OverflowError):
+        pass
+    return pickle.dumps(values.tolist(), protocol=pickle.HIGHEST_PROTOCOL)
+
+
 def _unpacked(u: Any) -> np.ndarray:
+    if isinstance(u, _Packed):
+        out = np.empty(u.n, dtype=object)
+        for at, part in u.parts:
+            out[at] = _as_objects(pickle.loads(part) if isinstance(part, bytes) else part.astype(object))
+        return out
     if not isinstance(u, bytes):
-        return cast(np.ndarray, u)
-    values = pickle.loads(u)
+        return cast(np.ndarray, u)  # what pickle refused, kept as it was
+    return _as_objects(pickle.loads(u))
+
+
+def _as_objects(values: Any) -> np.ndarray:
+    """Values in an object array, each as it is (a list of texts given to numpy would become ``<U``)."""
+    if isinstance(values, np.ndarray):
+        return values
     out = np.empty(len(values), dtype=object)
     out[:] = values
     return out

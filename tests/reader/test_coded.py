@@ -203,3 +203,41 @@ def test_packed_block_values_come_back_the_same_objects_kinds_and_values():
     with pytest.raises(Exception):
         pickle.dumps(odd.tolist())
     assert _unpacked(_packed(odd)) is odd
+    assert _unpacked(_packed(odd, {str, type(odd[1])})) is odd
+
+
+_ANY_CELL = st.one_of(
+    st.text(max_size=4), st.floats(), st.datetimes(), st.dates(), st.booleans(), st.integers(-(2**70), 2**70),
+    st.datetimes(timezones=st.just(dt.timezone.utc)), st.times(), st.none(),
+    st.datetimes(min_value=dt.datetime(2026, 1, 1), max_value=dt.datetime(2026, 12, 31)))
+
+
+@settings(max_examples=400, deadline=None)
+@given(st.lists(_ANY_CELL, min_size=1, max_size=30))
+def test_values_packed_by_type_come_back_as_they_were(values):
+    """Floats, datetimes and dates of a block are packed as numpy arrays (each type on its own,
+    whatever else the block holds), the rest pickled: every value comes back of the same class with
+    the same value (NaN, -0.0, microseconds, year 1 and 9999 included; an aware datetime pickled)."""
+    from kpis.reader.coded import _packed, _unpacked
+
+    u = np.empty(len(values), dtype=object)
+    u[:] = values
+    with pytest.MonkeyPatch.context() as mp:
+        mp.setattr(coded, "_PICKLE_BELOW", 0)  # the numpy packing for any block size
+        back = _unpacked(_packed(u, set(map(type, values))))
+    assert back.dtype == object and len(back) == len(values)
+    assert [(type(v), repr(v)) for v in back] == [(type(v), repr(v)) for v in values]
+
+
+def test_a_column_of_many_dates_is_packed_without_pickling_them():
+    """The point of the numpy packing: a block of thousands of datetimes among texts is no pickle of
+    datetime objects (their __reduce__ was most of a date column's read)."""
+    from kpis.reader.coded import _Packed, _packed, _unpacked
+
+    values = [dt.datetime(2026, 1, 1) + dt.timedelta(minutes=7 * i) for i in range(3000)] + ["12/10/2026", ""]
+    u = np.empty(len(values), dtype=object)
+    u[:] = values
+    packed = _packed(u, {dt.datetime, str})
+    assert isinstance(packed, _Packed)
+    assert {type(part) for _, part in packed.parts} == {np.ndarray, bytes}  # the dates in numpy, the texts pickled
+    assert _unpacked(packed).tolist() == values
