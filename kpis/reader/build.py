@@ -273,7 +273,7 @@ def build_table(region: Region, match: TableMatch, cfg: Config) -> Built:
         months[col] = (month, c)
         merged_filled += filled
     label_cols = _label_columns(region, rows, match, cols, tname, cfg)
-    virtual, status, virtual_headers = _virtual_fields(region, rows, match, cols, tname, cfg, n)
+    virtual, status, virtual_headers, undefined = _virtual_fields(region, rows, match, cols, tname, cfg, n)
     if merged_filled:
         issue(None, None, None, "converted", "merged_filled", count=merged_filled)
 
@@ -313,6 +313,8 @@ def build_table(region: Region, match: TableMatch, cfg: Config) -> Built:
     for c in cols.values():
         if c.kind == "money":
             _outlier_issues(issue, [c], keep, excel_rows)
+    for f, (bad, given) in undefined.items():
+        _undefined_issues(issue, f, match.derived[f], virtual_headers[f], bad & keep, given, excel_rows, tname)
     if months:  # one column per month (wide targets, spend): one median for all of them
         _outlier_issues(issue, [c for _, c in months.values()], keep, excel_rows)
 
@@ -343,16 +345,22 @@ _EXTRA_KINDS = {"status": "text", "won_date": "date", "lost_date": "date", "acti
 FALSE_WORDS = frozenset({"false", "faux", "no", "non", "0", "n", "archive", "archivee", "archived", "inactive", "inactif"})
 
 
+_Undefined = dict[str, tuple[np.ndarray, dict[str, np.ndarray]]]
+
+
 def _virtual_fields(region: Region, rows: np.ndarray | int, match: TableMatch, cols: dict[str, _Column], tname: str,
-                    cfg: Config, n: int) -> tuple[dict[str, np.ndarray], np.ndarray | None, dict[str, str]]:
+                    cfg: Config, n: int) -> tuple[dict[str, np.ndarray], np.ndarray | None, dict[str, str], _Undefined]:
     """Fields with no column of their own -- constants, derived arithmetic, a deal's stage from won/lost
     dates or an order ledger -- and the deals' status when a column says it (status words, won/lost
-    dates, an active flag). Returns (field -> values per row, status per row or None, field -> header)."""
+    dates, an active flag). Returns (field -> values per row, status per row or None, field -> header,
+    derived field -> (rows whose inputs are all given but whose result is no number -- a division by
+    zero --, the inputs by header))."""
     from .derive import compile_expression, evaluate
 
     table = TABLES[tname]
     out: dict[str, np.ndarray] = {}
     heads: dict[str, str] = {}
+    undefined: _Undefined = {}
     for f, value in match.constants.items():
         kind = table.field(f).kind
         parsed = _parse(kind, np.array([value], dtype=object), tname, f, cfg, True).values.to_numpy()
@@ -363,11 +371,17 @@ def _virtual_fields(region: Region, rows: np.ndarray | int, match: TableMatch, c
         inputs = {ph: _column(region, rows, col, "money", tname, None, cfg)[0].cell("values") for ph, col in names.items()}
         out[f] = evaluate(tree, inputs)
         heads[f] = f"= {expr}"
+        given = np.ones(n, dtype=bool)
+        for v in inputs.values():
+            given &= ~_is_missing(v)
+        bad = given & _is_missing(out[f])
+        if bad.any():  # every input there, no result: said row by row, not left empty silently
+            undefined[f] = (bad, {region.header(col): inputs[ph] for ph, col in sorted(names.items(), key=lambda pc: pc[1])})
     extra = {e: _column(region, rows, col, _EXTRA_KINDS[e], tname, None, cfg)[0].cell("values")
              for e, col in match.extra.items() if e in _EXTRA_KINDS}
     status: np.ndarray | None = None
     if tname != "deals":
-        return out, status, heads
+        return out, status, heads, undefined
     won = ~_is_missing(extra["won_date"]) if "won_date" in extra else np.zeros(n, dtype=bool)
     lost = ~_is_missing(extra["lost_date"]) if "lost_date" in extra else np.zeros(n, dtype=bool)
     if match.stage_from == "ledger":
@@ -403,7 +417,7 @@ def _virtual_fields(region: Region, rows: np.ndarray | int, match: TableMatch, c
         inactive = np.array([isinstance(v, str) and fold(v) in FALSE_WORDS for v in extra["active"]], dtype=bool)
         base = status if status is not None else np.full(n, None, dtype=object)
         status = np.where(inactive & (base != "won"), "lost", base).astype(object)
-    return out, status, heads
+    return out, status, heads, undefined
 
 
 def _label_columns(region: Region, rows: np.ndarray | int, match: TableMatch, cols: dict[str, _Column], tname: str,
@@ -464,6 +478,21 @@ def _excel_totals_row(region: Region, issue: Callable[..., None]) -> None:
         label = next((v for _, v in filled if isinstance(v, str)), filled[0][1])
         col = region.first_col + next((j for j, v in filled if v is label), filled[0][0])
         issue(below + 1, region.header(col), label, "ignored", "totals_row")
+
+
+def _undefined_issues(issue: Callable[..., None], fld: str, expr: str, header: str, bad: np.ndarray,
+                      given: dict[str, np.ndarray], excel_rows: np.ndarray, tname: str) -> None:
+    """A derived field whose inputs are all there but whose arithmetic gives no number (a division by
+    zero, a result beyond float range) is left empty: one line per cell, the inputs as found, capped
+    as cell problems are."""
+    positions = np.flatnonzero(bad)
+    for pos in positions[:MAX_CELL_ISSUES]:
+        value = " ; ".join(f"{h} = {float(v[pos]):g}" for h, v in given.items())
+        issue(int(excel_rows[pos]), header, value, "left_empty", "derived_undefined", fld, table=tname, field=fld,
+              expr=expr)
+    if len(positions) > MAX_CELL_ISSUES:
+        issue(int(excel_rows[positions[MAX_CELL_ISSUES]]), header, None, "left_empty", "more_issues", fld,
+              count=int(len(positions) - MAX_CELL_ISSUES), problem="derived_undefined")
 
 
 def _is_missing(values: np.ndarray) -> np.ndarray:

@@ -88,7 +88,7 @@ def evaluate(tree: ast.Expression, columns: dict[str, np.ndarray]) -> np.ndarray
             return columns[node.id].astype("float64")
         raise ExpressionError("unsupported")  # unreachable: compile_expression checked the tree
 
-    with np.errstate(divide="ignore", invalid="ignore"):
+    with np.errstate(divide="ignore", invalid="ignore", over="ignore"):  # no number: NaN, said by the reader
         out = np.asarray(walk(tree), dtype="float64")
     out[~np.isfinite(out)] = np.nan
     return out

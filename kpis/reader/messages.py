@@ -166,6 +166,10 @@ MESSAGES = {
         "fr": "{field} ({table}) calculé : {expr}",
         "en": "{field} ({table}) computed as {expr}",
     },
+    "derived_undefined": {
+        "fr": "{field} ({table}) non calculable par {expr} (division par zéro ou résultat hors limites) : laissé vide",
+        "en": "{field} ({table}) cannot be computed as {expr} (division by zero or a result out of range): left empty",
+    },
     "deal_status_column": {
         "fr": "colonne « {column} » : statut gagné / perdu / en cours de chaque affaire",
         "en": "column \"{column}\": each deal's won / lost / open status",

@@ -6,6 +6,7 @@ import hashlib
 import os
 
 import pandas as pd
+import numpy as np
 import pytest
 
 from kpis.cli import main
@@ -74,6 +75,28 @@ def test_mapping_unmaps_sets_constants_and_derives(tmp_path):
     assert list(d["rep"]) == ["Équipe A", "Équipe A"]  # the constant, not the un-mapped column
     assert list(d["stage"]) == ["won", "won"] and list(d["status"]) == ["won", "won"]
     assert list(d["amount"]) == pytest.approx([108.0, 60.0])  # (100-10)*1.2, (50-0)*1.2
+
+
+def test_a_derived_field_with_no_number_is_said_cell_by_cell_not_left_empty_silently(tmp_path):
+    """Every input there but a division by zero (or a product beyond float range): the amount is left
+    empty and each such cell is in the data-quality report with its inputs; an empty input gives an
+    empty result without a line (nothing was there to compute)."""
+    rows = [["Réf", "Commercial", "Étape", "Prix", "Quantité", "Date"],
+            ["A1", "Alice", "Gagné", 100, 4, "2026-10-02"],  # 25
+            ["A2", "Bruno", "Gagné", 50, 0, "2026-10-05"],  # 50 / 0: said
+            ["A3", "Bruno", "Gagné", None, 2, "2026-10-06"],  # no price: empty, nothing to say
+            ["A4", "Alice", "Gagné", 1e16, 1e-300, "2026-10-07"]]  # beyond float range: said
+    path = write_xlsx(tmp_path / "t.xlsx", {"Affaires": rows})
+    cfg = parse_config('[mapping.deals.derived]\namount = "Prix / Quantité"\n')
+    ds = read_workbook(path, cfg)
+    amounts = ds.tables["deals"]["amount"].tolist()
+    assert amounts[0] == 25.0 and all(np.isnan(a) for a in amounts[1:])
+    said = [i for i in ds.quality if i.code == "derived_undefined"]
+    assert [(i.row, i.column, i.value, i.action, i.field) for i in said] == [
+        (3, "= Prix / Quantité", "Prix = 50 ; Quantité = 0", "left_empty", "amount"),
+        (5, "= Prix / Quantité", "Prix = 1e+16 ; Quantité = 1e-300", "left_empty", "amount")]
+    assert "Montant (Affaires) non calculable par Prix / Quantité" in said[0].reason("fr")
+    assert "Amount (Deals) cannot be computed as Prix / Quantité" in said[0].reason("en")
 
 
 @pytest.mark.parametrize("expr", ["__import__('os')", "Prix ** 2", "open(Prix)", "Prix.real", "Prix if Remise else 0",
