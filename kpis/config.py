@@ -331,6 +331,10 @@ def _apply_mapping(cfg: Config, value: Any, err) -> None:
                 if key == "constants" and (isinstance(v, bool) or not isinstance(v, (str, int, float))):
                     raise err(f"expected a value, got {v!r}", "mapping", tname, key, f)
                 if key == "derived":
+                    kind = TABLES[tname].field(f2).kind
+                    if kind not in ("money", "number"):  # arithmetic gives a number: a date or a word would be garbled
+                        raise err(f"only an amount or a number can be derived; {f2} is a {kind} field", "mapping", tname,
+                                  key, f)
                     if not isinstance(v, str):
                         raise err("expected arithmetic over column headers, e.g. \"Sales - Profit\"", "mapping", tname, key, f)
                     bad = _unsafe_expression(v)

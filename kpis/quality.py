@@ -21,7 +21,8 @@ ROW_LOSING_ACTIONS = frozenset({"skipped"})
 # does not hold: read as empty, a revenue of 0 otherwise): errors too, `kpis validate` exits 1.
 ERROR_CODES = frozenset({"formula_no_value", "formulas_no_value"})
 # Notes that lose nothing but change how the results read: shown with the problems, not the info.
-WARNING_CODES = frozenset({"period_partial", "period_outside_data", "amount_outlier", "amount_outliers_more"})
+WARNING_CODES = frozenset({"period_partial", "period_outside_data", "amount_outlier", "amount_outliers_more",
+                           "status_conflict", "month_columns_same_month"})
 
 
 @dataclass(frozen=True)

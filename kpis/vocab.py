@@ -579,7 +579,7 @@ def inputs_label(text: object, lang: str) -> str:
 
 # Message parameters that hold ids: shown as labels (kpis.quality.Issue.reason, notes of results).
 _ID_PARAMS = {"table": "table", "field": "field", "fields": "fields", "other": "field", "what": "inputs",
-              "tables": "inputs"}
+              "tables": "inputs", "status": "status", "stage_status": "status"}
 
 
 _ID_LIST_RE = re.compile(r"[a-z_]+(\.[a-z_]+)?(\s*[,/]\s*[a-z_]+(\.[a-z_]+)?)*")
@@ -615,6 +615,8 @@ def localise_params(params: dict, lang: str) -> dict:
             out[key] = field_label(v, lang)
         elif kind == "fields":
             out[key] = ", ".join(field_label(x.strip(), lang) for x in v.split(","))
+        elif kind == "status":  # a deal's won / lost / open
+            out[key] = value_label("status", v, lang)
         elif _ID_LIST_RE.fullmatch(v):  # only a list of ids: never rewrite a sentence
             out[key] = inputs_label(v, lang)
     return out

@@ -32,7 +32,7 @@ from .cells import CellFlag, cell_problem
 from .headers import WIDE_TABLES, TableMatch
 from .locate import Region
 from .targets import months_to_rows
-from .text import fold
+from .text import column_letter, fold
 from .values import Parsed, check_range, map_words, parse_dates, parse_numbers, parse_text
 
 # Beyond this many cells with the same problem in one column, the rest are summed up in one issue.
@@ -272,8 +272,16 @@ def build_table(region: Region, match: TableMatch, cfg: Config) -> Built:
         c, filled = _column(region, rows, col, "money", tname, value_field, cfg)
         months[col] = (month, c)
         merged_filled += filled
+    same_month: dict[pd.Timestamp, list[str]] = {}
+    for month, c in months.values():
+        same_month.setdefault(month, []).append(c.header)
+    for month, heads in same_month.items():  # added up by the KPIs: said, a typo in a header is likely
+        if len(heads) > 1:
+            issue(region.header_row + 1, heads[0], None, "info", "month_columns_same_month", value_field,
+                  month=month.strftime("%Y-%m"), columns=" / ".join(heads))
     label_cols = _label_columns(region, rows, match, cols, tname, cfg)
-    virtual, status, virtual_headers, undefined = _virtual_fields(region, rows, match, cols, tname, cfg, n)
+    virtual, status, virtual_headers, undefined, read_for, unknown_status = _virtual_fields(region, rows, match, cols,
+                                                                                            tname, cfg, n)
     if merged_filled:
         issue(None, None, None, "converted", "merged_filled", count=merged_filled)
 
@@ -313,6 +321,18 @@ def build_table(region: Region, match: TableMatch, cfg: Config) -> Built:
     for c in cols.values():
         if c.kind == "money":
             _outlier_issues(issue, [c], keep, excel_rows)
+    for c in read_for:  # columns read only to derive a field or a deal's status: their cells said too
+        _cell_issues(issue, c, keep, excel_rows, tname, cfg)
+    if unknown_status is not None:  # status words read as neither won, lost nor open: the stage decides, said
+        words, unknown, header = unknown_status
+        at = np.flatnonzero(unknown & keep)
+        for word, positions in pd.Series(at).groupby(pd.Series(words[at], dtype=object), sort=False):
+            issue(int(excel_rows[positions.iloc[0]]), header, word, "ignored", "unknown_status_word", "stage",
+                  count=int(len(positions)), rows=_row_list(excel_rows[positions.to_numpy()], 10))
+    _headerless_columns(issue, region, rows, excel_rows, tname, cfg)
+    if status is not None and "stage" in cols:
+        _status_conflicts(issue, cols["stage"], status, keep, excel_rows, cfg,
+                          " / ".join(region.header(col) for e, col in match.extra.items() if e in _EXTRA_KINDS))
     for f, (bad, given) in undefined.items():
         _undefined_issues(issue, f, match.derived[f], virtual_headers[f], bad & keep, given, excel_rows, tname)
     if months:  # one column per month (wide targets, spend): one median for all of them
@@ -346,21 +366,35 @@ FALSE_WORDS = frozenset({"false", "faux", "no", "non", "0", "n", "archive", "arc
 
 
 _Undefined = dict[str, tuple[np.ndarray, dict[str, np.ndarray]]]
+_Virtual = tuple[dict[str, np.ndarray], np.ndarray | None, dict[str, str], _Undefined, list[_Column],
+                 tuple[np.ndarray, np.ndarray, str] | None]
 
 
 def _virtual_fields(region: Region, rows: np.ndarray | int, match: TableMatch, cols: dict[str, _Column], tname: str,
-                    cfg: Config, n: int) -> tuple[dict[str, np.ndarray], np.ndarray | None, dict[str, str], _Undefined]:
+                    cfg: Config, n: int) -> _Virtual:
     """Fields with no column of their own -- constants, derived arithmetic, a deal's stage from won/lost
     dates or an order ledger -- and the deals' status when a column says it (status words, won/lost
     dates, an active flag). Returns (field -> values per row, status per row or None, field -> header,
     derived field -> (rows whose inputs are all given but whose result is no number -- a division by
-    zero --, the inputs by header))."""
+    zero --, the inputs by header), the columns read for these and mapped to no field of their own,
+    named after the field they serve, for their cells' problems to be reported, and the status
+    column's words that say no status with where they are)."""
     from .derive import compile_expression, evaluate
 
     table = TABLES[tname]
     out: dict[str, np.ndarray] = {}
     heads: dict[str, str] = {}
     undefined: _Undefined = {}
+    unknown_status: tuple[np.ndarray, np.ndarray, str] | None = None
+    mapped = set(match.columns.values()) | set(match.months)
+    read_for: dict[int, _Column] = {}  # column -> the column as read, for the first field it serves
+
+    def read(col: int, kind: str, serves: str) -> np.ndarray:
+        c = _column(region, rows, col, kind, tname, None, cfg)[0]
+        if col not in mapped and col not in read_for:
+            read_for[col] = dataclasses.replace(c, field=serves)  # parsed as before; named for the report
+        return c.cell("values")
+
     for f, value in match.constants.items():
         kind = table.field(f).kind
         parsed = _parse(kind, np.array([value], dtype=object), tname, f, cfg, True).values.to_numpy()
@@ -368,7 +402,7 @@ def _virtual_fields(region: Region, rows: np.ndarray | int, match: TableMatch, c
         heads[f] = f"= {value}"
     for f, expr in match.derived.items():
         tree, names = compile_expression(expr, region.headers)
-        inputs = {ph: _column(region, rows, col, "money", tname, None, cfg)[0].cell("values") for ph, col in names.items()}
+        inputs = {ph: read(col, "money", f) for ph, col in names.items()}
         out[f] = evaluate(tree, inputs)
         heads[f] = f"= {expr}"
         given = np.ones(n, dtype=bool)
@@ -377,11 +411,10 @@ def _virtual_fields(region: Region, rows: np.ndarray | int, match: TableMatch, c
         bad = given & _is_missing(out[f])
         if bad.any():  # every input there, no result: said row by row, not left empty silently
             undefined[f] = (bad, {region.header(col): inputs[ph] for ph, col in sorted(names.items(), key=lambda pc: pc[1])})
-    extra = {e: _column(region, rows, col, _EXTRA_KINDS[e], tname, None, cfg)[0].cell("values")
-             for e, col in match.extra.items() if e in _EXTRA_KINDS}
+    extra = {e: read(col, _EXTRA_KINDS[e], "stage") for e, col in match.extra.items() if e in _EXTRA_KINDS}
     status: np.ndarray | None = None
     if tname != "deals":
-        return out, status, heads, undefined
+        return out, status, heads, undefined, list(read_for.values()), unknown_status
     won = ~_is_missing(extra["won_date"]) if "won_date" in extra else np.zeros(n, dtype=bool)
     lost = ~_is_missing(extra["lost_date"]) if "lost_date" in extra else np.zeros(n, dtype=bool)
     if match.stage_from == "ledger":
@@ -410,6 +443,9 @@ def _virtual_fields(region: Region, rows: np.ndarray | int, match: TableMatch, c
 
         st, unknown = stage_status(pd.Series(extra["status"], dtype=object), cfg)
         status = st.where(~unknown, None).to_numpy(dtype=object)
+        said = unknown.to_numpy(dtype=bool) & ~_is_missing(extra["status"])
+        if said.any():
+            unknown_status = (extra["status"], said, region.header(match.extra["status"]))
     if "won_date" in extra or "lost_date" in extra:
         by_dates = np.where(won, "won", np.where(lost, "lost", cast(Any, None))).astype(object)
         status = by_dates if status is None else np.where(pd.isna(status), by_dates, status).astype(object)
@@ -417,7 +453,7 @@ def _virtual_fields(region: Region, rows: np.ndarray | int, match: TableMatch, c
         inactive = np.array([isinstance(v, str) and fold(v) in FALSE_WORDS for v in extra["active"]], dtype=bool)
         base = status if status is not None else np.full(n, None, dtype=object)
         status = np.where(inactive & (base != "won"), "lost", base).astype(object)
-    return out, status, heads, undefined
+    return out, status, heads, undefined, list(read_for.values()), unknown_status
 
 
 def _label_columns(region: Region, rows: np.ndarray | int, match: TableMatch, cols: dict[str, _Column], tname: str,
@@ -478,6 +514,66 @@ def _excel_totals_row(region: Region, issue: Callable[..., None]) -> None:
         label = next((v for _, v in filled if isinstance(v, str)), filled[0][1])
         col = region.first_col + next((j for j, v in filled if v is label), filled[0][0])
         issue(below + 1, region.header(col), label, "ignored", "totals_row")
+
+
+MAX_HEADERLESS_SAID = 20  # columns said one by one; the rest in one line
+
+
+def _headerless_columns(issue: Callable[..., None], region: Region, rows: np.ndarray | int, excel_rows: np.ndarray,
+                        tname: str, cfg: Config) -> None:
+    """Columns inside the table's span whose header cell is empty (or a number: only text and dates
+    make headers) but which hold values: nothing reads them, so each is said with its letter, how
+    many cells and one of them, rather than ignored without a word."""
+    said: list[str] = []
+    for col in range(region.first_col, region.last_col + 1):
+        if col in region.headers:
+            continue
+        c, _ = _column(region, rows, col, "text", tname, None, cfg)
+        at = np.flatnonzero(~c.cell("empty"))
+        if not len(at):
+            continue
+        letter = column_letter(col)
+        said.append(letter)
+        if len(said) <= MAX_HEADERLESS_SAID:
+            top = region.sheet.grid[region.header_row]
+            head = top[col] if col < len(top) else ""
+            first = c.uniques[c.codes[at[0]]]
+            issue(int(excel_rows[at[0]]), letter, first, "ignored", "column_no_header", None, letter=letter,
+                  count=int(len(at)), header="" if head in ("", None) else f" ({_shown(head)})", example=_shown(first),
+                  table=tname)
+    if len(said) > MAX_HEADERLESS_SAID:
+        issue(region.header_row + 1, said[MAX_HEADERLESS_SAID], None, "ignored", "columns_no_header_more", None,
+              count=len(said) - MAX_HEADERLESS_SAID, columns=", ".join(said[MAX_HEADERLESS_SAID:MAX_HEADERLESS_SAID + 20]),
+              table=tname)
+
+
+def _shown(v: Any) -> str:
+    """A cell in a message: 2026.0 as "2026", anything else as its text."""
+    if isinstance(v, float) and v.is_integer() and abs(v) < 1e15:
+        return str(int(v))
+    return str(v)
+
+
+def _status_conflicts(issue: Callable[..., None], stage: _Column, status: np.ndarray, keep: np.ndarray,
+                      excel_rows: np.ndarray, cfg: Config, source: str) -> None:
+    """A stage that says won where the status column (or a won/lost date, an active flag) says lost,
+    or the other way round: the status is kept, as before, and each such pair is said with its rows.
+    A stage still open beside a won or lost status is not a contradiction (CRMs keep a closed deal's
+    last stage)."""
+    from .categories import stage_status
+
+    by_stage, unknown = stage_status(pd.Series(stage.cell("values"), dtype=object), cfg)
+    a = by_stage.to_numpy(dtype=object)
+    closed = np.isin(a, ["won", "lost"]) & ~unknown.to_numpy(dtype=bool)
+    given = np.isin(status, ["won", "lost"])
+    at = np.flatnonzero(keep & closed & given & (a != status))
+    if not len(at):
+        return
+    words = pd.Series(stage.cell("values")[at], dtype=object)
+    for (word, said), positions in pd.Series(at).groupby([words, pd.Series(status[at], dtype=object)], sort=False):
+        pos = positions.to_numpy()
+        issue(int(excel_rows[pos[0]]), stage.header, word, "info", "status_conflict", "stage", count=int(len(pos)),
+              rows=_row_list(excel_rows[pos], 10), stage_status=a[pos[0]], status=said, source=source)
 
 
 def _undefined_issues(issue: Callable[..., None], fld: str, expr: str, header: str, bad: np.ndarray,

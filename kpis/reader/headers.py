@@ -316,7 +316,7 @@ def match_table(
     if table == "deals":
         _deal_extras(m, headers, blocked, prof)
     if table in WIDE_TABLES:
-        _detect_wide(m, headers, used)
+        _detect_wide(m, headers, used, getattr(config, "date_order", "dmy"))
     return m
 
 
@@ -424,7 +424,7 @@ def _status_frac(p: Profile) -> float:
     return category_frac(p, {k: v for k, v in words.items() if v in status}) if p.n else 0.0
 
 
-def _detect_wide(m: TableMatch, headers: dict[int, Any], used: set[int]) -> None:
+def _detect_wide(m: TableMatch, headers: dict[int, Any], used: set[int], order: str = "dmy") -> None:
     value_field, _ = WIDE_TABLES[m.table]
     if "period" in m.forced or value_field in m.forced:
         return
@@ -432,7 +432,7 @@ def _detect_wide(m: TableMatch, headers: dict[int, Any], used: set[int]) -> None
     for col, cell in headers.items():
         if col in used and m.columns.get(value_field) != col and m.columns.get("period") != col:
             continue
-        ts = parse_month_header(cell)
+        ts = parse_month_header(cell, order)
         if ts is not None:
             months[col] = ts
     if len(months) >= 2 and m.scores.get("period", 0) < EXACT:

@@ -202,6 +202,14 @@ MESSAGES = {
         "fr": "colonne « {column} » non utilisée (aucun champ de la table {table} ne lui correspond)",
         "en": "column \"{column}\" not used (matches no field of the {table} table)",
     },
+    "column_no_header": {
+        "fr": "colonne {letter} sans en-tête texte{header} : {count} cellule(s) non lue(s) (ex. « {example} ») ; donnez-lui un en-tête pour qu'elle soit lue",
+        "en": "column {letter} has no text header{header}: {count} cell(s) not read (e.g. \"{example}\"); give it a header for it to be read",
+    },
+    "columns_no_header_more": {
+        "fr": "… et {count} autre(s) colonne(s) sans en-tête texte mais avec des valeurs, non lue(s) : {columns}",
+        "en": "… and {count} more column(s) with values but no text header, not read: {columns}",
+    },
     "sheet_unused": {
         "fr": "feuille non reconnue comme une table de suivi : ignorée",
         "en": "sheet not recognised as a tracking table: ignored",
@@ -282,6 +290,10 @@ MESSAGES = {
         "fr": "aucune ligne d'en-têtes trouvée dans la feuille {sheet} : indiquez header_row",
         "en": "no header row found in sheet {sheet}: give header_row",
     },
+    "mapping_constant_unreadable": {
+        "fr": "la constante « {value} » de {table}.{field} ne se lit pas ({reason}) : toute la colonne serait vide",
+        "en": "the constant \"{value}\" of {table}.{field} cannot be read ({reason}): the whole column would be empty",
+    },
     "mapping_column_not_found": {
         "fr": "colonne « {header} » introuvable dans {range} ; en-têtes : {headers}",
         "en": "column \"{header}\" not found in {range}; headers: {headers}",
@@ -341,6 +353,18 @@ MESSAGES = {
         "fr": "{count} date(s) lisibles seulement en {order} (ex. « {value} ») : vérifiez date_order",
         "en": "{count} date(s) only readable as {order} (e.g. \"{value}\"): check date_order",
     },
+    "month_columns_same_month": {
+        "fr": "plusieurs colonnes pour le même mois {month} ({columns}) : leurs valeurs s'additionnent ; vérifiez les en-têtes",
+        "en": "several columns for the same month {month} ({columns}): their values add up; check the headers",
+    },
+    "unknown_status_word": {
+        "fr": "statut « {value} » ni gagné, ni perdu, ni en cours ({count} ligne(s) : {rows}) : l'étape décide",
+        "en": "status \"{value}\" is neither won, lost nor open ({count} row(s): {rows}): the stage decides",
+    },
+    "status_conflict": {
+        "fr": "étape « {value} » (donc {stage_status}) contredite par {source} : affaire comptée {status} ({count} affaire(s), lignes {rows})",
+        "en": "stage \"{value}\" (so {stage_status}) contradicted by {source}: the deal counts as {status} ({count} deal(s), rows {rows})",
+    },
     "unknown_stage": {
         "fr": "étape « {value} » inconnue ({count} ligne(s)) : comptée en cours ; précisez-la dans [stages]",
         "en": "unknown stage \"{value}\" ({count} row(s)): counted as open; declare it under [stages]",
@@ -363,6 +387,10 @@ MESSAGES = {
     "split_bad_total": {
         "fr": "les parts totalisent {total} au lieu de 100 % : partage ignoré, affaire attribuée à {rep}",
         "en": "shares add up to {total} instead of 100%: split ignored, deal credited to {rep}",
+    },
+    "split_unread": {
+        "fr": "« {left} » sans part lisible dans ce partage : partage ignoré, affaire attribuée à {rep}",
+        "en": "\"{left}\" has no readable share in this split: split ignored, deal credited to {rep}",
     },
     "split_without_id": {
         "fr": "affaire partagée sans identifiant : partage ignoré, affaire attribuée à {rep}",

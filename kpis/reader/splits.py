@@ -9,6 +9,7 @@ without ``%`` is a single rep.
 
 from __future__ import annotations
 
+import re
 from typing import Any, Callable
 
 import numpy as np
@@ -44,6 +45,23 @@ def parse_split_cells(cells: pd.Series) -> pd.DataFrame:
     return parts[["name", "share"]]
 
 
+_LETTER = r"[^\W\d_]"
+_NAME_SHARE_FOUND = re.sub(r"\(\?P<\w+>", "(?:", _NAME_SHARE)  # the same pattern, groups not captured
+
+
+def unread_text(cells: pd.Series) -> pd.Series:
+    """What is left of each cell once its ``NAME SHARE%`` parts are taken out (the form
+    :func:`parse_split_cells` read it by), for the cells where a name is left: "Alice 60% / Bruno 40% /
+    Chloé" leaves "Chloé", a rep the split would otherwise drop without a word."""
+    cells = cells.astype("str")
+    by_name_share = cells.str.contains(_NAME_SHARE_FOUND, regex=True)
+    left = cells.str.replace(_NAME_SHARE, " ", regex=True).where(by_name_share,
+                                                                 cells.str.replace(_SHARE_NAME, " ", regex=True))
+    left = left.str.replace(r"(?i)(?<!\w)(?:et|and)(?!\w)", " ", regex=True)
+    left = left.str.replace(r"\s+", " ", regex=True).str.strip(_SEPARATORS + " ")
+    return left[left.str.contains(_LETTER, regex=True)]
+
+
 def split_deals(
     deals: pd.DataFrame,
     rows: np.ndarray,
@@ -77,11 +95,16 @@ def split_deals(
     ids = deals["deal_id"] if "deal_id" in deals.columns else pd.Series(None, index=deals.index, dtype=object)
     good_total = (total - 1).abs() <= TOLERANCE
     has_id = ids.loc[total.index].notna()
-    ok = good_total & has_id
+    left = unread_text(cells.loc[total.index])
+    read_whole = pd.Series(~total.index.isin(left.index), index=total.index)
+    ok = good_total & has_id & read_whole
     for pos in total.index[~good_total]:
         issue(int(rows[pos]), rep_header, cells.loc[pos], "ignored", "split_bad_total", "rep",
               total=f"{total.loc[pos] * 100:g} %", rep=top.loc[pos])
-    for pos in total.index[good_total & ~has_id]:
+    for pos in total.index[good_total & ~read_whole]:  # a name without a share: the split is not what it says
+        issue(int(rows[pos]), rep_header, cells.loc[pos], "ignored", "split_unread", "rep", left=left.loc[pos],
+              rep=top.loc[pos])
+    for pos in total.index[good_total & read_whole & ~has_id]:
         issue(int(rows[pos]), rep_header, cells.loc[pos], "ignored", "split_without_id", "rep", rep=top.loc[pos])
     keep = parts[parts["pos"].isin(total.index[ok])]
     splits = pd.DataFrame({

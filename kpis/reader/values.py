@@ -267,13 +267,14 @@ _MAYBE_MONTH = re.compile(r"\d{2}")
 
 
 @lru_cache(maxsize=8192)
-def parse_month_header(value: object) -> pd.Timestamp | None:
-    """A column header naming a month ("janv. 2026", "2026-01", a real date…) -> its first day."""
+def parse_month_header(value: object, order: str = "dmy") -> pd.Timestamp | None:
+    """A column header naming a month ("janv. 2026", "2026-01", a real date…) -> its first day; a
+    numeric date ("01/02/2026") is read in the configuration's ``date_order``."""
     if isinstance(value, (dt.date, pd.Timestamp)):
         return pd.Timestamp(value).to_period("M").to_timestamp()
     if not isinstance(value, str) or not value.strip() or len(value) > 30 or not _MAYBE_MONTH.search(value):
         return None
-    v, _ = parse_date_text(value.strip(), "dmy", months_only=True)
+    v, _ = parse_date_text(value.strip(), order, months_only=True)
     return None if v is None else pd.Timestamp(v.year, v.month, 1)
 
 
@@ -398,7 +399,7 @@ def check_range(parsed: Parsed, low: float, high: float) -> Parsed:
 def _number_text(x: np.ndarray) -> np.ndarray:
     """Floats -> their shortest text, integral ones without ".0" (1042.0 -> "1042")."""
     out = np.empty(len(x), dtype=object)
-    integral = np.isfinite(x) & (np.floor(x) == x) & (np.abs(x) < 1e15)
+    integral = np.isfinite(x) & (np.floor(x) == x) & (np.abs(x) <= 2.0**53)  # every such float an exact integer
     out[integral] = x[integral].astype("int64").astype(str).astype(object)
     rest = ~integral
     out[rest] = [repr(float(v)) for v in x[rest]]

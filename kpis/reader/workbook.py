@@ -452,11 +452,30 @@ def _unmapped_columns(region: Region, tname: str, spec: TableMapping, cfg: Confi
     return out
 
 
+def _check_constant(tname: str, fld: str, value: str, cfg: Config) -> None:
+    """A constant that does not read as its field's kind ("fin mars" for a date, "150 %" for a rate)
+    would leave the whole column empty: refused as a configuration error, the way a column not found
+    is, rather than a column of blanks said nowhere."""
+    from .build import RANGES, _parse
+
+    kind = TABLES[tname].field(fld).kind
+    parsed = _parse(kind, np.array([value], dtype=object), tname, fld, cfg, True)
+    problem = parsed.problem[0]
+    if problem:
+        low, high = RANGES.get((tname, fld), (0, 100) if kind == "rate" else ("", ""))
+        if kind == "rate":
+            low, high = f"{low} %", f"{high} %"
+        reason = message(problem, cfg.lang, low=low, high=high, value=value)
+        raise cfg.error(message("mapping_constant_unreadable", cfg.lang, value=value, field=fld, table=tname,
+                                reason=reason), "mapping", tname, "constants", fld)
+
+
 def _apply_spec(m: TableMatch, region: Region, tname: str, spec: TableMapping, cfg: Config) -> TableMatch:
     """Constants, derived fields and order lines of ``[mapping.TABLE]`` on a match."""
     from .derive import ExpressionError, compile_expression
 
     for f, value in spec.constants.items():
+        _check_constant(tname, f, value, cfg)
         m.constants[f] = value
         m.columns.pop(f, None)
         m.scores.pop(f, None)

@@ -1,0 +1,157 @@
+"""Nothing silent: a value that does not reach the tables as written is said in the data-quality
+report (or refused as a configuration error), however the column was read -- as a field, as an input
+of a derived field, as a won/lost date or a status that decides a deal's status, as a month column."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import numpy as np
+import pytest
+
+from kpis.config import ConfigError, parse_config
+from kpis.reader import read_workbook
+
+from .helpers import write_xlsx
+
+D = dt.date(2026, 1, 10)
+
+
+def _issues(ds, code):
+    return [(i.row, i.column, i.value, i.action, i.field) for i in ds.quality if i.code == code]
+
+
+def test_the_unreadable_inputs_of_a_derived_field_are_said(tmp_path):
+    """An input that does not read as a number leaves the derived amount empty: the input's cell is
+    said as any amount's would be, under the field it was read for (no line for an empty input)."""
+    rows = [["Réf", "Commercial", "Étape", "Prix", "Quantité", "Date"],
+            ["D1", "Alice", "Gagné", 100, 2, D],
+            ["D2", "Alice", "Gagné", "abc", 2, D],
+            ["D3", "Alice", "Gagné", "12k", 2, D],
+            ["D4", "Alice", "Gagné", None, 2, D]]
+    path = write_xlsx(tmp_path / "t.xlsx", {"Affaires": rows})
+    ds = read_workbook(path, parse_config('[mapping.deals.derived]\namount = "Prix * Quantité"\n'))
+    amounts = ds.tables["deals"]["amount"].tolist()
+    assert amounts[0] == 200.0 and all(np.isnan(a) for a in amounts[1:])
+    assert _issues(ds, "bad_amount") == [(3, "Prix", "abc", "left_empty", "amount")]
+    assert _issues(ds, "amount_multiplier") == [(4, "Prix", "12k", "left_empty", "amount")]
+
+
+def test_an_unreadable_lost_date_that_decides_the_status_is_said(tmp_path):
+    """The won/lost date columns decide a deal's status; a date in them that cannot be read leaves the
+    deal open: said, under the stage it decides."""
+    rows = [["Réf", "Commercial", "Montant", "Date de création", "Date de gain", "Date de perte"],
+            ["D1", "Alice", 1000, D, D, None],
+            ["D2", "Alice", 1000, D, None, "hier"]]
+    ds = read_workbook(write_xlsx(tmp_path / "t.xlsx", {"Affaires": rows}))
+    assert ds.tables["deals"]["status"].tolist() == ["won", "open"]
+    assert _issues(ds, "bad_date") == [(3, "Date de perte", "hier", "left_empty", "stage")]
+
+
+def test_a_status_word_that_says_no_status_is_said_and_the_stage_decides(tmp_path):
+    said_status = ["Gagné", "Perdu", "Gagné", "Perdu", "Gagné", "Ganié", "Perdu", "Ganié"] + ["Gagné", "Perdu"] * 4
+    rows = [["Réf", "Commercial", "Étape", "Statut", "Montant", "Date de clôture"]] + [
+        [f"D{k}", "Alice", "Négociation", s, 1000, D] for k, s in enumerate(said_status)]
+    ds = read_workbook(write_xlsx(tmp_path / "t.xlsx", {"Affaires": rows}))
+    assert ds.tables["deals"]["status"].tolist() == ["won", "lost", "won", "lost", "won", "open", "lost", "open"] + [
+        "won", "lost"] * 4
+    said = [i for i in ds.quality if i.code == "unknown_status_word"]
+    assert [(i.row, i.column, i.value, i.params["count"], i.params["rows"]) for i in said] == [
+        (7, "Statut", "Ganié", 2, "7, 9")]
+    assert "ni gagné, ni perdu" in said[0].reason("fr") and "neither won, lost nor open" in said[0].reason("en")
+
+
+def test_a_stage_contradicted_by_the_won_and_lost_dates_is_said(tmp_path):
+    """A lost stage with a won date (or the other way round): the dates decide, as before, and it is
+    a warning; an open stage beside a won date is how CRMs keep closed deals: nothing to say."""
+    rows = [["Réf", "Commercial", "Étape", "Montant", "Date de création", "Date de gain", "Date de perte"],
+            ["D1", "Alice", "Perdu", 1000, D, D, None],
+            ["D2", "Alice", "Gagné", 1000, D, None, D],
+            ["D3", "Alice", "Négociation", 1000, D, D, None],
+            ["D4", "Alice", "Gagné", 1000, D, D, None]]
+    ds = read_workbook(write_xlsx(tmp_path / "t.xlsx", {"Affaires": rows}))
+    assert ds.tables["deals"]["status"].tolist() == ["won", "lost", "won", "won"]
+    said = [i for i in ds.quality if i.code == "status_conflict"]
+    assert [(i.row, i.value, i.params["stage_status"], i.params["status"]) for i in said] == [
+        (2, "Perdu", "lost", "won"), (3, "Gagné", "won", "lost")]
+    assert all(i.severity == "warning" for i in said)
+    assert said[0].reason("fr").startswith("étape « Perdu » (donc perdue) contredite par Date de gain / Date de perte")
+    assert "the deal counts as won" in said[0].reason("en")
+
+
+@pytest.mark.parametrize("constant", ['close_date = "fin mars"', 'created_date = "2026-13-01"', 'amount = "12k"',
+                                      'probability = "150 %"'])
+def test_a_constant_that_does_not_read_is_a_configuration_error(tmp_path, constant):
+    """A constant fills a whole column: one that does not read as its field would leave the column
+    empty on every row; refused, naming the key, in the user's language."""
+    rows = [["Réf", "Commercial", "Étape", "Montant", "Date de clôture"], ["D1", "Alice", "Gagné", 1000, D]]
+    path = write_xlsx(tmp_path / "t.xlsx", {"Affaires": rows})
+    field = constant.split(" ")[0]
+    with pytest.raises(ConfigError, match=f"mapping.deals.constants.{field}.*ne se lit pas"):
+        read_workbook(path, parse_config(f"[mapping.deals.constants]\n{constant}\n"))
+    with pytest.raises(ConfigError, match="cannot be read"):
+        read_workbook(path, parse_config(f'lang = "en"\n[mapping.deals.constants]\n{constant}\n'))
+
+
+@pytest.mark.parametrize("field", ["close_date", "customer_id", "probability", "stage"])
+def test_only_an_amount_or_a_number_can_be_derived(field):
+    """Arithmetic gives a float: a derived date came out as 1970-01-01, an id as "1042.0"."""
+    with pytest.raises(ConfigError, match="only an amount or a number can be derived"):
+        parse_config(f'[mapping.deals.derived]\n{field} = "Numéro + 1"\n')
+    assert parse_config('[mapping.deals.derived]\ncost = "Prix - Marge"\n').mapping["deals"].derived
+
+
+def test_numeric_month_headers_follow_date_order_and_two_columns_of_one_month_are_said(tmp_path):
+    """Month columns "01/02/2026" are February in dmy, January 2nd... read as January in mdy; two
+    columns naming one month ("janv. 2026", "Janvier 2026") add up: said as a warning."""
+    rows = [["Commercial", "01/01/2026", "02/01/2026", "03/01/2026"], ["Alice", 10, 11, 12]]
+    path = write_xlsx(tmp_path / "t.xlsx", {"Objectifs": rows})
+    mdy = read_workbook(path, parse_config('date_order = "mdy"\n')).tables["targets"]
+    assert [p.strftime("%Y-%m") for p in mdy["period"]] == ["2026-01", "2026-02", "2026-03"]
+    rows = [["Commercial", "janv. 2026", "févr. 2026", "Janvier 2026"], ["Alice", 10, 11, 12]]
+    ds = read_workbook(write_xlsx(tmp_path / "u.xlsx", {"Objectifs": rows}))
+    said = [i for i in ds.quality if i.code == "month_columns_same_month"]
+    assert [(i.params["month"], i.params["columns"], i.severity) for i in said] == [
+        ("2026-01", "janv. 2026 / Janvier 2026", "warning")]
+
+
+def test_a_big_numeric_id_keeps_no_decimal_point(tmp_path):
+    """Ids are text: 1234567890123456 (16 digits, an exact float) reads "1234567890123456", as 1042
+    reads "1042" -- not "1234567890123456.0", which would not join with the same id typed as text."""
+    rows = [["Réf", "Commercial", "Étape", "Montant", "Date de clôture"],
+            [1234567890123456, "Alice", "Gagné", 1000, D], [1042, "Alice", "Gagné", 1000, D]]
+    ds = read_workbook(write_xlsx(tmp_path / "t.xlsx", {"Affaires": rows}))
+    assert ds.tables["deals"]["deal_id"].tolist() == ["1234567890123456", "1042"]
+
+
+def test_a_rep_without_a_share_in_a_split_cell_is_not_dropped_silently(tmp_path):
+    """"Alice 60% / Bruno 40% / Chloé": the shares add up, but Chloé has none -- the split is not
+    what the cell says. Ignored and said (the deal credited to the largest share, as for a bad total),
+    not read as Alice and Bruno alone; a cell read whole is still split."""
+    rows = [["Réf", "Commercial", "Étape", "Montant", "Date de clôture"],
+            ["D1", "Alice Martin 60% / Bruno Lefèvre 40%", "Gagné", 1000, D],
+            ["D2", "Alice Martin 60% / Bruno Lefèvre 40% / Chloé Durand", "Gagné", 1000, D],
+            ["D3", "Alice Martin 50 % et Bruno Lefèvre 50 %", "Gagné", 1000, D]]
+    ds = read_workbook(write_xlsx(tmp_path / "t.xlsx", {"Affaires": rows}))
+    assert sorted(set(ds.tables["splits"]["deal_id"])) == ["D1", "D3"]
+    assert ds.tables["deals"]["rep"].tolist() == ["Alice Martin"] * 3
+    said = [i for i in ds.quality if i.code == "split_unread"]
+    assert [(i.row, i.action, i.params["left"]) for i in said] == [(3, "ignored", "Chloé Durand")]
+    assert "« Chloé Durand » sans part lisible" in said[0].reason("fr")
+    assert "\"Chloé Durand\" has no readable share" in said[0].reason("en")
+
+
+def test_a_column_with_values_but_no_text_header_is_said(tmp_path):
+    """Only text and dates make headers: a column inside the table whose header cell is empty (or a
+    number) is read by nothing -- said with its letter, its count of cells and one of them; an empty
+    spacer column says nothing."""
+    rows = [["Réf", "Commercial", None, "Étape", None, "Montant", 2026, "Date de clôture"],
+            ["D1", "Alice", "note A", "Gagné", None, 1000, 5, D],
+            ["D2", "Alice", "note B", "Gagné", None, 1000, None, D],
+            ["D3", "Alice", None, "Gagné", None, 1000, 7, D]]
+    ds = read_workbook(write_xlsx(tmp_path / "t.xlsx", {"Affaires": rows}))
+    said = [i for i in ds.quality if i.code == "column_no_header"]
+    assert [(i.row, i.column, i.value, i.params["count"]) for i in said] == [(2, "C", "note A", 2), (2, "G", 5, 2)]
+    assert said[1].reason("fr").startswith("colonne G sans en-tête texte (2026) : 2 cellule(s) non lue(s)")
+    assert said[0].reason("en").startswith("column C has no text header: 2 cell(s) not read")
+    assert len(ds.tables["deals"]) == 3
