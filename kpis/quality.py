@@ -22,7 +22,8 @@ ROW_LOSING_ACTIONS = frozenset({"skipped"})
 ERROR_CODES = frozenset({"formula_no_value", "formulas_no_value"})
 # Notes that lose nothing but change how the results read: shown with the problems, not the info.
 WARNING_CODES = frozenset({"period_partial", "period_outside_data", "amount_outlier", "amount_outliers_more",
-                           "status_conflict", "month_columns_same_month"})
+                           "status_conflict", "month_columns_same_month",
+                           "amount_other_currency", "amount_dot_ambiguous"})
 
 
 @dataclass(frozen=True)

@@ -321,6 +321,7 @@ def build_table(region: Region, match: TableMatch, cfg: Config) -> Built:
     for c in cols.values():
         if c.kind == "money":
             _outlier_issues(issue, [c], keep, excel_rows)
+            _currency_issues(issue, c, keep, excel_rows, cfg)
     for c in read_for:  # columns read only to derive a field or a deal's status: their cells said too
         _cell_issues(issue, c, keep, excel_rows, tname, cfg)
     if unknown_status is not None:  # status words read as neither won, lost nor open: the stage decides, said
@@ -668,6 +669,28 @@ def _cell_issues(issue: Callable[..., None], c: _Column, keep: np.ndarray, excel
             example = c.uniques[c.codes[sel[0]]]
             extra = {"order": "mdy" if cfg.date_order == "dmy" else "dmy"} if ncode == "date_order_swapped" else {}
             issue(int(excel_rows[sel[0]]), c.header, example, "converted", ncode, c.field, count=int(len(sel)), **extra)
+
+
+_CURRENCY_MARK = re.compile(r"(?P<EUR>€|\beuros?\b|\beur\b)|(?P<USD>\$|\busd\b)|(?P<GBP>£|\bgbp\b)|(?P<CHF>\bchf\b)",
+                            re.IGNORECASE)
+
+
+def _currency_issues(issue: Callable[..., None], c: _Column, keep: np.ndarray, excel_rows: np.ndarray, cfg: Config) -> None:
+    """Amounts typed with another currency's sign than the workbook's ("$1,200" in a workbook in EUR)
+    are read as numbers and added up as they are: a warning per currency, with the count and the
+    first cell (kpis converts no currency; the configuration may say the workbook's)."""
+    expected = (cfg.currency or "EUR").upper()
+    marked: dict[str, list[int]] = {}
+    for k, u in enumerate(c.uniques.tolist()):
+        if isinstance(u, str) and not c.parsed.problem[k]:
+            m = _CURRENCY_MARK.search(u)
+            if m and m.lastgroup != expected:
+                marked.setdefault(str(m.lastgroup), []).append(k)
+    for currency, ks in marked.items():
+        at = np.flatnonzero(np.isin(c.codes, ks) & keep)
+        if len(at):
+            issue(int(excel_rows[at[0]]), c.header, c.uniques[c.codes[at[0]]], "info", "amount_other_currency", c.field,
+                  count=int(len(at)), currency=currency, expected=expected)
 
 
 def _outlier_issues(issue: Callable[..., None], columns: list[_Column], keep: np.ndarray, excel_rows: np.ndarray) -> None:

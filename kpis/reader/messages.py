@@ -326,6 +326,18 @@ MESSAGES = {
         "fr": "… et {count} autre(s) montant(s) de cette colonne à {limit} fois sa médiane ({median}) ou plus, gardé(s) tel(s) quel(s) (lignes {rows})",
         "en": "… and {count} more amount(s) of this column at {limit} times its median ({median}) or more, kept as they are (rows {rows})",
     },
+    "amount_percent": {
+        "fr": "pourcentage dans une colonne de montants : ce n'est pas un montant",
+        "en": "a percentage in an amount column: not an amount",
+    },
+    "amount_dot_ambiguous": {
+        "fr": "{count} montant(s) comme « {value} » lu(s) avec un point décimal (1.500 = 1,5), pas comme séparateur de milliers (1 500) : à vérifier",
+        "en": "{count} amount(s) such as \"{value}\" read with a decimal point (1.500 = 1.5), not a thousands separator (1,500): worth a check",
+    },
+    "amount_other_currency": {
+        "fr": "{count} montant(s) en {currency} (ex. « {value} ») dans un classeur en {expected} : additionnés tels quels, sans conversion ; précisez currency dans kpis.toml si tout est en {currency}",
+        "en": "{count} amount(s) in {currency} (e.g. \"{value}\") in a workbook in {expected}: added up as they are, not converted; set currency in kpis.toml if everything is in {currency}",
+    },
     "amount_multiplier": {
         "fr": "montant avec multiplicateur (k, M…) : saisissez le montant complet",
         "en": "amount with a multiplier (k, M…): type the full amount",

@@ -342,6 +342,9 @@ def parse_number_text(text: str, kind: str = "money") -> tuple[float, str | None
     return (-abs(v) if negative else v), None, pct
 
 
+_DOT_THOUSANDS = re.compile(r"^\s*[+-]?\d{1,3}\.\d{3}\s*(?:€|\$|£|eur|euros?|usd|gbp|chf)?\s*$", re.IGNORECASE)
+
+
 def parse_numbers(u: np.ndarray, kind: str = "money", text_source: bool = False) -> Parsed:
     """Distinct cells -> ``float64``; ``kind`` is money, number or rate (rates as fractions)."""
     n = len(u)
@@ -364,7 +367,11 @@ def parse_numbers(u: np.ndarray, kind: str = "money", text_source: bool = False)
                 continue
             v, p, has_pct = parse_number_text(text, kind)
             values[i], problem[i], pct[i] = v, p, has_pct
-            if p is None and not text_source:
+            if p is None and kind == "money" and has_pct:
+                problem[i] = "amount_percent"  # "15 %" is no amount: 15 euros would be a guess
+            elif p is None and kind == "money" and _DOT_THOUSANDS.match(text):
+                note[i] = "amount_dot_ambiguous"  # "1.000": one, or a thousand written the German way
+            elif p is None and not text_source:
                 note[i] = f"text_converted_{kind}"
     problem[mk["bool"] | mk["dt"] | mk["other"]] = bad_code
     values[problem.astype(bool)] = np.nan

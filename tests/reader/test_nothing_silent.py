@@ -155,3 +155,29 @@ def test_a_column_with_values_but_no_text_header_is_said(tmp_path):
     assert said[1].reason("fr").startswith("colonne G sans en-tête texte (2026) : 2 cellule(s) non lue(s)")
     assert said[0].reason("en").startswith("column C has no text header: 2 cell(s) not read")
     assert len(ds.tables["deals"]) == 3
+
+
+def test_guesses_on_text_amounts_are_said_cell_by_cell_or_per_currency(tmp_path):
+    """"15 %" in an amount column is no amount (left empty, said); "1.500" is read 1.5 but could be a
+    thousand and a half written the German way (a warning, once per column); amounts typed with
+    another currency than the workbook's are added up unconverted (a warning per currency)."""
+    rows = [["Réf", "Commercial", "Étape", "Montant", "Date de clôture"],
+            ["D1", "Alice", "Gagné", 1000, D],
+            ["D2", "Alice", "Gagné", "15 %", D],
+            ["D3", "Alice", "Gagné", "1.500", D],
+            ["D4", "Alice", "Gagné", "1 200 $", D],
+            ["D5", "Alice", "Gagné", "$300", D],
+            ["D6", "Alice", "Gagné", "2 000 €", D]]
+    path = write_xlsx(tmp_path / "t.xlsx", {"Affaires": rows})
+    ds = read_workbook(path)
+    amounts = ds.tables["deals"]["amount"].tolist()
+    assert np.isnan(amounts[1]) and amounts[2:] == [1.5, 1200.0, 300.0, 2000.0]
+    assert _issues(ds, "amount_percent") == [(3, "Montant", "15 %", "left_empty", "amount")]
+    dots = [i for i in ds.quality if i.code == "amount_dot_ambiguous"]
+    assert [(i.row, i.value, i.params["count"], i.severity) for i in dots] == [(4, "1.500", 1, "warning")]
+    other = [i for i in ds.quality if i.code == "amount_other_currency"]
+    assert [(i.row, i.value, i.params["count"], i.params["currency"], i.severity) for i in other] == [
+        (5, "1 200 $", 2, "USD", "warning")]
+    assert "2 montant(s) en USD" in other[0].reason("fr") and "not converted" in other[0].reason("en")
+    usd = read_workbook(path, parse_config('currency = "USD"\n'))
+    assert [i.params["currency"] for i in usd.quality if i.code == "amount_other_currency"] == ["EUR"]
