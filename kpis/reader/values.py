@@ -42,6 +42,7 @@ from .text import fold
 
 MIN_YEAR, MAX_YEAR = 1900, 2199  # dates outside are typing mistakes (and beyond pandas' nanoseconds)
 MAX_SERIAL = (dt.date(MAX_YEAR + 1, 1, 1) - dt.date(1899, 12, 30)).days  # Excel serial of the day after
+MIN_SERIAL = (dt.date(MIN_YEAR, 1, 1) - dt.date(1899, 12, 30)).days  # 2: serial 1 would be 1899-12-31
 
 
 @dataclass
@@ -229,7 +230,7 @@ def parse_dates(u: np.ndarray, kind: str = "date", date_order: str = "dmy", text
     idx = np.flatnonzero(mk["num"])
     if len(idx):
         x = np.asarray(u[idx], dtype="float64")
-        ok = (x >= 1) & (x < MAX_SERIAL)
+        ok = (x >= MIN_SERIAL) & (x < MAX_SERIAL)
         seconds = np.round(np.where(ok, x, 0) * 86400).astype("int64")
         values[idx[ok]] = (_EPOCH64 + seconds.astype("timedelta64[s]"))[ok]
         problem[idx[~ok]] = bad_code

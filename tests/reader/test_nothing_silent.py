@@ -181,3 +181,14 @@ def test_guesses_on_text_amounts_are_said_cell_by_cell_or_per_currency(tmp_path)
     assert "2 montant(s) en USD" in other[0].reason("fr") and "not converted" in other[0].reason("en")
     usd = read_workbook(path, parse_config('currency = "USD"\n'))
     assert [i.params["currency"] for i in usd.quality if i.code == "amount_other_currency"] == ["EUR"]
+
+
+def test_a_serial_number_before_1900_is_no_date():
+    """Dates before 1900 are typing mistakes (the reader's rule for text and real dates): the serial 1
+    (1899-12-31) is one too, not a date read with a note; serial 2 is 1900-01-01."""
+    from kpis.reader.values import parse_dates
+
+    u = np.array([1.0, 1.5, 2.0, 46000.0], dtype=object)
+    parsed = parse_dates(u)
+    assert list(parsed.problem[:2]) == ["bad_date", "bad_date"] and parsed.problem[2] is None
+    assert [str(v)[:10] for v in parsed.values[2:]] == ["1900-01-01", "2025-12-09"]
