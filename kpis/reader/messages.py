@@ -202,6 +202,10 @@ MESSAGES = {
         "fr": "colonne « {column} » non utilisée (aucun champ de la table {table} ne lui correspond)",
         "en": "column \"{column}\" not used (matches no field of the {table} table)",
     },
+    "values_beside_table": {
+        "fr": "colonne {letter} : {count} valeur(s) à côté du tableau {range} (séparées par une colonne vide), non lue(s) ; rapprochez la colonne et donnez-lui un en-tête",
+        "en": "column {letter}: {count} value(s) beside the table {range} (past an empty column), not read; move the column next to it and give it a header",
+    },
     "column_no_header": {
         "fr": "colonne {letter} sans en-tête texte{header} : {count} cellule(s) non lue(s) (ex. « {example} ») ; donnez-lui un en-tête pour qu'elle soit lue",
         "en": "column {letter} has no text header{header}: {count} cell(s) not read (e.g. \"{example}\"); give it a header for it to be read",

@@ -132,6 +132,46 @@ def _gc_paused() -> Iterator[None]:
             gc.enable()
 
 
+BESIDE_COLUMNS = 64  # columns looked at on each side of a table for values nothing reads
+
+
+def _values_beside(assigned: list[tuple[Region, TableMatch]], report: QualityReport) -> None:
+    """Values in the rows of a table but in columns beside it, past an empty column (so outside its
+    region) and in no other table: nothing reads them. Each such column is said with its letter, its
+    count of values and the first one -- a column typed one column too far is otherwise lost."""
+    from .cells import filled
+
+    spans: dict[str, list[tuple[int, int]]] = {}
+    for region, _ in assigned:
+        spans.setdefault(region.sheet.name, []).append((region.first_col, region.last_col))
+    for region, match in assigned:
+        grid = region.sheet.grid
+        r0, r1 = region.first_row, region.last_row
+        if r1 < r0:
+            continue
+        width = getattr(grid, "width", None)
+        if width is None:
+            width = max((len(grid[i]) for i in range(r0, r1 + 1)), default=0)
+        taken = spans[region.sheet.name]
+        cols = [c for c in range(max(0, region.first_col - BESIDE_COLUMNS), min(width, region.last_col + 1 + BESIDE_COLUMNS))
+                if not any(a <= c <= b for a, b in taken)]
+        for col in cols:
+            if hasattr(grid, "factorize"):  # typed or coded columns: one check per distinct value
+                codes, uniques = grid.factorize(col, r0, r1)
+                full = np.array([filled(u) for u in uniques] + [False], dtype=bool)
+                at = np.flatnonzero(full[np.where(codes < 0, len(uniques), codes)])
+                first = uniques[codes[at[0]]] if len(at) else None
+            else:
+                cells = [grid[i][col] if col < len(grid[i]) else "" for i in range(r0, r1 + 1)]
+                at = np.array([k for k, v in enumerate(cells) if filled(v)], dtype=np.int64)
+                first = cells[at[0]] if len(at) else None
+            if len(at):
+                letter = column_letter(col)
+                report.add(Issue(region.name, r0 + int(at[0]) + 1, letter, first, "ignored", "values_beside_table",
+                                 {"letter": letter, "count": int(len(at)), "range": region.ref, "table": match.table},
+                                 match.table))
+
+
 def _load(src: Any, cfg: Config, tables: Iterable[str] | None, progress: Callable[[str], None] | None
           ) -> tuple[set[str], _Plan, dict[str, RawSheet]]:
     wanted = _wanted(tables, cfg)
@@ -156,6 +196,7 @@ def _read_sheets(path: Path, sheets: dict[str, RawSheet], plan: "_Plan", wanted:
     assigned = _assign(sheets, plan, wanted, cfg, report)
     order = {name: k for k, name in enumerate(sheets)}
     assigned.sort(key=lambda rm: (order[rm[0].sheet.name], rm[0].header_row))  # workbook order within a table
+    _values_beside(assigned, report)
     parts: dict[str, list[Built]] = {}
     for region, match in assigned:
         if progress:

@@ -192,3 +192,18 @@ def test_a_serial_number_before_1900_is_no_date():
     parsed = parse_dates(u)
     assert list(parsed.problem[:2]) == ["bad_date", "bad_date"] and parsed.problem[2] is None
     assert [str(v)[:10] for v in parsed.values[2:]] == ["1900-01-01", "2025-12-09"]
+
+
+def test_values_beside_the_table_past_an_empty_column_are_said(tmp_path):
+    """A column typed one column too far (an empty column between) is outside the table's region:
+    nothing reads it; said with its letter, count and first value. A title above the table is not."""
+    rows = [["Suivi des affaires"], [],
+            ["Réf", "Commercial", "Étape", "Montant", "Date de clôture", None, None],
+            ["D1", "Alice", "Gagné", 1000, D, None, "remise 5 %"],
+            ["D2", "Alice", "Gagné", 1000, D, None, None],
+            ["D3", "Alice", "Gagné", 1000, D, None, "relancer"]]
+    ds = read_workbook(write_xlsx(tmp_path / "t.xlsx", {"Affaires": rows}))
+    said = [i for i in ds.quality if i.code == "values_beside_table"]
+    assert [(i.row, i.column, i.value, i.params["count"]) for i in said] == [(4, "G", "remise 5 %", 2)]
+    assert said[0].reason("fr").startswith("colonne G : 2 valeur(s) à côté du tableau Affaires!A3:E6")
+    assert "beside the table" in said[0].reason("en")
