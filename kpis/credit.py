@@ -13,6 +13,10 @@ calculator, so that both give the same credited revenue and the same prorated qu
   60 % / 30 % credits 66.7 % / 33.3 %, never 90 %. Several split rows for the same (deal, rep) are
   added up. Split rows whose shares sum to 0 (or are all negative) are ignored: the deal falls back to
   ``deals.rep``.
+* A deal id carried by several won deals (the reader says ``duplicate_id``; two deals numbered alike)
+  cannot tell which of them a split belongs to: the split applies only to those of them whose own
+  ``deals.rep`` is one of the split's reps (the rep cell "Alice 50% / Bruno 50%" leaves Alice there);
+  the others are credited to their own rep. The reader says it (``split_duplicate_id``).
 * ``weight`` comes from the deal's ``deal_type`` through ``weights`` (e.g. ``{"renewal": 0.5}``);
   a type not listed, or a deal without a type, weighs 1.
 * A won deal without an amount is kept with ``amount`` NaN and ``credited`` 0 (it still counts as a
@@ -44,7 +48,7 @@ calculator, so that both give the same credited revenue and the same prorated qu
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Mapping, Sequence
+from typing import Collection, Mapping, Sequence
 
 import numpy as np
 import pandas as pd
@@ -84,7 +88,7 @@ def credit_lines(
             won[col] = pd.Series(np.nan if col == "amount" else None, index=won.index, dtype="float64" if col == "amount" else object)
     carried = [c for c in _CARRIED if c in won.columns]
 
-    shares = _split_shares(splits, won)
+    shares = _split_shares(splits, won, _ids_of_several_won(deals))
     split_deals = shares["_deal"].unique() if len(shares) else np.array([], dtype=int)
     solo = won.loc[~won["_deal"].isin(split_deals), ["_deal", "rep"]].assign(share=1.0)
     credit = pd.concat([shares, solo], ignore_index=True) if len(shares) else solo
@@ -98,8 +102,19 @@ def credit_lines(
     return lines[list(_LINE_COLUMNS) + carried]
 
 
-def _split_shares(splits: pd.DataFrame | None, won: pd.DataFrame) -> pd.DataFrame:
-    """Normalised split shares keyed by the won-deal row key ``_deal``: columns _deal, rep, share."""
+def _ids_of_several_won(deals: pd.DataFrame | None) -> set[str]:
+    """Deal ids carried by more than one won deal of the whole table (not of one period: a split must
+    go to the same rows whichever period is asked)."""
+    if deals is None or not {"deal_id", "status"} <= set(deals.columns):
+        return set()
+    ids = deals.loc[deals["status"].eq("won").fillna(False).astype(bool) & deals["deal_id"].notna(), "deal_id"].astype(str)
+    counts = ids.value_counts()
+    return set(counts.index[counts > 1])
+
+
+def _split_shares(splits: pd.DataFrame | None, won: pd.DataFrame, several: Collection[str] = frozenset()) -> pd.DataFrame:
+    """Normalised split shares keyed by the won-deal row key ``_deal``: columns _deal, rep, share. A
+    deal id of ``several`` won deals takes its split only on the rows whose rep is one of its reps."""
     empty = pd.DataFrame({"_deal": pd.Series(dtype="int64"), "rep": pd.Series(dtype=object), "share": pd.Series(dtype="float64")})
     if splits is None or len(splits) == 0 or not {"deal_id", "rep", "share"} <= set(splits.columns) or len(won) == 0:
         return empty
@@ -111,8 +126,11 @@ def _split_shares(splits: pd.DataFrame | None, won: pd.DataFrame) -> pd.DataFram
     s["deal_id"] = s["deal_id"].astype(str)
     s = s.groupby(["deal_id", "rep"], as_index=False, sort=False)["share"].sum()
     s["share"] = s["share"] / s.groupby("deal_id")["share"].transform("sum")
-    keys = won.loc[won["deal_id"].notna(), ["_deal", "deal_id"]].assign(deal_id=lambda d: d["deal_id"].astype(str))
-    out = keys.merge(s, on="deal_id", how="inner")[["_deal", "rep", "share"]]
+    keys = won.loc[won["deal_id"].notna(), ["_deal", "deal_id", "rep"]].assign(deal_id=lambda d: d["deal_id"].astype(str))
+    if several:
+        in_split = keys.merge(s[["deal_id", "rep"]], on=["deal_id", "rep"], how="left", indicator=True)["_merge"].eq("both")
+        keys = keys.loc[~keys["deal_id"].isin(list(several)).to_numpy() | in_split.to_numpy()]
+    out = keys.drop(columns=["rep"]).merge(s, on="deal_id", how="inner")[["_deal", "rep", "share"]]
     return out
 
 

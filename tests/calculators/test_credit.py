@@ -122,3 +122,20 @@ def test_empty_inputs():
     assert prorated_quotas(pd.DataFrame(columns=["rep", "period", "quota"]), None, OCT).empty
     empty = credit_lines(_deals().iloc[0:0], None, OCT)
     assert empty.empty and "credited" in empty.columns
+
+
+def test_a_split_of_a_deal_id_several_won_deals_carry_goes_only_where_its_reps_are():
+    """Two won deals numbered D1: Alice's, shared 50/50 with Bruno, and Chloe's alone. The split
+    cannot say which D1 it belongs to; it applies to the D1 whose rep it names -- Chloe keeps her
+    6,000 (it went to Alice and Bruno before: 8,000 each, Chloe 0) -- and the same rows are split
+    whichever period is asked (Chloe's D1 alone in November is still hers)."""
+    deals = pd.DataFrame({"deal_id": ["D1", "D1"], "rep": ["Alice", "Chloe"], "amount": [10000.0, 6000.0],
+                          "status": ["won", "won"], "close_date": pd.to_datetime(["2026-10-03", "2026-11-05"])})
+    splits = pd.DataFrame({"deal_id": ["D1", "D1"], "rep": ["Alice", "Bruno"], "share": [0.5, 0.5]})
+    q4 = credited_by_rep(credit_lines(deals, splits, Q4)).to_dict()
+    assert q4 == {"Alice": 5000.0, "Bruno": 5000.0, "Chloe": 6000.0}
+    nov = credit_lines(deals, splits, parse_period("2026-11"))
+    assert nov[["rep", "credited"]].values.tolist() == [["Chloe", 6000.0]]
+    unique = deals.assign(deal_id=["D1", "D2"])  # ids told apart: the split applies to D1 whoever its rep
+    assert credited_by_rep(credit_lines(unique.assign(rep=["Team", "Chloe"]), splits, Q4)).to_dict() == {
+        "Alice": 5000.0, "Bruno": 5000.0, "Chloe": 6000.0}
