@@ -23,7 +23,9 @@ ERROR_CODES = frozenset({"formula_no_value", "formulas_no_value"})
 # Notes that lose nothing but change how the results read: shown with the problems, not the info.
 WARNING_CODES = frozenset({"period_partial", "period_outside_data", "amount_outlier", "amount_outliers_more",
                            "status_conflict", "month_columns_same_month",
-                           "amount_other_currency", "amount_dot_ambiguous"})
+                           "amount_other_currency", "amount_dot_ambiguous", "won_without_close_date",
+                           "won_without_close_date_more", "targets_added_up", "split_scaled",
+                           "split_duplicate_id"})
 
 
 @dataclass(frozen=True)

@@ -202,6 +202,30 @@ MESSAGES = {
         "fr": "colonne « {column} » non utilisée (aucun champ de la table {table} ne lui correspond)",
         "en": "column \"{column}\" not used (matches no field of the {table} table)",
     },
+    "split_unknown_deal": {
+        "fr": "partage de l'affaire {deal} (lignes {rows}) : aucune affaire ne porte ce numéro, personne n'est crédité",
+        "en": "split of deal {deal} (rows {rows}): no deal has this id, nobody is credited",
+    },
+    "split_scaled": {
+        "fr": "les parts de l'affaire {deal} totalisent {total} (lignes {rows}) : ramenées à 100 % en gardant leurs proportions",
+        "en": "the shares of deal {deal} add up to {total} (rows {rows}): scaled to 100% keeping their proportions",
+    },
+    "split_duplicate_id": {
+        "fr": "plusieurs affaires gagnées portent le numéro {deal} : son partage (lignes {rows}) ne s'applique qu'à celles dont le commercial y figure, les autres sont créditées à leur commercial",
+        "en": "several won deals carry the id {deal}: its split (rows {rows}) applies only to those whose rep it names, the others are credited to their own rep",
+    },
+    "won_without_close_date": {
+        "fr": "affaire gagnée{deal} sans date de clôture : comptée dans aucune période (ni CA, ni commission)",
+        "en": "won deal{deal} without a close date: counted in no period (no revenue, no commission)",
+    },
+    "won_without_close_date_more": {
+        "fr": "… et {count} autre(s) affaire(s) gagnée(s) sans date de clôture, comptée(s) dans aucune période",
+        "en": "… and {count} more won deal(s) without a close date, counted in no period",
+    },
+    "targets_added_up": {
+        "fr": "objectif de {rep} pour {month} sur {count} lignes ({rows}) : additionnées ({total})",
+        "en": "{rep}'s target for {month} on {count} rows ({rows}): added up ({total})",
+    },
     "values_beside_table": {
         "fr": "colonne {letter} : {count} valeur(s) à côté du tableau {range} (séparées par une colonne vide), non lue(s) ; rapprochez la colonne et donnez-lui un en-tête",
         "en": "column {letter}: {count} value(s) beside the table {range} (past an empty column), not read; move the column next to it and give it a header",

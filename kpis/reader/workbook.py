@@ -735,7 +735,100 @@ def _post_process(built: dict[str, _Table], cfg: Config, report: QualityReport) 
                     sheet, head = header(t, int(pos[0]), f)
                     report.add(Issue(sheet, int(r[0]), head, value, "info", "duplicate_id",
                                      {"count": len(r), "rows": ", ".join(str(int(x)) for x in r[:10])}, t, f))
+    if "deals" in built:
+        _won_without_close_date(frames["deals"], rows["deals"], header, report)
+    if "targets" in built:
+        _targets_added_up(frames["targets"], rows["targets"], header, report)
+    if "splits" in frames and "deals" in frames:
+        _splits_said(frames["splits"], rows["splits"], frames["deals"], header, report)
     return frames, rows
+
+
+def _splits_said(splits: pd.DataFrame, rows: np.ndarray, deals: pd.DataFrame,
+                 header: Callable[..., tuple[str, str | None]], report: QualityReport) -> None:
+    """What the credit of a split deal does without the splits saying it (kpis.credit): shares that
+    do not add up to 100 % are scaled to (60 % / 30 % credit 66.7 % / 33.3 %); a split naming no deal
+    of the table credits nobody; a split whose deal id several won deals carry applies only to those
+    of them whose rep it names."""
+    from .splits import TOLERANCE
+
+    if not {"deal_id", "rep", "share"} <= set(splits.columns) or "deal_id" not in deals.columns or not len(splits):
+        return
+    ids = splits["deal_id"].astype(object).where(splits["deal_id"].notna(), None)
+    key = ids.map(lambda v: None if v is None else str(v))
+    known = set(deals["deal_id"].dropna().astype(str))
+    if "status" in deals.columns:
+        won_ids = deals.loc[deals["status"].eq("won").fillna(False).astype(bool), "deal_id"].dropna().astype(str)
+        several = set(won_ids[won_ids.duplicated(keep=False)])
+    else:
+        several = set()
+    shares = pd.to_numeric(splits["share"], errors="coerce")
+    for deal_id, g in splits.groupby(key, sort=False):
+        pos = g.index.to_numpy()
+        sheet, head = header("splits", int(pos[0]), "share")
+        head = head or header("splits", int(pos[0]), "rep")[1]  # split from a rep cell: that column
+        r = sorted(set(int(x) for x in rows[pos]))
+        listed = ", ".join(map(str, r[:10]))
+        if deal_id not in known:
+            report.add(Issue(sheet, r[0], head, deal_id, "ignored", "split_unknown_deal",
+                             {"deal": deal_id, "rows": listed}, "splits", "deal_id"))
+            continue
+        total = float(shares.loc[g.index].clip(lower=0).sum())
+        if total > 0 and abs(total - 1) > TOLERANCE:
+            report.add(Issue(sheet, r[0], head, deal_id, "info", "split_scaled",
+                             {"deal": deal_id, "total": f"{total * 100:g} %", "rows": listed}, "splits", "share"))
+        if deal_id in several:
+            report.add(Issue(sheet, r[0], head, deal_id, "info", "split_duplicate_id",
+                             {"deal": deal_id, "rows": listed}, "splits", "deal_id"))
+
+
+def _won_without_close_date(deals: pd.DataFrame, rows: np.ndarray, header: Callable[..., tuple[str, str | None]],
+                            report: QualityReport) -> None:
+    """A won deal whose close date is empty falls in no period: its amount is in no revenue and no
+    commission, a loss said deal by deal (when the table has a close date column at all; without
+    one, the KPIs that need it say so)."""
+    if "status" not in deals.columns or "close_date" not in deals.columns:
+        return
+    lost = np.flatnonzero((deals["status"].eq("won").fillna(False) & deals["close_date"].isna()).to_numpy(dtype=bool))
+    for pos in lost[:MAX_CELL_ISSUES]:
+        sheet, head = header("deals", int(pos), "close_date")
+        amount = deals["amount"].iloc[pos] if "amount" in deals.columns else None
+        report.add(Issue(sheet, int(rows[pos]), head, None, "info", "won_without_close_date",
+                         {"deal": _deal_word(deals, int(pos)),
+                          "amount": None if amount is None or pd.isna(amount) else float(amount)}, "deals", "close_date"))
+    if len(lost) > MAX_CELL_ISSUES:
+        pos = int(lost[MAX_CELL_ISSUES])
+        sheet, head = header("deals", pos, "close_date")
+        report.add(Issue(sheet, int(rows[pos]), head, None, "info", "won_without_close_date_more",
+                         {"count": int(len(lost) - MAX_CELL_ISSUES)}, "deals", "close_date"))
+
+
+def _deal_word(deals: pd.DataFrame, pos: int) -> str:
+    """" D12" for a message ("won deal D12 without…"), "" when the deal has no id."""
+    v = deals["deal_id"].iloc[pos] if "deal_id" in deals.columns else None
+    return "" if v is None or pd.isna(v) else f" {v}"
+
+
+def _targets_added_up(targets: pd.DataFrame, rows: np.ndarray, header: Callable[..., tuple[str, str | None]],
+                      report: QualityReport) -> None:
+    """Several rows of targets for one rep and month are added up (a quota typed twice doubles it; a
+    quota split by product on rows of their own is meant to): said, with the rows and the total.
+    Rows repeated only by two month columns naming one month are said by month_columns_same_month."""
+    if not {"rep", "period", "quota"} <= set(targets.columns):
+        return
+    has = targets["rep"].notna() & targets["period"].notna()
+    if not has.any():
+        return
+    t = targets[has]
+    excel = pd.Series(rows[np.flatnonzero(has.to_numpy())], index=t.index)
+    for (rep, period), g in t.groupby(["rep", "period"], sort=False):
+        rs = sorted(set(int(x) for x in excel.loc[g.index]))
+        if len(rs) < 2:
+            continue
+        sheet, head = header("targets", int(g.index[0]), "quota")
+        report.add(Issue(sheet, rs[0], head, None, "info", "targets_added_up",
+                         {"rep": rep, "month": pd.Timestamp(period).strftime("%Y-%m"), "count": len(rs),
+                          "rows": ", ".join(map(str, rs[:10])), "total": float(g["quota"].sum())}, "targets", "quota"))
 
 
 MONEY_FIELDS = tuple(f.name for f in TABLES["deals"].fields if f.kind == "money")

@@ -207,3 +207,37 @@ def test_values_beside_the_table_past_an_empty_column_are_said(tmp_path):
     assert [(i.row, i.column, i.value, i.params["count"]) for i in said] == [(4, "G", "remise 5 %", 2)]
     assert said[0].reason("fr").startswith("colonne G : 2 valeur(s) à côté du tableau Affaires!A3:E6")
     assert "beside the table" in said[0].reason("en")
+
+
+def test_a_won_deal_without_a_close_date_is_said_and_targets_typed_twice_are_said(tmp_path):
+    """A won deal with an empty close date falls in no period (no revenue, no commission): said deal
+    by deal, as a warning. Two rows of target for one rep and month are added up (a quota typed
+    twice doubles it): said with the rows and the total."""
+    deals = [["Réf", "Commercial", "Étape", "Montant", "Date de clôture"],
+             ["D1", "Alice", "Gagné", 1000, D], ["D2", "Alice", "Gagné", 6000, None], ["D3", "Alice", "Perdu", 50, None]]
+    targets = [["Commercial", "Mois", "Objectif"], ["Alice", "2026-10", 10000], ["Bruno", "2026-10", 5000],
+               ["Alice", "2026-10", 10000]]
+    ds = read_workbook(write_xlsx(tmp_path / "t.xlsx", {"Affaires": deals, "Objectifs": targets}))
+    won = [i for i in ds.quality if i.code == "won_without_close_date"]
+    assert [(i.row, i.column, i.severity) for i in won] == [(3, "Date de clôture", "warning")]
+    assert won[0].reason("fr") == "affaire gagnée D2 sans date de clôture : comptée dans aucune période (ni CA, ni commission)"
+    added = [i for i in ds.quality if i.code == "targets_added_up"]
+    assert [(i.row, i.params["rep"], i.params["rows"]) for i in added] == [(2, "Alice", "2, 4")]
+    assert added[0].reason("fr") == "objectif de Alice pour 2026-10 sur 2 lignes (2, 4) : additionnées (20\u202f000)"
+    assert added[0].reason("en") == "Alice's target for 2026-10 on 2 rows (2, 4): added up (20,000)"
+
+
+def test_what_the_credit_does_to_a_splits_sheet_is_said(tmp_path):
+    """kpis.credit scales shares that do not add up to 100 % and a split naming no deal credits
+    nobody: both said; a split whose deal id two won deals carry is said too."""
+    deals = [["Réf", "Commercial", "Étape", "Montant", "Date de clôture"],
+             ["D1", "Alice", "Gagné", 1000, D], ["D2", "Bruno", "Gagné", 500, D], ["D2", "Chloé", "Gagné", 700, D]]
+    splits = [["Réf affaire", "Commercial", "Part"], ["D1", "Alice", 0.6], ["D1", "Bruno", 0.3], ["D9", "Alice", 1],
+              ["D2", "Bruno", 0.5], ["D2", "Alice", 0.5]]
+    ds = read_workbook(write_xlsx(tmp_path / "t.xlsx", {"Affaires": deals, "Partages": splits}))
+    got = {i.code: (i.row, i.params.get("deal"), i.params.get("rows")) for i in ds.quality if i.code.startswith("split_")}
+    assert got == {"split_scaled": (2, "D1", "2, 3"), "split_unknown_deal": (4, "D9", "4"),
+                   "split_duplicate_id": (5, "D2", "5, 6")}
+    scaled = next(i for i in ds.quality if i.code == "split_scaled")
+    assert scaled.reason("fr") == ("les parts de l'affaire D1 totalisent 90 % (lignes 2, 3) : ramenées à 100 % en gardant "
+                                   "leurs proportions") and scaled.severity == "warning"
