@@ -52,6 +52,7 @@ from ..credit import QuotaRows, credit_lines, employed_fraction, employment_span
 from ..dataset import Dataset
 from ..errors import Note
 from ..jsonout import dumps
+from ..money import round_cents, spread_cents
 from ..periods import Period, add_months, month
 from .errors import CalculatorError
 from .plans import Plan, load_plans, plan_of, unknown_plans
@@ -65,8 +66,9 @@ CLAWBACK_COLUMNS = ("deal_id", "account", "customer_id", "close_date", "churn_da
 
 
 def _r2(x: Any) -> Any:
-    """``x`` (a number, Series or array) rounded to the cent."""
-    return np.round(x, 2) + 0.0  # + 0.0: no "-0.0" on a statement
+    """``x`` (a number, Series or array) rounded to the cent as a spreadsheet's ROUND does (half a cent
+    away from zero, :func:`kpis.money.round_cents`); no "-0.0" on a statement."""
+    return round_cents(x)
 
 
 @dataclass
@@ -432,8 +434,23 @@ def _spiff_lines(lines: pd.DataFrame, at: np.ndarray, plan: Plan, hits: list[np.
     for sp, hit_rows in zip(plan.spiffs, hits):  # a handful of SPIFFs, each vectorised over the deals
         hit = lines.loc[at & hit_rows]
         if len(hit):
-            parts.append(hit.assign(spiff=sp.name, amount=_r2(sp.amount * hit["share"]))[[*SPIFF_COLUMNS, "rep"]])
+            parts.append(hit.assign(spiff=sp.name, amount=_spiff_shares(sp.amount, hit))[[*SPIFF_COLUMNS, "rep"]])
     return pd.concat(parts, ignore_index=True) if parts else pd.DataFrame(columns=[*SPIFF_COLUMNS, "rep"])
+
+
+def _spiff_shares(amount: float, hit: pd.DataFrame) -> np.ndarray:
+    """A SPIFF's amount for each line of the deals it matches: the deal's SPIFF (``amount`` × the
+    deal's shares on these lines) split over its reps in whole cents that add up to it -- a 100 SPIFF
+    on a deal shared three ways pays 33.34 + 33.33 + 33.33, not 99.99."""
+    out = np.zeros(len(hit))
+    share = hit["share"].to_numpy(dtype="float64")
+    ids = hit["deal_id"].astype(object).to_numpy()
+    key = np.array([f"#{k}" if v is None or v != v else f"={v}" for k, v in enumerate(ids)], dtype=object)
+    for _, at in pd.Series(np.arange(len(hit))).groupby(key, sort=False):
+        pos = at.to_numpy()
+        s = share[pos]
+        out[pos] = spread_cents(amount * s.sum(), s) if (s > 0).all() else round_cents(amount * s)
+    return out
 
 
 def _churn_of_lines(lines: pd.DataFrame, churn: pd.Series | None) -> tuple[pd.Series, pd.Series] | None:

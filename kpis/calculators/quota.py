@@ -55,6 +55,7 @@ from ..config import Config
 from ..credit import credit_lines, employed_fraction, prorated_quotas
 from ..dataset import Dataset
 from ..errors import Note
+from ..money import round_cents, spread_cents
 from ..periods import Period, month
 from .errors import CalculatorError
 
@@ -167,7 +168,7 @@ def plan_quotas(
         quota = _redistribute(full, capacity, quota, target)
 
     table = pd.DataFrame({"rep": who, "capacity": capacity.to_numpy(), "basis": basis.reindex(who).to_numpy(),
-                          "full_quota": full.reindex(who).round(2).to_numpy(), "quota": quota.reindex(who).round(2).to_numpy()})
+                          "full_quota": _cents_adding_up(full.reindex(who)), "quota": _cents_adding_up(quota.reindex(who))})
     notes: list[Note] = []
     if funnel:
         rates, from_, notes = funnel_rates(ds, rates_window, who, config)
@@ -177,6 +178,15 @@ def plan_quotas(
         table = table.merge(steps, left_on="rep", right_index=True, how="left")
     return QuotaPlan(period, method, target, growth if method == "growth" else None, table.reset_index(drop=True),
                      history, rates_window, notes)
+
+
+def _cents_adding_up(q: pd.Series) -> np.ndarray:
+    """Quotas in whole cents whose sum is their exact sum rounded (the target when they share one:
+    10,000 over three reps is 3,333.34 + 3,333.33 + 3,333.33, not a gap of 0.01)."""
+    v = q.to_numpy(dtype="float64")
+    if len(v) and np.isfinite(v).all() and (v >= 0).all() and v.sum() > 0:
+        return spread_cents(float(v.sum()), v)
+    return np.asarray(round_cents(v), dtype="float64")
 
 
 def _month_days(m: Period) -> int:

@@ -36,6 +36,8 @@ from typing import Literal, Sequence, Union
 import numpy as np
 import pandas as pd
 
+from ..money import round_cents
+
 Mode = Literal["marginal", "retroactive"]
 # A number, or numbers element-wise (a pandas Series or a numpy array).
 Numbers = Union[float, "np.ndarray", "pd.Series"]
@@ -147,7 +149,7 @@ def walk(
     f = np.where(ok, f, 0.0)
     cum_s = pd.Series(f, index=lines.index)
     prev = cum_s.groupby(g, sort=False).shift(1, fill_value=0.0)
-    cents = np.round(cum_s, 2)
+    cents = round_cents(cum_s)  # a spreadsheet's ROUND: half a cent away from zero
     prev_cents = cents.groupby(g, sort=False).shift(1, fill_value=0.0)
     return pd.DataFrame(
         {"cumulative": cum_s, "commission": cum_s - prev, "commission_cents": np.round(cents - prev_cents, 2)},

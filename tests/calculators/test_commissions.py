@@ -293,3 +293,27 @@ def test_rounding_remainder_stays_on_the_lines():
     # 1 000 × 1 % = 10.00 ; lines 3.33 / 3.34 / 3.33 (differences of rounded running totals 3.33, 6.67, 10.00)
     assert s.lines["commission"].tolist() == [3.33, 3.34, 3.33]
     assert s.commission == 10.0
+
+
+def test_a_spiff_on_a_deal_shared_three_ways_pays_its_amount_in_whole_cents():
+    """A 100 SPIFF on a deal split in thirds: 33.34 + 33.33 + 33.33 = 100 (three times 33.33 paid
+    99.99, against the plan's 'a split deal pays one SPIFF in total')."""
+    from kpis.dataset import Dataset
+
+    from .helpers import RATES
+
+    splits = pd.DataFrame({"deal_id": ["S1"] * 3, "rep": ["Alice", "Bruno", "Chloe"], "share": [1, 1, 1]})
+    ds = Dataset.from_frames(deals=deals(("S1", "Alice", 9000, "2026-10-05")), splits=splits,
+                             targets=targets(["Alice", "Bruno", "Chloe"], ["2026-10"]))
+    cfg = parse_config(f'[plans.p]\nrates = {RATES}\n[[plans.p.spiffs]]\nname = "any"\namount = 100\n')
+    st = commission_statements(ds, parse_period("2026-10"), cfg)
+    assert {r: s.spiffs for r, s in st.reps.items()} == {"Alice": 33.34, "Bruno": 33.33, "Chloe": 33.33}
+
+
+def test_half_a_cent_of_commission_rounds_as_the_spreadsheet_does():
+    """1,000.25 at 2 %: 20.005, which Excel's ROUND(…; 2) makes 20.01 (numpy's round made 20.00)."""
+    from kpis.dataset import Dataset
+
+    ds = Dataset.from_frames(deals=deals(("H1", "Alice", 1000.25, "2026-10-05")), targets=targets(["Alice"], ["2026-10"]))
+    st = commission_statements(ds, parse_period("2026-10"), parse_config("[plans.p]\nrates = [[0, 0.02]]\n"))
+    assert st.reps["Alice"].commission == 20.01

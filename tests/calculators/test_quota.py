@@ -107,3 +107,21 @@ def test_reverse_funnel_pure_and_missing_rates():
 def test_target_required_except_growth():
     with pytest.raises(ValueError):
         plan_quotas(_ds(), NOV, None, method="equal", funnel=False)
+
+
+def test_an_equal_split_of_a_target_adds_up_to_the_target_in_whole_cents():
+    """10,000 over three reps: 3,333.34 + 3,333.33 + 3,333.33 -- not 3 x 3,333.33 with a gap of 0.01."""
+    import pandas as pd
+
+    from kpis.calculators.quota import plan_quotas
+    from kpis.config import Config
+    from kpis.dataset import Dataset
+    from kpis.periods import parse_period
+
+    from .helpers import deals
+
+    team = pd.DataFrame({"rep": ["Alice", "Bruno", "Chloe"], "role": ["AE", "AE", "AE"]})
+    ds = Dataset.from_frames(deals=deals(("H1", "Alice", 1000, "2026-03-05")), team=team)
+    qp = plan_quotas(ds, parse_period("2026-10"), 10000, method="equal", config=Config(), funnel=False)
+    assert qp.table["quota"].tolist() == [3333.34, 3333.33, 3333.33]
+    assert qp.gap == 0.0
