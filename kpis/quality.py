@@ -24,7 +24,7 @@ ERROR_CODES = frozenset({"formula_no_value", "formulas_no_value"})
 WARNING_CODES = frozenset({"period_partial", "period_outside_data", "amount_outlier", "amount_outliers_more",
                            "status_conflict", "month_columns_same_month",
                            "amount_other_currency", "amount_dot_ambiguous", "won_without_close_date",
-                           "won_without_close_date_more", "targets_added_up", "split_scaled",
+                           "won_without_close_date_more", "won_without_amount", "won_without_amount_more", "targets_added_up", "split_scaled",
                            "split_duplicate_id"})
 
 

@@ -214,6 +214,14 @@ MESSAGES = {
         "fr": "plusieurs affaires gagnées portent le numéro {deal} : son partage (lignes {rows}) ne s'applique qu'à celles dont le commercial y figure, les autres sont créditées à leur commercial",
         "en": "several won deals carry the id {deal}: its split (rows {rows}) applies only to those whose rep it names, the others are credited to their own rep",
     },
+    "won_without_amount": {
+        "fr": "affaire gagnée{deal} sans montant : comptée parmi les affaires gagnées, rien dans le CA (le panier moyen baisse)",
+        "en": "won deal{deal} without an amount: counted among deals won, nothing in revenue (the average deal size drops)",
+    },
+    "won_without_amount_more": {
+        "fr": "… et {count} autre(s) affaire(s) gagnée(s) sans montant",
+        "en": "… and {count} more won deal(s) without an amount",
+    },
     "won_without_close_date": {
         "fr": "affaire gagnée{deal} sans date de clôture : comptée dans aucune période (ni CA, ni commission)",
         "en": "won deal{deal} without a close date: counted in no period (no revenue, no commission)",

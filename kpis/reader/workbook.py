@@ -737,6 +737,7 @@ def _post_process(built: dict[str, _Table], cfg: Config, report: QualityReport) 
                                      {"count": len(r), "rows": ", ".join(str(int(x)) for x in r[:10])}, t, f))
     if "deals" in built:
         _won_without_close_date(frames["deals"], rows["deals"], header, report)
+        _won_without_amount(frames["deals"], rows["deals"], header, report)
     if "targets" in built:
         _targets_added_up(frames["targets"], rows["targets"], header, report)
     if "splits" in frames and "deals" in frames:
@@ -801,6 +802,26 @@ def _won_without_close_date(deals: pd.DataFrame, rows: np.ndarray, header: Calla
         sheet, head = header("deals", pos, "close_date")
         report.add(Issue(sheet, int(rows[pos]), head, None, "info", "won_without_close_date_more",
                          {"count": int(len(lost) - MAX_CELL_ISSUES)}, "deals", "close_date"))
+
+
+def _won_without_amount(deals: pd.DataFrame, rows: np.ndarray, header: Callable[..., tuple[str, str | None]],
+                        report: QualityReport) -> None:
+    """A won deal whose amount is empty counts as a deal won but adds nothing to revenue (and lowers
+    the average deal size): said deal by deal, unless its cell was said already (unreadable, left
+    empty). Without an amount column at all, the KPIs that need it say so."""
+    if "status" not in deals.columns or "amount" not in deals.columns:
+        return
+    said = {(i.sheet, i.row) for i in report if i.field == "amount" and i.action == "left_empty"}
+    empty = np.flatnonzero((deals["status"].eq("won").fillna(False) & deals["amount"].isna()).to_numpy(dtype=bool))
+    todo = [(int(pos), *header("deals", int(pos), "amount")) for pos in empty]
+    todo = [(pos, sheet, head) for pos, sheet, head in todo if (sheet, int(rows[pos])) not in said]
+    for pos, sheet, head in todo[:MAX_CELL_ISSUES]:
+        report.add(Issue(sheet, int(rows[pos]), head, None, "info", "won_without_amount",
+                         {"deal": _deal_word(deals, pos)}, "deals", "amount"))
+    if len(todo) > MAX_CELL_ISSUES:
+        pos, sheet, head = todo[MAX_CELL_ISSUES]
+        report.add(Issue(sheet, int(rows[pos]), head, None, "info", "won_without_amount_more",
+                         {"count": len(todo) - MAX_CELL_ISSUES}, "deals", "amount"))
 
 
 def _deal_word(deals: pd.DataFrame, pos: int) -> str:

@@ -241,3 +241,16 @@ def test_what_the_credit_does_to_a_splits_sheet_is_said(tmp_path):
     scaled = next(i for i in ds.quality if i.code == "split_scaled")
     assert scaled.reason("fr") == ("les parts de l'affaire D1 totalisent 90 % (lignes 2, 3) : ramenées à 100 % en gardant "
                                    "leurs proportions") and scaled.severity == "warning"
+
+
+def test_a_won_deal_without_an_amount_is_said_once(tmp_path):
+    """An empty amount on a won deal: counted among deals won, nothing in revenue -- said; an
+    unreadable amount is said by its own line only."""
+    deals = [["Réf", "Commercial", "Étape", "Montant", "Date de clôture"],
+             ["D1", "Alice", "Gagné", 1000, D], ["D2", "Alice", "Gagné", None, D], ["D3", "Alice", "Gagné", "abc", D],
+             ["D4", "Alice", "Perdu", None, D]]
+    ds = read_workbook(write_xlsx(tmp_path / "t.xlsx", {"Affaires": deals}))
+    said = [(i.row, i.code) for i in ds.quality if i.field == "amount" and i.code != "column_mapped"]
+    assert said == [(4, "bad_amount"), (3, "won_without_amount")]
+    line = next(i for i in ds.quality if i.code == "won_without_amount")
+    assert line.reason("en").startswith("won deal D2 without an amount") and line.severity == "warning"
