@@ -184,8 +184,15 @@ def commission_statements(ds: Dataset, period: Period, config: Config, *, plans:
     for rep, name in sorted(unknown_plans(team, plans).items()):
         warnings.append(Note("calc_unknown_plan", {"rep": rep, "plan": name, "known": ", ".join(sorted(plans))}))
 
-    # Warnings about the asked period: deals nobody is credited with, reps without a plan.
-    lines_now = credit_lines(deals, ds.get("splits"), period)
+    # Warnings about what the statements cover (the asked period; a quarterly plan asked for a month
+    # covers the quarter to date): deals nobody is credited with, reps without a plan.
+    start = period.start
+    for plan in plans.values():
+        full = plan_period(period.end, plan.period, config.fiscal_year_start)
+        if full.end > period.end:
+            start = min(start, full.start)
+    covered = period if start == period.start else Period(start, period.end, "custom")
+    lines_now = credit_lines(deals, ds.get("splits"), covered)
     no_rep = lines_now.loc[lines_now["rep"].isna()]
     if len(no_rep):
         ids = ", ".join(str(x) for x in no_rep["deal_id"].fillna("?").head(10))

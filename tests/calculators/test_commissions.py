@@ -317,3 +317,21 @@ def test_half_a_cent_of_commission_rounds_as_the_spreadsheet_does():
     ds = Dataset.from_frames(deals=deals(("H1", "Alice", 1000.25, "2026-10-05")), targets=targets(["Alice"], ["2026-10"]))
     st = commission_statements(ds, parse_period("2026-10"), parse_config("[plans.p]\nrates = [[0, 0.02]]\n"))
     assert st.reps["Alice"].commission == 20.01
+
+
+def test_a_rep_without_a_plan_is_warned_over_the_quarter_to_date_a_statement_covers():
+    """A quarterly plan asked for November covers October 1 to November 30: Zed's October deal, on
+    no plan, is warned about (it was not: only November was looked at)."""
+    from kpis.dataset import Dataset
+
+    from .helpers import RATES
+
+    team = pd.DataFrame({"rep": ["Alice"], "role": ["AE"], "plan": ["a"]})
+    d = deals(("S1", "Alice", 10000, "2026-10-05"), ("Z1", "Zed", 8000, "2026-10-09"), ("A2", "Alice", 1000, "2026-11-03"))
+    ds = Dataset.from_frames(deals=d, team=team, targets=targets(["Alice", "Zed"], ["2026-10", "2026-11"]))
+    two = 'period = "quarter"\n'  # two plans: a rep the team table gives none of them has no plan
+    cfg = parse_config(f"[plans.a]\nrates = {RATES}\n{two}[plans.b]\nrates = {RATES}\n{two}")
+    st = commission_statements(ds, parse_period("2026-11"), cfg)
+    assert [(n.code, n.params) for n in st.warnings] == [("calc_no_plan", {"rep": "Zed"})]
+    monthly = parse_config(f"[plans.a]\nrates = {RATES}\n[plans.b]\nrates = {RATES}\n")
+    assert [n.code for n in commission_statements(ds, parse_period("2026-11"), monthly).warnings] == []  # November only
