@@ -587,7 +587,8 @@ _ID_LIST_RE = re.compile(r"[a-z_]+(\.[a-z_]+)?(\s*[,/]\s*[a-z_]+(\.[a-z_]+)?)*")
 
 # Numbers in messages' parameters shown in the user's language (12 500,5 / 12,500.5): parameter ->
 # decimals (None: 0 from 100 on, 2 from 0.01, else 6 -- a median of cents is still readable).
-_NUMBER_PARAMS: dict[str, int | None] = {"times": 0, "median": None, "limit": 0, "total": None}
+_NUMBER_PARAMS: dict[str, int | None] = {"times": 0, "median": None, "limit": 0, "total": None,
+                                            "revenue": 0}
 
 
 def localise_params(params: dict, lang: str) -> dict:

@@ -49,6 +49,14 @@ register(
             "fr": "aucun plan de commission : ajoutez une section [plans.NOM] au fichier de configuration",
             "en": "no commission plan: add a [plans.NAME] section to the configuration file",
         },
+        "calc_quota_median_basis": {
+            "fr": "{reps} : aucun CA crédité sur les {months} derniers mois : la médiane des autres ({median}/mois) sert de base",
+            "en": "{reps}: no credited revenue in the last {months} months: the others' median ({median}/month) is the basis",
+        },
+        "calc_quota_not_in_team": {
+            "fr": "{reps} : {revenue} de CA crédité sur {months} mois mais absent(s) de l'équipe (ou sans objectif par leur rôle) : aucun objectif prévu",
+            "en": "{reps}: {revenue} credited in {months} months but not in the team (or in a role without quota): no quota planned",
+        },
         "calc_few_history": {
             "fr": "{rep} : moins de {min} affaires clôturées sur {months} mois (ou un taux sans données) : taux de l'équipe",
             "en": "{rep}: fewer than {min} closed deals in {months} months (or a rate without data): team rates",

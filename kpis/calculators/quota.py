@@ -150,7 +150,19 @@ def plan_quotas(
     n_months = sum(m.days / _month_days(m) for m in months)  # a custom period cutting months: fractional
     capacity = (prorated_quotas(ones, team, period, ramp=ramp or None).reindex(who).fillna(0.0) / n_months).clip(0, 1)
 
-    run_rate = _run_rate(ds, history, who, team) if method in ("history", "growth") else None
+    guesses: list[Note] = []
+    run_rate = None
+    if method in ("history", "growth"):
+        run_rate, imputed, median = _run_rate(ds, history, who, team)
+        if imputed:  # a new hire, a rep without revenue: the others' median stands for theirs, said
+            guesses.append(Note("calc_quota_median_basis", {"reps": ", ".join(imputed), "median": round(median, 2),
+                                                            "months": round(history.months)}))
+    if reps is None and team is not None:
+        outside = _revenue_outside(ds, history, who)
+        if len(outside):
+            guesses.append(Note("calc_quota_not_in_team", {"reps": ", ".join(outside.index),
+                                                           "revenue": round(float(outside.sum()), 2),
+                                                           "months": round(history.months)}))
     if method == "equal":
         assert target is not None  # checked above
         basis = pd.Series(1.0, index=who)
@@ -177,7 +189,7 @@ def plan_quotas(
         steps = reverse_funnel(table.set_index("rep")["quota"], rates)
         table = table.merge(steps, left_on="rep", right_index=True, how="left")
     return QuotaPlan(period, method, target, growth if method == "growth" else None, table.reset_index(drop=True),
-                     history, rates_window, notes)
+                     history, rates_window, guesses + notes)
 
 
 def _cents_adding_up(q: pd.Series) -> np.ndarray:
@@ -212,18 +224,32 @@ def _quota_reps(ds: Dataset, period: Period, history: Period) -> list[str]:
     return sorted(found)
 
 
-def _run_rate(ds: Dataset, history: Period, who: pd.Index, team: pd.DataFrame | None) -> pd.Series:
+def _run_rate(ds: Dataset, history: Period, who: pd.Index, team: pd.DataFrame | None) -> tuple[pd.Series, list[str], float]:
     """Monthly credited revenue over ``history`` per rep, annualised for partial employment; reps
-    without revenue get the median of the others (0 when nobody has any)."""
+    without revenue get the median of the others (0 when nobody has any). Returns the rates, the reps
+    given the median and the median."""
     deals = ds.get("deals")
     if deals is None or ds.missing("deals", "status", "close_date", "amount"):
-        return pd.Series(0.0, index=who)
+        return pd.Series(0.0, index=who), [], 0.0
     lines = credit_lines(deals, ds.get("splits"), history)
     revenue = lines.groupby("rep")["credited"].sum().reindex(who).fillna(0.0)
     employed = employed_fraction(team, pd.Series(who, index=who), history).clip(lower=1e-9)
     rate = revenue / employed / history.months
     positive = rate[rate > 0]
-    return rate.where(rate > 0, positive.median() if len(positive) else 0.0).astype("float64")
+    median = float(positive.median()) if len(positive) else 0.0
+    imputed = [str(r) for r in rate.index[~(rate > 0)]] if len(positive) else []
+    return rate.where(rate > 0, median).astype("float64"), imputed, median
+
+
+def _revenue_outside(ds: Dataset, history: Period, who: pd.Index) -> pd.Series:
+    """Credited revenue over ``history`` of reps the plan leaves out (not in the team table, or in a
+    role without quota): the planner gives them no quota, which is worth a word when they sell."""
+    deals = ds.get("deals")
+    if deals is None or ds.missing("deals", "status", "close_date", "amount"):
+        return pd.Series(dtype="float64")
+    lines = credit_lines(deals, ds.get("splits"), history)
+    by_rep = lines.groupby("rep")["credited"].sum()
+    return by_rep[(~by_rep.index.isin(who)) & (by_rep > 0)].sort_index()
 
 
 def _redistribute(full: pd.Series, capacity: pd.Series, quota: pd.Series, target: float) -> pd.Series:

@@ -125,3 +125,25 @@ def test_an_equal_split_of_a_target_adds_up_to_the_target_in_whole_cents():
     qp = plan_quotas(ds, parse_period("2026-10"), 10000, method="equal", config=Config(), funnel=False)
     assert qp.table["quota"].tolist() == [3333.34, 3333.33, 3333.33]
     assert qp.gap == 0.0
+
+
+def test_the_planners_guesses_are_said():
+    """History method: Chloe, hired without revenue, is given the others' median as her basis -- said;
+    Zed sold 90,000 in the year but is not in the team table -- he gets no quota, said too."""
+    import pandas as pd
+
+    from kpis.calculators.quota import plan_quotas
+    from kpis.config import Config
+    from kpis.dataset import Dataset
+    from kpis.periods import parse_period
+
+    from .helpers import deals
+
+    team = pd.DataFrame({"rep": ["Alice", "Bruno", "Chloe"], "role": ["AE", "AE", "AE"]})
+    d = deals(("H1", "Alice", 120000, "2026-03-05"), ("H2", "Bruno", 60000, "2026-04-05"), ("Z1", "Zed", 90000, "2026-05-05"))
+    qp = plan_quotas(Dataset.from_frames(deals=d, team=team), parse_period("2026-10"), 100000, method="history",
+                     config=Config(), funnel=False)
+    said = {n.code: n.params for n in qp.notes}
+    assert said["calc_quota_median_basis"]["reps"] == "Chloe"
+    assert said["calc_quota_not_in_team"]["reps"] == "Zed" and said["calc_quota_not_in_team"]["revenue"] == 90000.0
+    assert "Zed : 90\u202f000 de CA crédité sur 12 mois" in next(n for n in qp.notes if n.code == "calc_quota_not_in_team").message("fr")
