@@ -17,6 +17,10 @@ register(
             "fr": "taux de marge supposé à 100 % (aucun coût renseigné)",
             "en": "margin rate taken as 100% (no cost given)",
         },
+        "kpi_note_without_quota": {
+            "fr": "{revenue} crédités à {count} commercial(aux) sans objectif dans la période ({reps}) : hors de l'atteinte de l'équipe",
+            "en": "{revenue} credited to {count} rep(s) without a quota in the period ({reps}): outside the team's attainment",
+        },
         "kpi_note_unweighted": {
             "fr": "{count} affaire(s) sans probabilité ni étape connue, comptée(s) à 0 % (étapes : {stages})",
             "en": "{count} deal(s) without a probability or a known stage, counted at 0% (stages: {stages})",

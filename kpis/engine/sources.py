@@ -76,10 +76,16 @@ def _won_deals(ev: "Evaluator") -> pd.DataFrame:
 
 
 def _credit(ev: "Evaluator", p: Period) -> pd.DataFrame:
-    """Credited revenue lines of the reps carrying a quota in P (splits, no deal-type weights)."""
+    """Credited revenue lines of the reps carrying a quota in P (splits, no deal-type weights). What
+    the reps without a quota were credited is kept in ``attrs["credited_without_quota"]`` (rep ->
+    amount) for the KPI's note: the team's attainment leaves it out."""
     lines = _lines_of(ev, p)
     quota_reps = set(ev.source("quotas", p)["rep"])
-    return lines.loc[lines["rep"].isin(quota_reps)].reset_index(drop=True)
+    inside = lines["rep"].isin(quota_reps)
+    out = lines.loc[inside].reset_index(drop=True)
+    outside = lines.loc[~inside & lines["rep"].notna()].groupby("rep")["credited"].sum()
+    out.attrs["credited_without_quota"] = {str(r): float(v) for r, v in outside.items() if v > 0}
+    return out
 
 
 def _lines_of(ev: "Evaluator", p: Period) -> pd.DataFrame:

@@ -382,3 +382,21 @@ def _close(a, b) -> bool:
     if isinstance(a, float) and isinstance(b, float):
         return a == approx(b)
     return a == b
+
+
+def test_revenue_of_reps_without_a_quota_is_said_on_the_teams_attainment():
+    """Team attainment = Σ credited / Σ quota over the reps carrying a quota; Zed (no target) sold
+    50,000 that are on neither side: a note says who and how much (it said nothing)."""
+    import pandas as pd
+
+    from kpis.dataset import Dataset
+
+    deals = pd.DataFrame({"deal_id": ["D1", "D2"], "rep": ["Alice", "Zed"], "amount": [10000.0, 50000.0],
+                          "stage": ["won", "won"], "status": ["won", "won"],
+                          "close_date": pd.to_datetime(["2026-10-03", "2026-10-05"])})
+    targets = pd.DataFrame({"rep": ["Alice"], "period": pd.to_datetime(["2026-10-01"]), "quota": [10000.0]})
+    r = compute(Dataset.from_frames(deals=deals, targets=targets), OCT, as_of=AS_OF, kpis=["quota_attainment"])
+    q = r["quota_attainment"]
+    assert q.value == approx(1.0)
+    assert list(q.notes) == ["50\u202f000 crédités à 1 commercial(aux) sans objectif dans la période (Zed) : "
+                             "hors de l'atteinte de l'équipe"]
