@@ -76,6 +76,8 @@ def stage_status(stages: pd.Series, cfg: Config) -> tuple[pd.Series, pd.Series]:
     from .values import map_words
 
     codes, uniques = pd.factorize(stages)
+    if not len(uniques):  # nothing but empty cells: no status, nothing unknown
+        return pd.Series(None, index=stages.index, dtype=object), pd.Series(False, index=stages.index)
     status_u = map_words(pd.Series(uniques, dtype=object), stage_words(cfg))
     known_u = status_u.notna().to_numpy()
     status_u = status_u.where(status_u.notna(), "open").to_numpy(dtype=object)

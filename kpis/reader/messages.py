@@ -235,8 +235,8 @@ MESSAGES = {
         "en": "{rep}'s target for {month} on {count} rows ({rows}): added up ({total})",
     },
     "values_beside_table": {
-        "fr": "colonne {letter} : {count} valeur(s) à côté du tableau {range} (séparées par une colonne vide), non lue(s) ; rapprochez la colonne et donnez-lui un en-tête",
-        "en": "column {letter}: {count} value(s) beside the table {range} (past an empty column), not read; move the column next to it and give it a header",
+        "fr": "colonne {letter} : {count} valeur(s) hors du tableau {range} (colonne sans en-tête ou au-delà d'une colonne vide), non lue(s) ; donnez-lui un en-tête, accolée au tableau",
+        "en": "column {letter}: {count} value(s) outside the table {range} (a column without a header, or past an empty column), not read; give it a header, next to the table",
     },
     "column_no_header": {
         "fr": "colonne {letter} sans en-tête texte{header} : {count} cellule(s) non lue(s) (ex. « {example} ») ; donnez-lui un en-tête pour qu'elle soit lue",

@@ -45,21 +45,24 @@ def parse_split_cells(cells: pd.Series) -> pd.DataFrame:
     return parts[["name", "share"]]
 
 
-_LETTER = r"[^\W\d_]"
+# A word a name is made of: a capital then small letters ("Chloé", "O'Neil"); "Q1", "validé" are not.
+_NAME_WORD = r"(?<![\w'’-])[A-ZÀ-ÖØ-Þ][a-zß-öø-ÿ'’-]+(?![\w'’-])"
 _NAME_SHARE_FOUND = re.sub(r"\(\?P<\w+>", "(?:", _NAME_SHARE)  # the same pattern, groups not captured
 
 
 def unread_text(cells: pd.Series) -> pd.Series:
     """What is left of each cell once its ``NAME SHARE%`` parts are taken out (the form
     :func:`parse_split_cells` read it by), for the cells where a name is left: "Alice 60% / Bruno 40% /
-    Chloé" leaves "Chloé", a rep the split would otherwise drop without a word."""
+    Chloé" leaves "Chloé", a rep the split would otherwise drop without a word. A remark in brackets
+    ("(validé)") or a word that is no name ("- Q1", "ok") is not a rep."""
     cells = cells.astype("str")
     by_name_share = cells.str.contains(_NAME_SHARE_FOUND, regex=True)
     left = cells.str.replace(_NAME_SHARE, " ", regex=True).where(by_name_share,
                                                                  cells.str.replace(_SHARE_NAME, " ", regex=True))
+    left = left.str.replace(r"\([^)]*\)|\[[^\]]*\]", " ", regex=True)  # "(validé)": a remark, no rep
     left = left.str.replace(r"(?i)(?<!\w)(?:et|and)(?!\w)", " ", regex=True)
     left = left.str.replace(r"\s+", " ", regex=True).str.strip(_SEPARATORS + " ")
-    return left[left.str.contains(_LETTER, regex=True)]
+    return left[left.str.contains(_NAME_WORD, regex=True)]
 
 
 def split_deals(

@@ -370,7 +370,7 @@ def parse_numbers(u: np.ndarray, kind: str = "money", text_source: bool = False)
             values[i], problem[i], pct[i] = v, p, has_pct
             if p is None and kind == "money" and has_pct:
                 problem[i] = "amount_percent"  # "15 %" is no amount: 15 euros would be a guess
-            elif p is None and kind == "money" and _DOT_THOUSANDS.match(text):
+            elif p is None and kind == "money" and -1000 < v < 1000 and "." in text and _DOT_THOUSANDS.match(text):
                 note[i] = "amount_dot_ambiguous"  # "1.000": one, or a thousand written the German way
             elif p is None and not text_source:
                 note[i] = f"text_converted_{kind}"

@@ -135,41 +135,86 @@ def _gc_paused() -> Iterator[None]:
 BESIDE_COLUMNS = 64  # columns looked at on each side of a table for values nothing reads
 
 
-def _values_beside(assigned: list[tuple[Region, TableMatch]], report: QualityReport) -> None:
-    """Values in the rows of a table but in columns beside it, past an empty column (so outside its
-    region) and in no other table: nothing reads them. Each such column is said with its letter, its
-    count of values and the first one -- a column typed one column too far is otherwise lost."""
-    from .cells import filled
-
+def _values_beside(assigned: list[tuple[Region, TableMatch]], kept: list[np.ndarray | None], report: QualityReport) -> None:
+    """Values in the rows of a table but in columns outside its region -- past an empty column, or
+    under no header at its edge -- and in no other table: nothing reads them. Each such column is
+    said with its letter, its count of values and the first one (a column typed one column too far is
+    otherwise lost). Not said: an index column pandas writes at the left edge (0, 1, 2… under no
+    header). Typed and coded columns are checked per distinct value; plain rows by two slices each,
+    cell by cell only where a slice holds something."""
     spans: dict[str, list[tuple[int, int]]] = {}
     for region, _ in assigned:
         spans.setdefault(region.sheet.name, []).append((region.first_col, region.last_col))
-    for region, match in assigned:
+    for (region, match), rows_read in zip(assigned, kept):
         grid = region.sheet.grid
         r0, r1 = region.first_row, region.last_row
-        if r1 < r0:
+        if r1 < r0 or rows_read is None or not rows_read.any():
             continue
-        width = getattr(grid, "width", None)
-        if width is None:
-            width = max((len(grid[i]) for i in range(r0, r1 + 1)), default=0)
         taken = spans[region.sheet.name]
-        cols = [c for c in range(max(0, region.first_col - BESIDE_COLUMNS), min(width, region.last_col + 1 + BESIDE_COLUMNS))
-                if not any(a <= c <= b for a, b in taken)]
-        for col in cols:
-            if hasattr(grid, "factorize"):  # typed or coded columns: one check per distinct value
-                codes, uniques = grid.factorize(col, r0, r1)
-                full = np.array([filled(u) for u in uniques] + [False], dtype=bool)
-                at = np.flatnonzero(full[np.where(codes < 0, len(uniques), codes)])
-                first = uniques[codes[at[0]]] if len(at) else None
-            else:
-                cells = [grid[i][col] if col < len(grid[i]) else "" for i in range(r0, r1 + 1)]
-                at = np.array([k for k, v in enumerate(cells) if filled(v)], dtype=np.int64)
-                first = cells[at[0]] if len(at) else None
-            if len(at):
-                letter = column_letter(col)
-                report.add(Issue(region.name, r0 + int(at[0]) + 1, letter, first, "ignored", "values_beside_table",
-                                 {"letter": letter, "count": int(len(at)), "range": region.ref, "table": match.table},
-                                 match.table))
+        lo = max(0, region.first_col - BESIDE_COLUMNS)
+        hi = region.last_col + 1 + BESIDE_COLUMNS
+        found = _beside_values(grid, r0, r1, lo, region.first_col, region.last_col + 1, hi, taken)
+        for col in sorted(found):
+            at_all, _, values_all = found[col]
+            pairs = [(k, v) for k, v in zip(at_all, values_all) if rows_read[k]]  # not a totals row, a blank one
+            if not pairs:
+                continue
+            at = [k for k, _ in pairs]
+            values = [v for _, v in pairs]
+            first = pairs[0][1]
+            if col == region.first_col - 1 == 0 and _an_index(values, at):
+                continue
+            letter = column_letter(col)
+            report.add(Issue(region.name, r0 + at[0] + 1, letter, first, "ignored", "values_beside_table",
+                             {"letter": letter, "count": len(at), "range": region.ref, "table": match.table},
+                             match.table))
+
+
+def _beside_values(grid: Any, r0: int, r1: int, lo: int, first: int, after: int, hi: int,
+                   taken: list[tuple[int, int]]) -> dict[int, tuple[list[int], Any, list[Any]]]:
+    """column -> (row offsets of its filled cells, the first cell, those cells) for the columns
+    ``lo..first-1`` and ``after..hi-1`` in no span of ``taken``, rows ``r0..r1``."""
+    from .cells import filled
+
+    free = [c for c in (*range(lo, first), *range(after, hi)) if not any(a <= c <= b for a, b in taken)]
+    out: dict[int, tuple[list[int], Any, list[Any]]] = {}
+    if not free:
+        return out
+    if hasattr(grid, "factorize"):  # typed or coded columns: one check per distinct value
+        for col in (c for c in free if c < grid.width):
+            codes, uniques = grid.factorize(col, r0, r1)
+            full = np.array([filled(u) for u in uniques] + [False], dtype=bool)
+            hits = np.flatnonzero(full[np.where(codes < 0, len(uniques), codes)])
+            if len(hits):
+                out[col] = ([int(x) for x in hits], uniques[codes[hits[0]]], list(np.asarray(uniques, dtype=object)[codes[hits]]))
+        return out
+    blank = ("", None)
+    rows = grid[r0 : r1 + 1]
+    sides = [(a, b) for a, b in ((lo, first), (after, hi)) if a < b]
+    reach = min(a for a, _ in sides) if sides else 0
+    for k in [k for k, row in enumerate(rows) if len(row) > reach]:  # rows of a CSV end with their data
+        row = rows[k]
+        for a, b in sides:
+            seg = row[a:b]
+            empty = seg.count("")  # C-level: most rows end here
+            if empty == len(seg) or empty + seg.count(None) == len(seg):
+                continue
+            for j, v in enumerate(seg):
+                col = a + j
+                if v not in blank and filled(v) and col in free:
+                    rows_at, _, values = out.setdefault(col, ([], v, []))
+                    rows_at.append(k)
+                    values.append(v)
+    return out
+
+
+def _an_index(values: list[Any], at: list[int]) -> bool:
+    """Whether a headerless first column is a row index (pandas' to_excel writes 0, 1, 2…): every row
+    filled with consecutive whole numbers."""
+    nums = [v for v in values if isinstance(v, (int, float)) and not isinstance(v, bool)]
+    if len(nums) != len(values) or len(at) < 2 or at != list(range(at[0], at[0] + len(at))):
+        return False
+    return all(float(b) - float(a) == 1.0 for a, b in zip(nums, nums[1:]))
 
 
 def _load(src: Any, cfg: Config, tables: Iterable[str] | None, progress: Callable[[str], None] | None
@@ -196,9 +241,10 @@ def _read_sheets(path: Path, sheets: dict[str, RawSheet], plan: "_Plan", wanted:
     assigned = _assign(sheets, plan, wanted, cfg, report)
     order = {name: k for k, name in enumerate(sheets)}
     assigned.sort(key=lambda rm: (order[rm[0].sheet.name], rm[0].header_row))  # workbook order within a table
-    _values_beside(assigned, report)
     parts: dict[str, list[Built]] = {}
+    kept: list[np.ndarray | None] = []  # each region's rows read (a mask over its data rows), None: not read
     for region, match in assigned:
+        kept.append(None)
         if progress:
             progress(message("reading_table", cfg.lang, table=match.table, range=region.ref))
         missing = match.missing_required
@@ -208,6 +254,11 @@ def _read_sheets(path: Path, sheets: dict[str, RawSheet], plan: "_Plan", wanted:
             continue
         b = build_table(region, match, cfg)
         parts.setdefault(match.table, []).append(b)
+        mask = np.zeros(max(0, region.last_row - region.first_row + 1), dtype=bool)
+        offsets = b.rows.astype(np.int64) - (region.first_row + 1)
+        mask[offsets[(offsets >= 0) & (offsets < len(mask))]] = True
+        kept[-1] = mask
+    _values_beside(assigned, kept, report)  # the grids are still there; the rows read are known
     if release and parts:  # the sheets' cells are in the tables now: freed before post-processing
         for sheet in sheets.values():
             sheet.grid = _Released()

@@ -205,8 +205,8 @@ def test_values_beside_the_table_past_an_empty_column_are_said(tmp_path):
     ds = read_workbook(write_xlsx(tmp_path / "t.xlsx", {"Affaires": rows}))
     said = [i for i in ds.quality if i.code == "values_beside_table"]
     assert [(i.row, i.column, i.value, i.params["count"]) for i in said] == [(4, "G", "remise 5 %", 2)]
-    assert said[0].reason("fr").startswith("colonne G : 2 valeur(s) à côté du tableau Affaires!A3:E6")
-    assert "beside the table" in said[0].reason("en")
+    assert said[0].reason("fr").startswith("colonne G : 2 valeur(s) hors du tableau Affaires!A3:E6")
+    assert "outside the table Affaires!A3:E6" in said[0].reason("en")
 
 
 def test_a_won_deal_without_a_close_date_is_said_and_targets_typed_twice_are_said(tmp_path):
@@ -254,3 +254,35 @@ def test_a_won_deal_without_an_amount_is_said_once(tmp_path):
     assert said == [(4, "bad_amount"), (3, "won_without_amount")]
     line = next(i for i in ds.quality if i.code == "won_without_amount")
     assert line.reason("en").startswith("won deal D2 without an amount") and line.severity == "warning"
+
+
+def test_what_the_review_found_on_these_lines(tmp_path):
+    """A stage column empty on every row beside a won date: no crash, the rows skipped as before. A
+    headerless column the configuration maps is read, so not said; a totals row's cell is not
+    counted in a headerless column. pandas' index column (0, 1, 2… under no header) is not said. A
+    remark after a split ("(validé)", "- Q1") is no rep. "$" in a workbook in CAD is its own dollar."""
+    rows = [["Réf", "Commercial", "Étape", "Montant", "Date de création", "Date de gain"],
+            ["D1", "Alice", None, 1000, D, D], ["D2", "Bruno", None, 500, D, None]]
+    ds = read_workbook(write_xlsx(tmp_path / "a.xlsx", {"Affaires": rows}))
+    assert "missing_required" in {i.code for i in ds.quality} or len(ds.tables.get("deals", [])) == 2
+
+    rows = [["Réf", None, "Étape", "Montant", "Date de clôture", None],
+            ["D1", "Alice", "Gagné", 1000, D, "note"], ["D2", "Bruno", "Gagné", 500, D, None],
+            ["Total", None, None, 1500, None, "2 deals"]]
+    path = write_xlsx(tmp_path / "b.xlsx", {"Affaires": rows})
+    ds = read_workbook(path, parse_config('[mapping.deals]\ncolumns = { rep = "B" }\n'))
+    assert ds.tables["deals"]["rep"].tolist() == ["Alice", "Bruno"]
+    said = [(i.code, i.column, i.params["count"]) for i in ds.quality if i.code in ("column_no_header", "values_beside_table")]
+    assert said == [("values_beside_table", "F", 1)]  # not B (read); F at the edge, without its totals row's "2 deals"
+
+    rows = [[None, "Réf", "Commercial", "Étape", "Montant", "Date de clôture"]] + [
+        [k, f"D{k}", "Alice", "Gagné", 100, D] for k in range(5)]
+    ds = read_workbook(write_xlsx(tmp_path / "c.xlsx", {"Affaires": rows}))
+    assert not [i for i in ds.quality if i.code in ("values_beside_table", "column_no_header")]
+
+    rows = [["Réf", "Commercial", "Étape", "Montant", "Date de clôture"],
+            ["D1", "Alice 50% / Bruno 50% (validé)", "Gagné", 1000, D], ["D2", "Alice 50% / Bruno 50% - Q1", "Gagné", 1000, D],
+            ["D3", "$1,200", "Gagné", "$1,200", D]]
+    ds = read_workbook(write_xlsx(tmp_path / "d.xlsx", {"Affaires": rows}), parse_config('currency = "CAD"\n'))
+    assert sorted(set(ds.tables["splits"]["deal_id"])) == ["D1", "D2"]
+    assert not [i for i in ds.quality if i.code in ("split_unread", "amount_other_currency")]
