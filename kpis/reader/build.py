@@ -22,6 +22,7 @@ from typing import Any, Callable, cast
 
 import numpy as np
 import pandas as pd
+from pandas.api.types import infer_dtype
 
 from .. import vocab
 from ..config import Config
@@ -687,6 +688,8 @@ def _currency_issues(issue: Callable[..., None], c: _Column, keep: np.ndarray, e
     """Amounts typed with another currency's sign than the workbook's ("$1,200" in a workbook in EUR)
     are read as numbers and added up as they are: a warning per currency, with the count and the
     first cell (kpis converts no currency; the configuration may say the workbook's)."""
+    if c.uniques.dtype != object or infer_dtype(c.uniques, skipna=True) in ("floating", "integer", "mixed-integer-float"):
+        return  # numbers only (the usual amount column), in one C pass
     expected = (cfg.currency or "EUR").upper()
     marked: dict[str, list[int]] = {}
     readable = (~np.asarray(c.parsed.problem, dtype=bool)).tolist()

@@ -192,7 +192,8 @@ def _beside_values(grid: Any, r0: int, r1: int, lo: int, first: int, after: int,
     rows = grid[r0 : r1 + 1]
     sides = [(a, b) for a, b in ((lo, first), (after, hi)) if a < b]
     reach = min(a for a, _ in sides) if sides else 0
-    for k in [k for k, row in enumerate(rows) if len(row) > reach]:  # rows of a CSV end with their data
+    lens = np.fromiter(map(len, rows), dtype=np.int64, count=len(rows))
+    for k in np.flatnonzero(lens > reach).tolist():  # rows of a CSV (or a range) end with their data
         row = rows[k]
         for a, b in sides:
             seg = row[a:b]
@@ -806,30 +807,38 @@ def _splits_said(splits: pd.DataFrame, rows: np.ndarray, deals: pd.DataFrame,
 
     if not {"deal_id", "rep", "share"} <= set(splits.columns) or "deal_id" not in deals.columns or not len(splits):
         return
-    ids = splits["deal_id"].astype(object).where(splits["deal_id"].notna(), None)
-    key = ids.map(lambda v: None if v is None else str(v))
+    key = splits["deal_id"].astype(object)
+    has = key.notna()
+    key = key.where(~has, key[has].astype(str))  # ids as the credit joins them: text
     known = set(deals["deal_id"].dropna().astype(str))
+    several: set[str] = set()
     if "status" in deals.columns:
         won_ids = deals.loc[deals["status"].eq("won").fillna(False).astype(bool), "deal_id"].dropna().astype(str)
         several = set(won_ids[won_ids.duplicated(keep=False)])
-    else:
-        several = set()
-    shares = pd.to_numeric(splits["share"], errors="coerce")
-    for deal_id, g in splits.groupby(key, sort=False):
+    shares = pd.to_numeric(splits["share"], errors="coerce").clip(lower=0)
+    totals = shares[has].groupby(key[has].to_numpy(), sort=False).sum()  # one pass; a line only where one is due
+    unknown = {k for k in totals.index if k not in known}
+    scaled = {k for k, t in totals.items() if k in known and t > 0 and abs(t - 1) > TOLERANCE}
+    twice = {k for k in totals.index if k in several}
+    due = unknown | scaled | twice
+    if not due:
+        return
+    at = key[key.isin(list(due))]
+    for deal_id, g in at.groupby(at, sort=False):
         pos = g.index.to_numpy()
         sheet, head = header("splits", int(pos[0]), "share")
         head = head or header("splits", int(pos[0]), "rep")[1]  # split from a rep cell: that column
         r = sorted(set(int(x) for x in rows[pos]))
         listed = ", ".join(map(str, r[:10]))
-        if deal_id not in known:
+        if deal_id in unknown:
             report.add(Issue(sheet, r[0], head, deal_id, "ignored", "split_unknown_deal",
                              {"deal": deal_id, "rows": listed}, "splits", "deal_id"))
             continue
-        total = float(shares.loc[g.index].clip(lower=0).sum())
-        if total > 0 and abs(total - 1) > TOLERANCE:
+        if deal_id in scaled:
             report.add(Issue(sheet, r[0], head, deal_id, "info", "split_scaled",
-                             {"deal": deal_id, "total": f"{total * 100:g} %", "rows": listed}, "splits", "share"))
-        if deal_id in several:
+                             {"deal": deal_id, "total": f"{float(totals[deal_id]) * 100:g} %", "rows": listed},
+                             "splits", "share"))
+        if deal_id in twice:
             report.add(Issue(sheet, r[0], head, deal_id, "info", "split_duplicate_id",
                              {"deal": deal_id, "rows": listed}, "splits", "deal_id"))
 
@@ -892,6 +901,8 @@ def _targets_added_up(targets: pd.DataFrame, rows: np.ndarray, header: Callable[
     if not has.any():
         return
     t = targets[has]
+    if not t.duplicated(["rep", "period"]).any():  # the usual case, in one pass
+        return
     excel = pd.Series(rows[np.flatnonzero(has.to_numpy())], index=t.index)
     for (rep, period), g in t.groupby(["rep", "period"], sort=False):
         rs = sorted(set(int(x) for x in excel.loc[g.index]))
