@@ -128,7 +128,10 @@ def build_commentary(ds: Dataset, period: Period, config: Config | None = None, 
 
 
 # -- sentences ---------------------------------------------------------------------------------------
-def _revenue_sentence(code: str, extra: dict, value, previous, change, target, attain, words, lg, cur) -> str:
+def _revenue_sentence(code: str, extra: dict, value, previous, change, target, attain, words, lg, cur,
+                      credited: float | None = None) -> str:
+    """``credited``: a rep's revenue credited after splits, said beside the attainment when it is not
+    the revenue of the deals the rep owns (the attainment divides the credited amount)."""
     if not _num(value):
         return message("cm_no_revenue", lg, period=words["period"])
     vs_prev = ""
@@ -137,8 +140,12 @@ def _revenue_sentence(code: str, extra: dict, value, previous, change, target, a
                           prev_label=words["prev_label"], prev=N.money(previous, lg, cur))
     vs_target = ""
     if _num(target) and target:
-        vs_target = message("cm_vs_target", lg, attain=N.pct(attain if _num(attain) else value / target, lg),
-                            target=N.money(target, lg, cur))
+        a = N.pct(attain if _num(attain) else value / target, lg)
+        if credited is not None and abs(credited - float(value)) >= 0.005:
+            vs_target = message("cm_vs_target_credited", lg, credited=N.money(credited, lg, cur), attain=a,
+                                target=N.money(target, lg, cur))
+        else:
+            vs_target = message("cm_vs_target", lg, attain=a, target=N.money(target, lg, cur))
     period = _cap(words["period"]) if code == "cm_revenue" else words["period"]
     return message(code, lg, period=period, revenue=N.money(value, lg, cur), vs_prev=vs_prev,
                    vs_target=vs_target, **extra)
@@ -180,20 +187,45 @@ def _drivers_sentence(res, prev, value, previous, lg, cur) -> str | None:
 
 
 def _performers(res, lg, cur) -> list[str]:
+    """The best performer on quota attainment (every rep tied with it named, not the first
+    alphabetically), then the furthest below quota among the others; on revenue without quotas."""
     attain = {k: v for k, v in _by(res, "quota_attainment", "rep").items() if _num(v) and k != "(none)"}
     revenue = _by(res, "revenue", "rep")
     if not attain:
         best = sorted(((v, k) for k, v in revenue.items() if _num(v) and k != "(none)"), key=lambda t: (-t[0], t[1]))
-        return [message("cm_best_revenue", lg, name=best[0][1], revenue=N.money(best[0][0], lg, cur))] if best else []
+        if not best:
+            return []
+        tied = [k for v, k in best if v == best[0][0]]
+        if len(tied) > 1:
+            return [message("cm_best_revenue_tied", lg, names=N.join(tied, lg), revenue=N.money(best[0][0], lg, cur))]
+        return [message("cm_best_revenue", lg, name=best[0][1], revenue=N.money(best[0][0], lg, cur))]
     order = sorted(attain.items(), key=lambda t: (-t[1], t[0]))
     name, a = order[0]
-    out = [message("cm_best", lg, name=name, attain=N.pct(a, lg), revenue=N.money(revenue.get(name) or 0.0, lg, cur))]
-    below = sorted(((v, k) for k, v in attain.items() if v < 1.0), key=lambda t: (t[0], t[1]))[:2]
+    if a <= 0:  # nobody has credited revenue against quota: no "best performer" at 0 %
+        return [message("cm_none_above_zero", lg)]
+    tied = [k for k, v in order if v == a]
+    if len(tied) > 1:
+        out = [message("cm_best_tied", lg, names=N.join(tied, lg), attain=N.pct(a, lg))]
+    else:
+        credited = _credited(res, name)
+        shown = credited if credited is not None else (revenue.get(name) or 0.0)
+        out = [message("cm_best", lg, name=name, attain=N.pct(a, lg), revenue=N.money(shown, lg, cur))]
+    below = sorted(((v, k) for k, v in attain.items() if v < 1.0 and k not in tied), key=lambda t: (t[0], t[1]))[:2]
     if below:
         out.append(message("cm_below", lg, items=N.join([f"{k} ({N.pct(v, lg)})" for v, k in below], lg)))
-    else:
+    elif all(v >= 1.0 for v in attain.values()):
         out.append(message("cm_all_at_quota", lg))
     return out
+
+
+def _credited(res, name: str) -> float | None:
+    """The revenue credited to ``name`` (splits applied: what its attainment divides), from the
+    attainment and the prorated quota it was taken against; None without them."""
+    a = _by(res, "quota_attainment", "rep").get(name)
+    q = ((res["revenue"].target_by or {}).get("rep", {}) or {}).get(name) if "revenue" in res.kpis else None
+    if _num(a) and _num(q) and q:
+        return float(a) * float(q)
+    return None
 
 
 def _forecast_sentence(fc: dict[str, Any], words: dict[str, str], lg: str, cur: str, label: str | None = None) -> str:
@@ -202,10 +234,14 @@ def _forecast_sentence(fc: dict[str, Any], words: dict[str, str], lg: str, cur: 
     quota = ""
     if fc.get("quota") is not None and fc.get("p_hit_quota") is not None:
         quota = message("cm_forecast_quota", lg, quota=N.money(fc["quota"], lg, cur), p_hit=N.pct(fc["p_hit_quota"], lg))
-    return message("cm_forecast", lg, period=_cap(label or words["fp"]), as_of=words["as_of"],
+    text = message("cm_forecast", lg, period=_cap(label or words["fp"]), as_of=words["as_of"],
                    forecast=N.money(fc["forecast"], lg, cur), won=N.money(fc["won"], lg, cur),
                    weighted=N.money(fc["weighted"], lg, cur), quota=quota, p10=N.money(fc["p10"], lg, cur),
                    p90=N.money(fc["p90"], lg, cur))
+    n = int(fc.get("unweighted_count") or 0)
+    if n:  # counted at 0 %: the forecast is lower than the pipeline says, and the reader should know
+        text += " " + message("cm_forecast_unweighted_one" if n == 1 else "cm_forecast_unweighted", lg, n=N.count(n, lg))
+    return text
 
 
 def _attention_sentence(att: Attention, lg: str) -> str:
@@ -228,7 +264,7 @@ def _rep_sentences(name, res, prev, fc, ranked, words, lg, cur, deals, attention
     quota = (res["revenue"].target_by or {}).get("rep", {}) or {}
     attain = _by(res, "quota_attainment", "rep").get(name)
     out = [_revenue_sentence("cm_rep_revenue", {"name": name}, value, before if rev_before is not None else None, change,
-                             quota.get(name), attain, words, lg, cur)]
+                             quota.get(name), attain, words, lg, cur, credited=_credited(res, name))]
     wr_now, wr_before = _by(res, "win_rate", "rep").get(name), _by(prev, "win_rate", "rep").get(name)
     wr_change = wr_now - wr_before if _num(wr_now) and _num(wr_before) else None
     out.append(_kpis_sentence(wr_now, wr_change, _by(res, "deals_won", "rep").get(name) or 0,
@@ -238,9 +274,12 @@ def _rep_sentences(name, res, prev, fc, ranked, words, lg, cur, deals, attention
         if top:
             items = N.join([f"{k} ({N.signed_money(v, lg, cur)})" for k, v in top], lg)
             out.append(message("cm_rep_up" if value > before else "cm_rep_down", lg, items=items))
-    rank = next((i + 1 for i, (_, k) in enumerate(ranked) if k == name), None)
-    if rank is not None:
-        out.append(message("cm_rank", lg, rank=_cap(N.ordinal(rank, lg)), n=len(ranked)))
+    mine_a = next((v for v, k in ranked if k == name), None)
+    if mine_a is not None and len(ranked) > 1:  # a rank among one says nothing ("1st of 1 reps")
+        rank = 1 + sum(1 for v, _ in ranked if v > mine_a)  # ties share the better rank
+        tied = sum(1 for v, _ in ranked if v == mine_a) > 1
+        out.append(message("cm_rank_tied" if tied else "cm_rank", lg, rank=_cap(N.ordinal(rank, lg)) if not tied
+                           else N.ordinal(rank, lg), n=len(ranked)))
     mine = ((fc.get("by") or {}).get("rep") or {}).get(name)
     if mine is not None:
         out.append(_forecast_sentence(mine, words, lg, cur))

@@ -15,7 +15,14 @@ def money(v: float, lang: str, currency: str = "EUR") -> str:
 
 
 def pct(v: float, lang: str) -> str:
-    return format_percent(float(v), lang, 1)
+    """A rate with one decimal, never rounded onto a bound it has not reached: 0.9996 is "> 99.9 %",
+    not "100.0 %" (a rep just below quota, a forecast not certain); 0.0004 is "< 0.1 %", not "0.0 %"."""
+    x = float(v)
+    if 0.999 < x < 1.0:
+        return ">\u00a0" + format_percent(0.999, lang, 1)
+    if 0.0 < x < 0.0005:
+        return "<\u00a0" + format_percent(0.001, lang, 1)
+    return format_percent(x, lang, 1)
 
 
 def days(v: float, lang: str) -> str:

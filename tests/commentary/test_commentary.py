@@ -184,3 +184,82 @@ def test_the_reports_evaluator_gives_the_same_sentences():
     other = Evaluator(ds, cfg, date(2026, 11, 20))
     assert build_commentary(ds, p, cfg, lang="fr", as_of=day, evaluator=other).text() == alone.text()
     assert not other._evals  # a different date: not used
+
+
+# -- what a second read of the sentences found (each was false or misleading before) ----------------
+def _deals_frame(rows):
+    import pandas as pd
+
+    df = pd.DataFrame(rows, columns=["rep", "product", "source", "status", "amount", "created_date", "close_date",
+                                     "expected_close_date", "stage"])
+    for c in ("created_date", "close_date", "expected_close_date"):
+        df[c] = pd.to_datetime(df[c])
+    df["deal_id"] = [f"D{i}" for i in range(len(df))]
+    return df
+
+
+def _targets_frame(quotas):
+    import pandas as pd
+
+    return pd.DataFrame([(r, pd.Timestamp(p), q) for (r, p), q in quotas.items()], columns=["rep", "period", "quota"])
+
+
+def _text(c, rep=None):
+    return c.text(rep).replace("\u202f", " ").replace("\u00a0", " ")
+
+
+def test_a_reps_credited_revenue_is_said_beside_its_attainment_and_ties_are_said():
+    """Alice owns a 10,000 deal shared 60/40 with Bruno, Bruno wins 3,000 himself; quotas 10,000.
+    Her attainment is 60 % of 6,000 credited, not of her 10,000: both are said. Bruno, best at
+    70 %, is shown with his 7,000 credited (it read "70.0% of quota (€3,000)")."""
+    import pandas as pd
+
+    from kpis.dataset import Dataset
+    from kpis.periods import month
+
+    deals = _deals_frame([("Alice", "CRM", "Web", "won", 10000, "2026-08-01", "2026-10-05", None, "Won"),
+                          ("Bruno", "Training", "Web", "won", 3000, "2026-08-01", "2026-10-06", None, "Won")])
+    splits = pd.DataFrame({"deal_id": ["D0", "D0"], "rep": ["Alice", "Bruno"], "share": [0.6, 0.4]})
+    targets = _targets_frame({("Alice", "2026-10-01"): 10000, ("Bruno", "2026-10-01"): 10000})
+    c = build_commentary(Dataset.from_frames(deals=deals, splits=splits, targets=targets), month(2026, 10), Config(),
+                         lang="en", as_of=date(2026, 11, 5))
+    assert "Best performer: Bruno, at 70.0% of quota (€7,000)." in _text(c)
+    assert "Alice: revenue of €10,000 in October 2026; €6,000 credited (shared deals), 60.0% of target (€10,000)." \
+        in _text(c, "Alice")
+
+    tied = _deals_frame([("Alice", "CRM", "Web", "won", 10000, "2026-08-01", "2026-10-05", None, "Won"),
+                         ("Bruno", "CRM", "Web", "won", 10000, "2026-08-01", "2026-10-06", None, "Won")])
+    c = build_commentary(Dataset.from_frames(deals=tied, targets=targets), month(2026, 10), Config(), lang="en",
+                         as_of=date(2026, 11, 5))
+    assert "Best performers, tied: Alice and Bruno, at 100.0% of quota." in _text(c)
+    assert "Joint 1st of 2 reps on quota attainment." in _text(c, "Bruno")
+    c = build_commentary(Dataset.from_frames(deals=tied), month(2026, 10), Config(), lang="fr", as_of=date(2026, 11, 5))
+    assert "Meilleurs chiffres d'affaires, à égalité : Alice et Bruno (10 000 € chacun)." in _text(c)
+
+
+def test_no_best_performer_at_zero_no_rank_among_one_and_no_rounding_onto_a_bound():
+    """All lost: nobody is 'best performer at 0 %' (and also furthest below). One rep: no '1st of 1
+    reps'. 19,992 of 20,000 is not '100.0 %'; a deal at p = 0.9996 is not a '100.0 % probability'.
+    A deal without a probability or known stage counted at 0 % in the forecast is said."""
+    from kpis.dataset import Dataset
+    from kpis.periods import month
+
+    lost = _deals_frame([("Alice", "CRM", "Web", "lost", 10000, "2026-08-01", "2026-10-05", None, "Lost")])
+    q = _targets_frame({("Alice", "2026-10-01"): 10000})
+    c = build_commentary(Dataset.from_frames(deals=lost, targets=q), month(2026, 10), Config(), lang="en",
+                         as_of=date(2026, 11, 5))
+    assert "No rep has credited revenue against quota." in _text(c) and "Best performer" not in _text(c)
+    assert "of 1 reps" not in _text(c, "Alice")
+
+    near = _deals_frame([("Alice", "CRM", "Web", "won", 20000, "2026-08-01", "2026-10-05", None, "Won"),
+                         ("Bruno", "CRM", "Web", "won", 19992, "2026-08-01", "2026-10-06", None, "Won")])
+    q2 = _targets_frame({("Alice", "2026-10-01"): 20000, ("Bruno", "2026-10-01"): 20000})
+    c = build_commentary(Dataset.from_frames(deals=near, targets=q2), month(2026, 10), Config(), lang="en",
+                         as_of=date(2026, 11, 5))
+    assert "Furthest below quota: Bruno (> 99.9%)." in _text(c)
+
+    unknown = _deals_frame([("Alice", "CRM", "Web", "won", 20000, "2026-08-01", "2026-11-02", None, "Won"),
+                            ("Alice", "CRM", "Web", "open", 50000, "2026-08-01", None, "2026-11-20", "Bof")])
+    c = build_commentary(Dataset.from_frames(deals=unknown, targets=_targets_frame({("Alice", "2026-11-01"): 30000})),
+                         month(2026, 11), Config(), lang="en", as_of=date(2026, 11, 5))
+    assert "1 open deal without a probability or a known stage counts at 0% in it." in _text(c)
