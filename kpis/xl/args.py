@@ -170,12 +170,14 @@ def words(v: Any) -> list[str]:
 def rate_table(v: Any, arg: str = "rates") -> list[list[float]]:
     """A commission rate table: two columns (from attainment, rate), an optional header row.
 
-    Attainments and rates may be fractions or percentages (``100 %``, ``"8 %"``, ``120`` = 120 %).
+    Attainments and rates may be fractions or percentages (``100 %``, ``"8 %"``; bare attainments
+    ``0, 80, 100, 120`` are percentages as soon as one of them is above 10, i.e. 1,000 %).
     """
     rows = [r for r in grid(v) if not is_blank(r)]
     if rows and any(isinstance(c, str) and c.strip() and not re.search(r"\d", c) for c in rows[0]):
         rows = rows[1:]  # header row
     table: list[list[float]] = []
+    plain: list[bool] = []  # the attainment was a bare number (not "80 %"): 1.2 or 120 for 120 %
     for r in rows:
         vals = [c for c in r if not is_blank(c)]
         if len(vals) != 2:
@@ -183,8 +185,13 @@ def rate_table(v: Any, arg: str = "rates") -> list[list[float]]:
         a = _fraction(vals[0], arg, allow_above_one=True)
         rate = _fraction(vals[1], arg, allow_above_one=False)
         table.append([a, rate])
+        plain.append(not (isinstance(vals[0], str) and "%" in vals[0]))
     if not table:
         raise XlError(VALUE, "xl_bad_rates", error="empty")
+    # Bare attainments above 10 (1,000 %) are percentages typed without the sign ({0; 80; 100}): all
+    # the bare ones are then read as percentages, as the wizard's help (0%, 80%, 100%) shows them.
+    if any(p and a > 10 for (a, _), p in zip(table, plain)):
+        table = [[a / 100 if p else a, rate] for (a, rate), p in zip(table, plain)]
     return table
 
 

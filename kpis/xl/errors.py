@@ -64,6 +64,18 @@ def error_value(err: XlError) -> Any:
 
 register(
     {
+        "xl_left_out": {
+            "fr": "données lues avec {rows} ligne(s) écartée(s) et {cells} cellule(s) laissée(s) vide(s) (kpis validate les détaille)",
+            "en": "data read with {rows} row(s) skipped and {cells} cell(s) left empty (kpis validate lists them)",
+        },
+        "xl_distribution_by": {
+            "fr": "{kpi} est une répartition : par {by}, donnez une valeur de {by} (clé) pour obtenir sa répartition",
+            "en": "{kpi} is a distribution: by {by}, give one {by} value (key) to get its distribution",
+        },
+        "xl_error_argument": {
+            "fr": "l'argument {arg} est une erreur ({value}) : corrigez la cellule d'où il vient",
+            "en": "argument {arg} is an error ({value}): fix the cell it comes from",
+        },
         "xl_internal": {
             "fr": "erreur interne ({error}) : signalez-la avec le classeur qui la provoque",
             "en": "internal error ({error}): please report it with the workbook that causes it",

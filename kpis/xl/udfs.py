@@ -20,6 +20,7 @@ from __future__ import annotations
 import collections
 import functools
 import hashlib
+import inspect
 import marshal
 import os
 import pickle
@@ -30,7 +31,23 @@ from . import args as A
 from .errors import DIV0, NA, NUM, VALUE, XlError, error_value, log
 from .runtime import decorators
 
-func, arg, ret, _script = decorators()
+func, _arg, ret, _script = decorators()
+
+
+def arg(name: str, *a: Any, **kw: Any) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
+    """xlwings' ``arg`` with error values kept as their text ("#N/A"): by default xlwings hands an
+    error in an argument over as an empty argument, and ``=KPI("revenue"; A1:G9; #N/A)`` gave the
+    default period's figure. :func:`guarded` answers an error argument with that error. A raw range
+    keeps its error cells as Excel sent them (the reader reports them)."""
+    if not (a and a[0] == "raw"):
+        kw.setdefault("err_to_str", True)
+    return _arg(name, *a, **kw)
+
+
+# Excel's error values: an argument that is one of them is answered with it (as Excel's own
+# functions propagate an error), never read as text or as an empty argument.
+EXCEL_ERRORS = frozenset({"#NULL!", "#DIV/0!", "#VALUE!", "#REF!", "#NAME?", "#NUM!", "#N/A", "#GETTING_DATA",
+                          "#SPILL!", "#CALC!", "#FIELD!", "#BLOCKED!", "#CONNECT!", "#BUSY!", "#UNKNOWN!"})
 
 LANG = normalise_lang(os.environ.get("KPIS_LANG", "en"))
 DEFAULT_RESULT_LANG = normalise_lang(os.environ.get("KPIS_LANG", "fr"))
@@ -146,14 +163,46 @@ def guarded(f: Callable[..., Any]) -> Callable[..., Any]:
     @functools.wraps(f)
     def wrapper(*a: Any) -> Any:
         try:
+            for k, v in enumerate(a):
+                v = A.unwrap(v)
+                if isinstance(v, str) and v in EXCEL_ERRORS:
+                    raise XlError(v, "xl_error_argument", arg=_param_name(f, k), value=v)
+                if isinstance(v, (list, tuple)) and not _is_table_param(f, k):  # scores, rates: an error propagates
+                    bad = next((c for row in A.grid(v) for c in row if isinstance(c, str) and c in EXCEL_ERRORS), None)
+                    if bad is not None:
+                        raise XlError(bad, "xl_error_argument", arg=_param_name(f, k), value=bad)
             return f(*a)
         except XlError as e:
+            if getattr(f, "explains", False):  # KPI_EXPLAIN answers in words, even an error argument
+                names = list(inspect.signature(f).parameters)
+                lang_arg = a[names.index("lang")] if "lang" in names and names.index("lang") < len(a) else None
+                try:
+                    lg = _lang(lang_arg)
+                except XlError:  # a lang argument that is no language: the default one
+                    lg = DEFAULT_RESULT_LANG
+                return f"{e.value} {e.message(lg)}"
             return error_value(e)
         except Exception as e:  # a bug: show #VALUE!, log the traceback
             log.exception("internal error in %s", f.__name__)
             return error_value(XlError(VALUE, "xl_internal", error=f"{type(e).__name__}: {e}"))
 
     return wrapper
+
+
+def explaining(f: Callable[..., Any]) -> Callable[..., Any]:
+    """Mark a function whose answer is a sentence (:func:`guarded` words its errors too)."""
+    f.explains = True  # type: ignore[attr-defined]
+    return f
+
+
+def _param_name(f: Callable[..., Any], k: int) -> str:
+    names = list(inspect.signature(f).parameters)
+    return names[k] if k < len(names) else str(k + 1)
+
+
+def _is_table_param(f: Callable[..., Any], k: int) -> bool:
+    """A range read as a table (its error cells are the reader's to report, cell by cell)."""
+    return _param_name(f, k).startswith("table")
 
 
 # -- reading ranges ---------------------------------------------------------------------------------
@@ -323,6 +372,8 @@ def _kpi_value(kpi, table, period, by, key, table2, table3, *, fixed_id: str | N
     values = (r.by or {}).get(dim)
     if values is None:
         raise XlError(NA, "xl_missing_input", kpi=r.name or kid, what=dim)
+    if A.is_blank(key) and any(isinstance(v, dict) for v in values.values()):
+        raise XlError(VALUE, "xl_distribution_by", kpi=r.name or kid, by=dim)  # a column of blanks said nothing
     if A.is_blank(key):
         head = [_cap(message(f"kpi_dim_{dim}", lang)), r.name or kid]
         return [head] + [[k, None if isinstance(v, dict) else v] for k, v in values.items()]
@@ -369,12 +420,15 @@ def kpi_table(table, period=None, by=None, kpis=None, table2=None, table3=None, 
     ids = [_kpi_id(w) for w in A.words(kpis)] if not A.is_blank(kpis) else None
     res = compute(ds, p, config=Config(lang=lg), kpis=ids, by=(dim,) if dim else (), compare=False)
     chosen = [r for r in res if ids is not None or r.status != "missing_input"]
+    caveat = "; ".join(_what_was_left(table, table2, table3, period, lg))  # on every "ok" row: the data's
     if dim is None:
         head = [message("xl_col_kpi", lg), message("xl_col_name", lg), message("xl_col_value", lg),
                 message("xl_col_unit", lg), message("xl_col_status", lg)]
         rows = [head]
         for r in chosen:
             status = r.reason or message(f"xl_status_{r.status}", lg)
+            if caveat and r.status == "ok":
+                status = f"{status} ({caveat})"
             if isinstance(r.value, dict):
                 for item in _rows_of(r.value):
                     rows.append([r.id, f"{r.name} : {' / '.join(str(x) for x in item[:-1] if x is not None)}", item[-1], r.unit, status])
@@ -402,21 +456,41 @@ def _plain(v: Any) -> Any:
 @arg("lang", doc=_t("a.lang"))
 @describe("kpi_explain")
 @guarded
+@explaining
 def kpi_explain(kpi_id, table, period=None, by=None, key=None, table2=None, table3=None, lang=None):
     from ..engine import REGISTRY
     from ..i18n import format_number
 
     lg = _lang(lang)
+    kid = None
     try:
         kid = _kpi_id(kpi_id)
         value = _kpi_value(kid, table, period, by, key, table2, table3, fixed_id=kid)
     except XlError as e:
+        if kid is not None and "kpi" in e.params:  # the KPI named in the language asked, not the cache's
+            e.params["kpi"] = REGISTRY[kid].name(lg)
         return f"{e.value} {e.message(lg)}"
     k = REGISTRY[kid]
     shown = value if not isinstance(value, (int, float)) else format_number(value, lg, 4).rstrip("0").rstrip(",.")
     if isinstance(value, list):
         shown = message("xl_spills", lg, rows=len(value))
-    return f"{k.name(lg)} = {shown} ({k.formula(lg)})"
+    said = _what_was_left(table, table2, table3, period, lg)
+    return f"{k.name(lg)} = {shown} ({k.formula(lg)})" + "".join(f" — {w}" for w in said)
+
+
+def _what_was_left(table, table2, table3, period, lg: str) -> list[str]:
+    """What a number in a cell cannot say: rows of the ranges left out, cells left empty, a period
+    partly or wholly outside the data (the CLI says the same on stderr)."""
+    from ..engine.compute import period_flags
+
+    ds = dataset(("table", table), ("table2", table2), ("table3", table3), lang=DEFAULT_RESULT_LANG)
+    out = []
+    skipped = ds.quality.rows_skipped
+    empty = sum(1 for i in ds.quality if i.action == "left_empty")
+    if skipped or empty:
+        out.append(message("xl_left_out", lg, rows=skipped, cells=empty))
+    out += [message(code, lg, **params) for code, params in period_flags(ds, _period(period, ds))]
+    return out
 
 
 @func

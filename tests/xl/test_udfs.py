@@ -311,3 +311,43 @@ def test_kpi_forecast_table_and_errors(data):
     assert scalar(call("kpi_forecast", data["deals"], [["2026-11"]], [["nope"]])) == VALUE
     assert scalar(call("kpi_forecast", data["deals"], [["2026-11"]], [[None]], [[None]], [["demain"]])) == VALUE
     assert scalar(call("kpi_forecast", data["deals"], [["2026-11"]], [["commit"]])) == NA  # no category column
+
+
+# -- what a review of the functions' edge inputs found (each was wrong before) ---------------------
+ERR_NA = {"type": "Error", "basicValue": "#N/A", "errorType": "NotAvailable"}
+
+
+def test_an_error_value_in_an_argument_is_answered_with_that_error(data):
+    """=KPI("revenue"; range; #N/A) gave the default period's revenue (xlwings hands an error over as
+    an empty argument); a gate of #N/A ignored the gate; NPS dropped #N/A cells. Excel propagates an
+    error: so does kpis, with the argument named in KPI_EXPLAIN."""
+    assert scalar(call("kpi", [["revenue"]], data["deals"], [[ERR_NA]])) == NA
+    assert scalar(call("kpi", [["revenue"]], data["deals"], [[data["period"].label]], [["rep"]], [[ERR_NA]])) == NA
+    rates = [[0, 0.05], [1, 0.08]]
+    assert scalar(call("commission", [[40000]], [[100000]], rates, [[None]], [[ERR_NA]])) == NA
+    assert scalar(call("nps", [[10], [9], [ERR_NA], [0], [5]])) == NA
+    text = scalar(call("kpi_explain", [["revenue"]], data["deals"], [[ERR_NA]], [[None]], [[None]], [[None]], [[None]],
+                       [["en"]]))
+    assert text.startswith("#N/A argument period is an error (#N/A)")
+
+
+def test_bare_percentages_in_a_rate_table_and_explanations_in_the_language_asked(data):
+    """{0; 80; 100} as attainments are percentages (120,000 on 100,000: 5 % to 80 %, 8 % to 100 %,
+    10 % above: 4,000 + 1,600 + 2,000 = 7,600; it gave 6,000). KPI_EXPLAIN in English names the KPI
+    in English in its messages ("Taux de réussite: no data" before)."""
+    assert scalar(call("commission", [[120000]], [[100000]], [[0, 0.05], [80, 0.08], [100, 0.10]])) == pytest.approx(7600)
+    text = scalar(call("kpi_explain", [["win_rate"]], data["deals"], [["2031-01"]], [[None]], [[None]], [[None]],
+                       [[None]], [["en"]]))
+    assert text.startswith("#DIV/0! Win rate: no data")
+
+
+def test_what_a_cell_cannot_say_is_in_kpi_explain_and_kpi_table(data):
+    """A period outside the data gives 0 in the cell; KPI_EXPLAIN and KPI_TABLE's status say it (the
+    CLI says it on stderr). A distribution asked by rep without a key is refused, not a column of
+    blanks."""
+    text = scalar(call("kpi_explain", [["revenue"]], data["deals"], [["2031-01"]], [[None]], [[None]], [[None]],
+                       [[None]], [["en"]]))
+    assert "2031-01" in text and "outside the data" in text
+    rows = call("kpi_table", data["deals"], [["2031-01"]], [[None]], [["revenue"]], [[None]], [[None]], [["en"]])
+    assert "outside the data" in rows[1][4]
+    assert scalar(call("kpi", [["lost_reasons"]], data["deals"], [[data["period"].label]], [["rep"]])) == VALUE
