@@ -121,6 +121,14 @@ register(
             "fr": "indicateur inconnu : {value!r}{hint}",
             "en": "unknown KPI: {value!r}{hint}",
         },
+        "xl_one_dimension": {
+            "fr": "un seul axe d'analyse par cellule : {value!r} (une fonction par axe)",
+            "en": "one breakdown per cell: {value!r} (one function per breakdown)",
+        },
+        "xl_period_without_dates": {
+            "fr": "des notes seules n'ont pas de date : la période ne peut pas s'appliquer (donnez une plage avec en-têtes date et note)",
+            "en": "plain scores have no dates: the period cannot apply (give a range with date and score headers)",
+        },
         "xl_unknown_dimension": {
             "fr": "axe d'analyse inconnu : {value!r} (rep, team, location, product, source, segment, deal_type)",
             "en": "unknown breakdown: {value!r} (rep, team, location, product, source, segment, deal_type)",

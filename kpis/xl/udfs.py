@@ -294,6 +294,8 @@ def dimension(v: Any) -> str | None:
         dims = normalise_dims(t)
     except ValueError:
         raise XlError(VALUE, "xl_unknown_dimension", value=t) from None
+    if len(dims) > 1:  # one axis per cell: "rep, team" read as rep alone said nothing of team
+        raise XlError(VALUE, "xl_one_dimension", value=t)
     return dims[0] if dims else None
 
 
@@ -306,6 +308,8 @@ def _period(v: Any, ds):
 
 def _lang(v: Any) -> str:
     t = A.text(v, "lang", required=False, default="")
+    if t and t.strip().lower()[:2] not in ("fr", "en"):  # "xx" was French without a word
+        raise XlError(VALUE, "xl_bad_choice", arg="lang", choices="fr, en", value=t)
     return normalise_lang(t) if t else DEFAULT_RESULT_LANG
 
 
@@ -565,6 +569,8 @@ def nps(scores, period=None):
     has_header = any(isinstance(c, str) and c.strip() and not _numeric_text(c) for c in (g[0] if g else []))
     if has_header:
         return _kpi_value(None, scores, period, None, None, None, None, fixed_id="nps")
+    if not A.is_blank(period):  # plain scores have no dates: a period would be ignored without a word
+        raise XlError(VALUE, "xl_period_without_dates")
     return _nps_of_scores(A.cells(scores))
 
 
@@ -772,7 +778,13 @@ def _as_of(v: Any):
     try:
         return dt.date.fromisoformat(str(v).strip()[:10])
     except ValueError:
-        raise XlError(VALUE, "xl_bad_date", arg="as_of", value=str(v)) from None
+        pass
+    from ..reader.values import parse_date_text  # "15/10/2026", "15 oct. 2026": as in a data cell
+
+    d, _ = parse_date_text(str(v).strip())
+    if d is None:
+        raise XlError(VALUE, "xl_bad_date", arg="as_of", value=str(v))
+    return d.date()
 
 
 @func

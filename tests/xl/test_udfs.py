@@ -351,3 +351,17 @@ def test_what_a_cell_cannot_say_is_in_kpi_explain_and_kpi_table(data):
     rows = call("kpi_table", data["deals"], [["2031-01"]], [[None]], [["revenue"]], [[None]], [[None]], [["en"]])
     assert "outside the data" in rows[1][4]
     assert scalar(call("kpi", [["lost_reasons"]], data["deals"], [[data["period"].label]], [["rep"]])) == VALUE
+
+
+def test_the_small_silences_of_the_arguments_are_said(data):
+    """by="rep, team" was read as rep alone; lang="xx" as French; a period beside plain NPS scores
+    was ignored; KPI_FORECAST refused an as-of date typed "13/11/2026", which a data cell may hold."""
+    label = [[data["period"].label]]
+    assert scalar(call("kpi", [["revenue"]], data["deals"], label, [["rep, team"]])) == VALUE
+    assert scalar(call("kpi_explain", [["revenue"]], data["deals"], label, [[None]], [[None]], [[None]], [[None]],
+                       [["xx"]])).startswith("#VALUE!")
+    assert scalar(call("nps", [[10], [9], [0]], [["2026-10"]])) == VALUE
+    assert scalar(call("nps", [[10], [9], [0]])) == pytest.approx(100 / 3)
+    typed = scalar(call("kpi_forecast", data["deals"], [["2026-11"]], [["won"]], [[None]], [["13/11/2026"]]))
+    iso = scalar(call("kpi_forecast", data["deals"], [["2026-11"]], [["won"]], [[None]], [["2026-11-13"]]))
+    assert typed == iso and isinstance(typed, float)
