@@ -160,21 +160,26 @@ def table_arg(name: str) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
 def guarded(f: Callable[..., Any]) -> Callable[..., Any]:
     """Never let an exception reach Excel: XlError -> its error value, anything else -> #VALUE!."""
 
+    names = list(inspect.signature(f).parameters)  # once, not on every call
+
+    def name(k: int) -> str:
+        return names[k] if k < len(names) else str(k + 1)
+
     @functools.wraps(f)
     def wrapper(*a: Any) -> Any:
         try:
             for k, v in enumerate(a):
                 v = A.unwrap(v)
                 if isinstance(v, str) and v in EXCEL_ERRORS:
-                    raise XlError(v, "xl_error_argument", arg=_param_name(f, k), value=v)
-                if isinstance(v, (list, tuple)) and not _is_table_param(f, k):  # scores, rates: an error propagates
+                    raise XlError(v, "xl_error_argument", arg=name(k), value=v)
+                # scores, rates: an error cell propagates; a table's error cells are the reader's to report
+                if isinstance(v, (list, tuple)) and not name(k).startswith("table"):
                     bad = next((c for row in A.grid(v) for c in row if isinstance(c, str) and c in EXCEL_ERRORS), None)
                     if bad is not None:
-                        raise XlError(bad, "xl_error_argument", arg=_param_name(f, k), value=bad)
+                        raise XlError(bad, "xl_error_argument", arg=name(k), value=bad)
             return f(*a)
         except XlError as e:
             if getattr(f, "explains", False):  # KPI_EXPLAIN answers in words, even an error argument
-                names = list(inspect.signature(f).parameters)
                 lang_arg = a[names.index("lang")] if "lang" in names and names.index("lang") < len(a) else None
                 try:
                     lg = _lang(lang_arg)
@@ -193,16 +198,6 @@ def explaining(f: Callable[..., Any]) -> Callable[..., Any]:
     """Mark a function whose answer is a sentence (:func:`guarded` words its errors too)."""
     f.explains = True  # type: ignore[attr-defined]
     return f
-
-
-def _param_name(f: Callable[..., Any], k: int) -> str:
-    names = list(inspect.signature(f).parameters)
-    return names[k] if k < len(names) else str(k + 1)
-
-
-def _is_table_param(f: Callable[..., Any], k: int) -> bool:
-    """A range read as a table (its error cells are the reader's to report, cell by cell)."""
-    return _param_name(f, k).startswith("table")
 
 
 # -- reading ranges ---------------------------------------------------------------------------------
@@ -358,11 +353,13 @@ def _find_key(values: dict[str, Any], key: Any, by: str) -> Any:
     raise XlError(NA, "xl_key_not_found", value=str(key), by=by)
 
 
-def _kpi_value(kpi, table, period, by, key, table2, table3, *, fixed_id: str | None = None) -> Any:
-    """The value ``=KPI(...)`` shows (scalar, or rows for a distribution / a whole breakdown)."""
+def _kpi_value(kpi, table, period, by, key, table2, table3, *, fixed_id: str | None = None, ds: Any = None) -> Any:
+    """The value ``=KPI(...)`` shows (scalar, or rows for a distribution / a whole breakdown);
+    ``ds``: the ranges' dataset when the caller has read it already (:func:`_ranges_dataset`)."""
     lang = DEFAULT_RESULT_LANG
     kid = fixed_id or _kpi_id(kpi)
-    ds = dataset(("table", table), ("table2", table2), ("table3", table3), lang=lang)
+    if ds is None:
+        ds = _ranges_dataset(table, table2, table3)
     dim = dimension(by)
     if not A.is_blank(key) and dim is None:
         raise XlError(VALUE, "xl_key_without_by")
@@ -424,7 +421,7 @@ def kpi_table(table, period=None, by=None, kpis=None, table2=None, table3=None, 
     ids = [_kpi_id(w) for w in A.words(kpis)] if not A.is_blank(kpis) else None
     res = compute(ds, p, config=Config(lang=lg), kpis=ids, by=(dim,) if dim else (), compare=False)
     chosen = [r for r in res if ids is not None or r.status != "missing_input"]
-    caveat = "; ".join(_what_was_left(table, table2, table3, period, lg))  # on every "ok" row: the data's
+    caveat = "; ".join(_what_was_left(ds, p, lg))  # on every "ok" row: the data's
     if dim is None:
         head = [message("xl_col_kpi", lg), message("xl_col_name", lg), message("xl_col_value", lg),
                 message("xl_col_unit", lg), message("xl_col_status", lg)]
@@ -469,7 +466,8 @@ def kpi_explain(kpi_id, table, period=None, by=None, key=None, table2=None, tabl
     kid = None
     try:
         kid = _kpi_id(kpi_id)
-        value = _kpi_value(kid, table, period, by, key, table2, table3, fixed_id=kid)
+        ds = _ranges_dataset(table, table2, table3)  # read once: the value and what was left out
+        value = _kpi_value(kid, table, period, by, key, table2, table3, fixed_id=kid, ds=ds)
     except XlError as e:
         if kid is not None and "kpi" in e.params:  # the KPI named in the language asked, not the cache's
             e.params["kpi"] = REGISTRY[kid].name(lg)
@@ -478,22 +476,26 @@ def kpi_explain(kpi_id, table, period=None, by=None, key=None, table2=None, tabl
     shown = value if not isinstance(value, (int, float)) else format_number(value, lg, 4).rstrip("0").rstrip(",.")
     if isinstance(value, list):
         shown = message("xl_spills", lg, rows=len(value))
-    said = _what_was_left(table, table2, table3, period, lg)
+    said = _what_was_left(ds, _period(period, ds), lg)
     return f"{k.name(lg)} = {shown} ({k.formula(lg)})" + "".join(f" — {w}" for w in said)
 
 
-def _what_was_left(table, table2, table3, period, lg: str) -> list[str]:
+def _ranges_dataset(table, table2, table3):
+    """The dataset of KPI's ranges, in the language its values are cached in."""
+    return dataset(("table", table), ("table2", table2), ("table3", table3), lang=DEFAULT_RESULT_LANG)
+
+
+def _what_was_left(ds, p, lg: str) -> list[str]:
     """What a number in a cell cannot say: rows of the ranges left out, cells left empty, a period
     partly or wholly outside the data (the CLI says the same on stderr)."""
     from ..engine.compute import period_flags
 
-    ds = dataset(("table", table), ("table2", table2), ("table3", table3), lang=DEFAULT_RESULT_LANG)
     out = []
     skipped = ds.quality.rows_skipped
     empty = sum(1 for i in ds.quality if i.action == "left_empty")
     if skipped or empty:
         out.append(message("xl_left_out", lg, rows=skipped, cells=empty))
-    out += [message(code, lg, **params) for code, params in period_flags(ds, _period(period, ds))]
+    out += [message(code, lg, **params) for code, params in period_flags(ds, p)]
     return out
 
 
