@@ -152,13 +152,16 @@ def plan_quotas(
 
     guesses: list[Note] = []
     run_rate = None
+    outside_team = reps is None and team is not None
+    credited = _credited_over(ds, history) if method in ("history", "growth") or outside_team else None
     if method in ("history", "growth"):
-        run_rate, imputed, median = _run_rate(ds, history, who, team)
+        run_rate, imputed, median = _run_rate(credited, history, who, team)
         if imputed:  # a new hire, a rep without revenue: the others' median stands for theirs, said
             guesses.append(Note("calc_quota_median_basis", {"reps": ", ".join(imputed), "median": round(median, 2),
                                                             "months": round(history.months)}))
-    if reps is None and team is not None:
-        outside = _revenue_outside(ds, history, who)
+    if outside_team and credited is not None:
+        # reps who sold but whom the plan leaves out (not in the team table, or in a role without quota)
+        outside = credited[(~credited.index.isin(who)) & (credited > 0)].sort_index()
         if len(outside):
             guesses.append(Note("calc_quota_not_in_team", {"reps": ", ".join(outside.index),
                                                            "revenue": round(float(outside.sum()), 2),
@@ -224,32 +227,28 @@ def _quota_reps(ds: Dataset, period: Period, history: Period) -> list[str]:
     return sorted(found)
 
 
-def _run_rate(ds: Dataset, history: Period, who: pd.Index, team: pd.DataFrame | None) -> tuple[pd.Series, list[str], float]:
-    """Monthly credited revenue over ``history`` per rep, annualised for partial employment; reps
-    without revenue get the median of the others (0 when nobody has any). Returns the rates, the reps
-    given the median and the median."""
+def _credited_over(ds: Dataset, history: Period) -> pd.Series | None:
+    """Credited revenue per rep over ``history`` (splits applied), or None without the deals' inputs."""
     deals = ds.get("deals")
     if deals is None or ds.missing("deals", "status", "close_date", "amount"):
+        return None
+    return credit_lines(deals, ds.get("splits"), history).groupby("rep")["credited"].sum()
+
+
+def _run_rate(credited: pd.Series | None, history: Period, who: pd.Index,
+              team: pd.DataFrame | None) -> tuple[pd.Series, list[str], float]:
+    """Monthly credited revenue over ``history`` per rep (``credited``: :func:`_credited_over`),
+    annualised for partial employment; reps without revenue get the median of the others (0 when
+    nobody has any). Returns the rates, the reps given the median and the median."""
+    if credited is None:
         return pd.Series(0.0, index=who), [], 0.0
-    lines = credit_lines(deals, ds.get("splits"), history)
-    revenue = lines.groupby("rep")["credited"].sum().reindex(who).fillna(0.0)
+    revenue = credited.reindex(who).fillna(0.0)
     employed = employed_fraction(team, pd.Series(who, index=who), history).clip(lower=1e-9)
     rate = revenue / employed / history.months
     positive = rate[rate > 0]
     median = float(positive.median()) if len(positive) else 0.0
     imputed = [str(r) for r in rate.index[~(rate > 0)]] if len(positive) else []
     return rate.where(rate > 0, median).astype("float64"), imputed, median
-
-
-def _revenue_outside(ds: Dataset, history: Period, who: pd.Index) -> pd.Series:
-    """Credited revenue over ``history`` of reps the plan leaves out (not in the team table, or in a
-    role without quota): the planner gives them no quota, which is worth a word when they sell."""
-    deals = ds.get("deals")
-    if deals is None or ds.missing("deals", "status", "close_date", "amount"):
-        return pd.Series(dtype="float64")
-    lines = credit_lines(deals, ds.get("splits"), history)
-    by_rep = lines.groupby("rep")["credited"].sum()
-    return by_rep[(~by_rep.index.isin(who)) & (by_rep > 0)].sort_index()
 
 
 def _redistribute(full: pd.Series, capacity: pd.Series, quota: pd.Series, target: float) -> pd.Series:
