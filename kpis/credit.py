@@ -88,7 +88,7 @@ def credit_lines(
             won[col] = pd.Series(np.nan if col == "amount" else None, index=won.index, dtype="float64" if col == "amount" else object)
     carried = [c for c in _CARRIED if c in won.columns]
 
-    shares = _split_shares(splits, won, _ids_of_several_won(deals))
+    shares = _split_shares(splits, won, ids_of_several_won(deals))
     split_deals = shares["_deal"].unique() if len(shares) else np.array([], dtype=int)
     solo = won.loc[~won["_deal"].isin(split_deals), ["_deal", "rep"]].assign(share=1.0)
     credit = pd.concat([shares, solo], ignore_index=True) if len(shares) else solo
@@ -102,7 +102,7 @@ def credit_lines(
     return lines[list(_LINE_COLUMNS) + carried]
 
 
-def _ids_of_several_won(deals: pd.DataFrame | None) -> set[str]:
+def ids_of_several_won(deals: pd.DataFrame | None) -> set[str]:
     """Deal ids carried by more than one won deal of the whole table (not of one period: a split must
     go to the same rows whichever period is asked)."""
     if deals is None or not {"deal_id", "status"} <= set(deals.columns):

@@ -803,6 +803,7 @@ def _splits_said(splits: pd.DataFrame, rows: np.ndarray, deals: pd.DataFrame,
     do not add up to 100 % are scaled to (60 % / 30 % credit 66.7 % / 33.3 %); a split naming no deal
     of the table credits nobody; a split whose deal id several won deals carry applies only to those
     of them whose rep it names."""
+    from ..credit import ids_of_several_won
     from .splits import TOLERANCE
 
     if not {"deal_id", "rep", "share"} <= set(splits.columns) or "deal_id" not in deals.columns or not len(splits):
@@ -811,10 +812,7 @@ def _splits_said(splits: pd.DataFrame, rows: np.ndarray, deals: pd.DataFrame,
     has = key.notna()
     key = key.where(~has, key[has].astype(str))  # ids as the credit joins them: text
     known = set(deals["deal_id"].dropna().astype(str))
-    several: set[str] = set()
-    if "status" in deals.columns:
-        won_ids = deals.loc[deals["status"].eq("won").fillna(False).astype(bool), "deal_id"].dropna().astype(str)
-        several = set(won_ids[won_ids.duplicated(keep=False)])
+    several = ids_of_several_won(deals)  # the credit's own rule, so that what is said is what it does
     shares = pd.to_numeric(splits["share"], errors="coerce").clip(lower=0)
     totals = shares[has].groupby(key[has].to_numpy(), sort=False).sum()  # one pass; a line only where one is due
     unknown = {k for k in totals.index if k not in known}
@@ -843,45 +841,46 @@ def _splits_said(splits: pd.DataFrame, rows: np.ndarray, deals: pd.DataFrame,
                              {"deal": deal_id, "rows": listed}, "splits", "deal_id"))
 
 
+def _won_without(deals: pd.DataFrame, rows: np.ndarray, header: Callable[..., tuple[str, str | None]],
+                 report: QualityReport, fld: str, code: str, *, skip_said: bool,
+                 extra: Callable[[int], dict[str, Any]] = lambda pos: {}) -> None:
+    """Won deals whose ``fld`` is empty, said deal by deal (``code``, then ``code``_more counting the
+    rest past :data:`MAX_CELL_ISSUES`) when the table has the column at all (without it, the KPIs
+    that need it say so). ``skip_said``: not the deals whose cell was already said left empty."""
+    if "status" not in deals.columns or fld not in deals.columns:
+        return
+    empty = np.flatnonzero((deals["status"].eq("won").fillna(False) & deals[fld].isna()).to_numpy(dtype=bool)).tolist()
+    if skip_said:
+        said = {(i.sheet, i.row) for i in report if i.field == fld and i.action == "left_empty"}
+        empty = [pos for pos in empty if (header("deals", pos, fld)[0], int(rows[pos])) not in said]
+    for pos in empty[:MAX_CELL_ISSUES]:
+        sheet, head = header("deals", pos, fld)
+        report.add(Issue(sheet, int(rows[pos]), head, None, "info", code, {"deal": _deal_word(deals, pos), **extra(pos)},
+                         "deals", fld))
+    if len(empty) > MAX_CELL_ISSUES:
+        pos = empty[MAX_CELL_ISSUES]
+        sheet, head = header("deals", pos, fld)
+        report.add(Issue(sheet, int(rows[pos]), head, None, "info", f"{code}_more",
+                         {"count": len(empty) - MAX_CELL_ISSUES}, "deals", fld))
+
+
 def _won_without_close_date(deals: pd.DataFrame, rows: np.ndarray, header: Callable[..., tuple[str, str | None]],
                             report: QualityReport) -> None:
     """A won deal whose close date is empty falls in no period: its amount is in no revenue and no
-    commission, a loss said deal by deal (when the table has a close date column at all; without
-    one, the KPIs that need it say so)."""
-    if "status" not in deals.columns or "close_date" not in deals.columns:
-        return
-    lost = np.flatnonzero((deals["status"].eq("won").fillna(False) & deals["close_date"].isna()).to_numpy(dtype=bool))
-    for pos in lost[:MAX_CELL_ISSUES]:
-        sheet, head = header("deals", int(pos), "close_date")
-        amount = deals["amount"].iloc[pos] if "amount" in deals.columns else None
-        report.add(Issue(sheet, int(rows[pos]), head, None, "info", "won_without_close_date",
-                         {"deal": _deal_word(deals, int(pos)),
-                          "amount": None if amount is None or pd.isna(amount) else float(amount)}, "deals", "close_date"))
-    if len(lost) > MAX_CELL_ISSUES:
-        pos = int(lost[MAX_CELL_ISSUES])
-        sheet, head = header("deals", pos, "close_date")
-        report.add(Issue(sheet, int(rows[pos]), head, None, "info", "won_without_close_date_more",
-                         {"count": int(len(lost) - MAX_CELL_ISSUES)}, "deals", "close_date"))
+    commission, a loss said deal by deal (its amount with it)."""
+    def amount(pos: int) -> dict[str, Any]:
+        v = deals["amount"].iloc[pos] if "amount" in deals.columns else None
+        return {"amount": None if v is None or pd.isna(v) else float(v)}
+
+    _won_without(deals, rows, header, report, "close_date", "won_without_close_date", skip_said=False, extra=amount)
 
 
 def _won_without_amount(deals: pd.DataFrame, rows: np.ndarray, header: Callable[..., tuple[str, str | None]],
                         report: QualityReport) -> None:
     """A won deal whose amount is empty counts as a deal won but adds nothing to revenue (and lowers
     the average deal size): said deal by deal, unless its cell was said already (unreadable, left
-    empty). Without an amount column at all, the KPIs that need it say so."""
-    if "status" not in deals.columns or "amount" not in deals.columns:
-        return
-    said = {(i.sheet, i.row) for i in report if i.field == "amount" and i.action == "left_empty"}
-    empty = np.flatnonzero((deals["status"].eq("won").fillna(False) & deals["amount"].isna()).to_numpy(dtype=bool))
-    todo = [(int(pos), *header("deals", int(pos), "amount")) for pos in empty]
-    todo = [(pos, sheet, head) for pos, sheet, head in todo if (sheet, int(rows[pos])) not in said]
-    for pos, sheet, head in todo[:MAX_CELL_ISSUES]:
-        report.add(Issue(sheet, int(rows[pos]), head, None, "info", "won_without_amount",
-                         {"deal": _deal_word(deals, pos)}, "deals", "amount"))
-    if len(todo) > MAX_CELL_ISSUES:
-        pos, sheet, head = todo[MAX_CELL_ISSUES]
-        report.add(Issue(sheet, int(rows[pos]), head, None, "info", "won_without_amount_more",
-                         {"count": len(todo) - MAX_CELL_ISSUES}, "deals", "amount"))
+    empty)."""
+    _won_without(deals, rows, header, report, "amount", "won_without_amount", skip_said=True)
 
 
 def _deal_word(deals: pd.DataFrame, pos: int) -> str:
