@@ -629,9 +629,14 @@ def _skip_issue(issue: Callable[..., None], cols: dict[str, _Column], required: 
 
 
 def _problem_params(c: _Column, code: int, tname: str) -> dict[str, Any]:
-    if c.parsed.problem[code] == "out_of_range":
-        low, high = RANGES.get((tname, c.field or ""), (0, 100) if c.kind == "rate" else ("", ""))
-        if c.kind == "rate":
+    return problem_params(c.parsed.problem[code], c.kind, tname, c.field)
+
+
+def problem_params(problem: str | None, kind: str, tname: str, fld: str | None) -> dict[str, Any]:
+    """The parameters a value problem's message names: the expected range of an out-of-range value."""
+    if problem == "out_of_range":
+        low, high = RANGES.get((tname, fld or ""), (0, 100) if kind == "rate" else ("", ""))
+        if kind == "rate":
             low, high = f"{low} %", f"{high} %"
         return {"low": low, "high": high}
     return {}

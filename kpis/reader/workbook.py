@@ -549,16 +549,13 @@ def _check_constant(tname: str, fld: str, value: str, cfg: Config) -> None:
     """A constant that does not read as its field's kind ("fin mars" for a date, "150 %" for a rate)
     would leave the whole column empty: refused as a configuration error, the way a column not found
     is, rather than a column of blanks said nowhere."""
-    from .build import RANGES, _parse
+    from .build import _parse, problem_params
 
     kind = TABLES[tname].field(fld).kind
     parsed = _parse(kind, np.array([value], dtype=object), tname, fld, cfg, True)
     problem = parsed.problem[0]
     if problem:
-        low, high = RANGES.get((tname, fld), (0, 100) if kind == "rate" else ("", ""))
-        if kind == "rate":
-            low, high = f"{low} %", f"{high} %"
-        reason = message(problem, cfg.lang, low=low, high=high, value=value)
+        reason = message(problem, cfg.lang, value=value, **problem_params(problem, kind, tname, fld))
         raise cfg.error(message("mapping_constant_unreadable", cfg.lang, value=value, field=fld, table=tname,
                                 reason=reason), "mapping", tname, "constants", fld)
 
