@@ -132,7 +132,7 @@ class Evaluator:
             if self._range[0] <= lo and hi <= self._range[1]:
                 return self
             lo, hi = min(lo, self._range[0]), max(hi, self._range[1])
-            for k in [k for k in self._maps if k[0] in ("pairs", "panel", "panel values", "panel by")]:
+            for k in [k for k in self._maps if k[0] in ("pairs", "panel", "panel values", "panel by", "source months")]:
                 del self._maps[k]
         self._range = (lo, hi)
         return self
@@ -317,8 +317,12 @@ class Evaluator:
 
     # -- one pass over the prepared months -----------------------------------------------------------
     def _panel_row(self, m: Measure, p: Period) -> int | None:
-        """Which month of ``m``'s panel serves ``p`` (None: ``p`` is computed on its own)."""
-        if self._range is None or m.table in SOURCES or (m.window is not None and m.window.months is None):
+        """Which month of ``m``'s panel serves ``p`` (None: ``p`` is computed on its own). A derived
+        source's measure is served when the source has a month form and the measure takes all its
+        rows."""
+        if self._range is None or (m.window is not None and m.window.months is None):
+            return None
+        if m.table in SOURCES and (SOURCES[m.table].months is None or m.where is not None or m.window is not None):
             return None
         month = month_of(p)
         if month is None or not self._range[0] <= month <= self._range[1]:
@@ -331,6 +335,9 @@ class Evaluator:
         # keyed on what selects the rows, not the measure: revenue and deals won share their pairs
         k = ("pairs", m.table, m.where.key if m.where is not None else None,
              m.window.key if m.window is not None else None)
+        if k not in self._maps and m.table in SOURCES:  # each row of a source's month form in one month
+            _, month = self._source_months(m.table)
+            self._maps[k] = (np.arange(len(month), dtype=np.int32), month)
         if k not in self._maps:
             df = self._present(m.table)
             n = len(df)
@@ -356,12 +363,29 @@ class Evaluator:
                 self._maps[k] = (rows, (np.repeat(lo - first, count) + step).astype(months))
         return cast("tuple[np.ndarray, np.ndarray]", self._maps[k])
 
+    def _source_months(self, name: str) -> tuple[pd.DataFrame, np.ndarray]:
+        """A derived source's rows over the prepared months and each row's month index (its
+        :data:`~kpis.engine.sources.MonthForm`), built once."""
+        k = ("source months", name)
+        if k not in self._maps:
+            form = SOURCES[name].months
+            assert form is not None and self._range is not None  # served only then (_panel_row)
+            first, last = self._range
+            frame, month = form(self, first, last)
+            kind = np.int16 if last - first < np.iinfo(np.int16).max else np.int32
+            self._maps[k] = (frame, np.asarray(month).astype(kind))
+        return cast("tuple[pd.DataFrame, np.ndarray]", self._maps[k])
+
+    def _panel_rows(self, table: str) -> pd.DataFrame:
+        """The rows a panel's pairs number: the canonical table, or a source's month form."""
+        return self._source_months(table)[0] if table in SOURCES else self._present(table)
+
     def _panel(self, m: Measure, dim: str | None) -> dict[str, Any] | None:
         """The measure over every prepared month at once (None: the rows do not carry ``dim``)."""
         k = ("panel", id(m), dim)
         if k in self._maps:
             return cast("dict[str, Any] | None", self._maps[k])
-        df = self._present(m.table)
+        df = self._panel_rows(m.table)
         rows, month = self._pairs(m)
         assert self._range is not None  # panels exist only for prepared months
         n_months = self._range[1] - self._range[0] + 1
@@ -390,7 +414,7 @@ class Evaluator:
         dimensions its panels break it down by."""
         k = ("panel values", id(m))
         if k not in self._maps:
-            df = self._present(m.table)
+            df = self._panel_rows(m.table)
             rows, month = self._pairs(m)
             assert self._range is not None  # panels exist only for prepared months
             n_months = self._range[1] - self._range[0] + 1
@@ -571,10 +595,17 @@ class Evaluator:
         """The numerator split by ``metric.detail`` (a field of its rows), over the total denominator."""
         num = self.resolve(metric.num)
         assert isinstance(num, Simple)
-        df, mask, _ = self.select(num.measure, p)
-        if metric.detail not in df.columns:
-            return {}
-        counts = _as_keys(df.loc[mask, metric.detail]).value_counts()
+        row = self._panel_row(num.measure, p)
+        if row is not None and num.measure.agg == "count":  # the month's counts by the field, from the panel
+            if metric.detail not in self._panel_rows(num.measure.table).columns:
+                return {}
+            counts = self._from_panel(num.measure, row, metric.detail)
+            assert isinstance(counts, pd.Series)  # the field is a column of the rows: always a breakdown
+        else:
+            df, mask, _ = self.select(num.measure, p)
+            if metric.detail not in df.columns:
+                return {}
+            counts = _as_keys(df.loc[mask, metric.detail]).value_counts()
         return {str(k): finite(metric.scale * v / den) for k, v in sorted(counts.items()) if v > 0}
 
     def _derived(self, metric: Derived, p: Period) -> Eval:
@@ -738,7 +769,7 @@ class Evaluator:
         k = ("panel by", id(m), dim)
         if k in self._maps:
             return cast("dict[str, Any] | None", self._maps[k])
-        df = self._present(m.table)
+        df = self._panel_rows(m.table)
         keys = self.dim_keys(m.table, df, dim)
         if keys is None:
             self._maps[k] = None

@@ -18,7 +18,7 @@ import pandas as pd
 from ..credit import QuotaRows, credit_lines, credited_by_rep
 from ..periods import Period
 from .blocks import ACTIVE_AT_END, during
-from .months import month_of
+from .months import month_numbers, month_of
 
 if TYPE_CHECKING:
     from .evaluate import Evaluator
@@ -28,12 +28,20 @@ DEAL_DIMS = ("rep", "product", "location", "source", "deal_type", "customer_id")
 CUSTOMER_DIMS = ("customer_id", "rep", "segment", "location", "source")
 
 
+# The month form of a source: its rows for every month of ``[first, last]`` (month numbers) at once,
+# and the month of each row (0 = ``first``). Each row is in exactly one month, and a month's rows,
+# in their order, are the rows ``build`` gives for that calendar month: a catalogue's months are then
+# counted by one bincount (the evaluator's panels), not built thirteen times over a million rows.
+MonthForm = Callable[["Evaluator", int, int], tuple[pd.DataFrame, np.ndarray]]
+
+
 @dataclass(frozen=True)
 class Source:
     name: str
     needs: tuple[str, ...]  # "table" or "table.field"
     build: Callable[["Evaluator", Period], pd.DataFrame]
     also_reads: tuple[str, ...] = ()  # optional tables it uses when present (splits, team)
+    months: MonthForm | None = None
 
     @property
     def tables(self) -> tuple[str, ...]:
@@ -117,8 +125,26 @@ def _touches(ev: "Evaluator", p: Period) -> pd.DataFrame:
     breakdown columns (the deal's rep, not the activity's: both sides of the ratio then agree)."""
     deals, pos = ev.link("activities", "deal_id", "deals", "deal_id")
     won = (deals["status"].eq("won") & p.contains(deals["close_date"])).fillna(False).to_numpy(dtype=bool)
+    return _touch_rows(ev, deals, pos, _linked_rows(pos, won))
+
+
+def _touches_months(ev: "Evaluator", first: int, last: int) -> tuple[pd.DataFrame, np.ndarray]:
+    """:func:`_touches` of every month of ``[first, last]``: an activity's month is its won deal's
+    close month (by date, as ``Period.contains`` counts it)."""
+    deals, pos = ev.link("activities", "deal_id", "deals", "deal_id")
+    month, dated = month_numbers(deals["close_date"])
+    won = deals["status"].eq("won").fillna(False).to_numpy(dtype=bool) & dated & (first <= month) & (month <= last)
+    rows = _linked_rows(pos, won)
+    return _touch_rows(ev, deals, pos, rows), month[pos[rows]] - first
+
+
+def _linked_rows(pos: np.ndarray, keep: np.ndarray) -> np.ndarray:
+    """Rows (ascending) linked to a kept row of the other table (``pos``: :meth:`Evaluator.link`)."""
     rows = np.flatnonzero(pos >= 0)
-    rows = rows[won[pos[rows]]]
+    return rows[keep[pos[rows]]]
+
+
+def _touch_rows(ev: "Evaluator", deals: pd.DataFrame, pos: np.ndarray, rows: np.ndarray) -> pd.DataFrame:
     acts = ev.table("activities")
     assert acts is not None  # the source needs activities (checked by the evaluator)
     out = acts.iloc[rows][[c for c in ("deal_id", "type") if c in acts.columns]].reset_index(drop=True)
@@ -134,6 +160,24 @@ def _engaged(ev: "Evaluator", p: Period) -> pd.DataFrame:
     in_p = ev.window_mask("activities", during("date"), p).to_numpy(dtype=bool)
     rows = np.flatnonzero(in_p & (pos >= 0))
     rows = rows[active[pos[rows]]]
+    return _customer_rows(cust, pos, rows)
+
+
+def _engaged_months(ev: "Evaluator", first: int, last: int) -> tuple[pd.DataFrame, np.ndarray]:
+    """:func:`_engaged` of every month of ``[first, last]``: an activity's month is its date's, and
+    its customer must be active at the end of that month (the window's month form, as the
+    customers' own KPIs count it)."""
+    cust, pos = ev.link("activities", "customer_id", "customers", "customer_id")
+    month, _ = ev.spans("activities", during("date"))  # [m, m] for a dated activity, empty otherwise
+    rows = np.flatnonzero((first <= month) & (month <= last) & (pos >= 0))
+    assert ACTIVE_AT_END.months is not None  # the customers' windows have a month form
+    lo, hi = ACTIVE_AT_END.months(cust, ev)
+    at, linked = month[rows], pos[rows]
+    rows = rows[(lo[linked] <= at) & (at <= hi[linked])]
+    return _customer_rows(cust, pos, rows), (month[rows] - first).astype(np.int64)
+
+
+def _customer_rows(cust: pd.DataFrame, pos: np.ndarray, rows: np.ndarray) -> pd.DataFrame:
     keep = [c for c in CUSTOMER_DIMS if c in cust.columns]
     return cust.iloc[pos[rows]][keep].reset_index(drop=True)
 
@@ -148,7 +192,9 @@ SOURCES: dict[str, Source] = {
         Source("next_quotas", _QUOTA_NEEDS, _next_quotas),
         Source("credit_lines", _CREDIT_NEEDS, _credit, ("splits", "team")),
         Source("rep_attainment", _CREDIT_NEEDS, _attainment, ("splits", "team")),
-        Source("touches", ("activities.deal_id", "deals.deal_id", "deals.status", "deals.close_date"), _touches),
-        Source("engaged", ("activities.date", "activities.customer_id", "customers.customer_id", "customers.start_date"), _engaged),
+        Source("touches", ("activities.deal_id", "deals.deal_id", "deals.status", "deals.close_date"), _touches,
+               months=_touches_months),
+        Source("engaged", ("activities.date", "activities.customer_id", "customers.customer_id", "customers.start_date"), _engaged,
+               months=_engaged_months),
     )
 }
