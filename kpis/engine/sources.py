@@ -99,16 +99,19 @@ def _credit(ev: "Evaluator", p: Period) -> pd.DataFrame:
 def _lines_of(ev: "Evaluator", p: Period) -> pd.DataFrame:
     """:func:`credit_lines` of P. A prepared month's are cut from the lines of all the prepared
     months, computed once: the same rows in the same order, since a deal's lines do not depend on
-    the other deals and the lines are sorted by close date, deal, rep, then table order."""
+    the other deals and the lines are sorted by close date (none missing: each is in the span),
+    deal, rep, then table order."""
     span = ev.prepared_span()
     if span is None or month_of(p) is None or not (span.start <= p.start and p.end <= span.end):
         return credit_lines(_won_deals(ev), ev.table("splits"), p)
     k = ("credit lines", span)
     if k not in ev._maps:
-        ev._maps[k] = credit_lines(_won_deals(ev), ev.table("splits"), span)
-    lines = ev._maps[k]
-    inside = p.contains(lines["close_date"]).fillna(False).to_numpy(dtype=bool)
-    return lines.loc[inside].reset_index(drop=True)
+        lines = credit_lines(_won_deals(ev), ev.table("splits"), span)
+        ev._maps[k] = (lines, lines["close_date"].to_numpy(dtype="datetime64[ns]"))
+    lines, close = ev._maps[k]
+    # sorted by close date first: the period's lines are one block, found by two binary searches
+    lo, hi = np.searchsorted(close, [np.datetime64(p.start_ts), np.datetime64(p.end_exclusive_ts)])
+    return lines.iloc[lo:hi].reset_index(drop=True)
 
 
 def _attainment(ev: "Evaluator", p: Period) -> pd.DataFrame:

@@ -59,15 +59,16 @@ def stage_probabilities(stages: pd.Series, configured: Mapping[str, float] | Non
 
     conf = {fold(k): float(v) for k, v in (configured or {}).items()}
     defaults = {fold(k): v for k, v in DEFAULT_STAGE_PROBABILITY.items()}
-    uniques = stages.dropna().unique()
-    table: dict[object, float] = {}
-    for u in uniques:
+    codes, uniques = pd.factorize(stages, use_na_sentinel=True)  # each distinct stage looked up once
+    probabilities = np.full(len(uniques) + 1, np.nan)  # the last one for a missing stage (code -1)
+    for i, u in enumerate(uniques):
         w = fold(u)
         p = _lookup(w, conf) if conf else None
         if p is None:
             p = _lookup(w, defaults)
-        table[u] = np.nan if p is None else p
-    return stages.map(table).astype("float64")
+        if p is not None:
+            probabilities[i] = p
+    return pd.Series(probabilities[codes], index=stages.index, name=stages.name, dtype="float64")
 
 
 def matches_any(values: pd.Series, words: Iterable[str]) -> pd.Series:

@@ -3,7 +3,7 @@ was created on or before P.end and is open now, or was won/lost with a close_dat
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any, Mapping
+from typing import TYPE_CHECKING, Any, Mapping, cast
 
 from ...periods import Period
 from ..blocks import (
@@ -28,13 +28,25 @@ S = "pipeline"
 
 
 def unweighted_note(rows: pd.DataFrame, ev: Evaluator) -> list[Note]:
-    """Open deals with neither a probability nor a known stage count at 0 %: say so, naming stages."""
-    p = win_probability(rows, ev)
-    n = int(p.isna().sum())
+    """Open deals with neither a probability nor a known stage count at 0 %: say so, naming stages.
+    ``rows`` are deals of the canonical table (a measure's selected rows): which have no probability
+    is read from the whole table's, found once per evaluator rather than once per period."""
+    unweighted = _unweighted(ev).reindex(rows.index).to_numpy(dtype=bool)
+    n = int(unweighted.sum())
     if not n:
         return []
-    stages = sorted({str(s) for s in rows.loc[p.isna(), "stage"].dropna()}) if "stage" in rows.columns else []
+    stages = sorted({str(s) for s in rows.loc[unweighted, "stage"].dropna()}) if "stage" in rows.columns else []
     return [Note("kpi_note_unweighted", {"count": n, "stages": ", ".join(stages[:6]) or "—"})]
+
+
+def _unweighted(ev: Evaluator) -> pd.Series:
+    """Deals of the table without a win probability (neither their own nor their stage's)."""
+    k = ("unweighted deals",)
+    if k not in ev._maps:
+        deals = ev.table("deals")
+        assert deals is not None  # the note is taken on the deals' rows
+        ev._maps[k] = win_probability(deals, ev).isna()
+    return cast("pd.Series", ev._maps[k])
 
 
 def _weighted(window: Window) -> Simple:
