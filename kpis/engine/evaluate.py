@@ -58,6 +58,7 @@ from .model import (
 from .categorical import as_category
 from .months import FAR, month_of
 from .sources import CUSTOMER_DIMS, SOURCES
+from .sums import group_sums
 
 NONE_KEY = "(none)"  # breakdown key of rows without a value for the dimension
 
@@ -250,9 +251,9 @@ class Evaluator:
             right = self._present(other)
             right = right.loc[right[other_key].notna()].drop_duplicates(other_key).reset_index(drop=True)
             keys = self._present(table)[key]
-            has = keys.notna().to_numpy()
-            pos = np.full(len(keys), -1, dtype=np.int32 if len(right) < np.iinfo(np.int32).max else np.int64)
-            pos[has] = pd.Index(right[other_key]).get_indexer(keys[has])
+            # a missing key matches nothing (-1): the other side's missing keys were dropped above
+            pos = pd.Index(right[other_key]).get_indexer(keys)
+            pos = pos.astype(np.int32 if len(right) < np.iinfo(np.int32).max else np.int64, copy=False)
             self._maps[k] = (right, pos)
         right, pos = self._maps[k]
         return right, pos.copy()
@@ -448,9 +449,10 @@ class Evaluator:
         vals = pd.Series(panel["sorted"][lo:hi])
         if dim is None:
             return float(vals.sum()) if m.agg == "sum" else float(vals.nunique())
+        if m.agg == "sum":
+            return _sum_by(panel["sorted"][lo:hi], panel["codes"][lo:hi], panel["dtype"].categories)
         keys = pd.Categorical.from_codes(panel["codes"][lo:hi], dtype=panel["dtype"])
-        grouped = vals.groupby(keys, sort=False, observed=True)
-        return (grouped.sum() if m.agg == "sum" else grouped.nunique()).astype("float64")
+        return vals.groupby(keys, sort=False, observed=True).nunique().astype("float64")
 
     def values(self, m: Measure, df: pd.DataFrame, mask: pd.Series | slice) -> pd.Series:
         """The measure's expression over its rows (only the columns it reads are taken)."""
@@ -495,7 +497,7 @@ class Evaluator:
             return float(vals.nunique()) if keys is None else vals.groupby(keys, sort=False, observed=True).nunique().astype("float64")
         if keys is None:
             return float(vals.sum())
-        return vals.groupby(keys, sort=False, observed=True).sum().astype("float64")
+        return _sum_by(vals.to_numpy(dtype="float64"), keys.cat.codes.to_numpy(), keys.cat.categories)
 
     # -- dimensions --------------------------------------------------------------------------------
     def dim_keys(self, table: str, df: pd.DataFrame, dim: str) -> pd.Series | None:
@@ -666,7 +668,13 @@ class Evaluator:
 
     def _funnel_counts(self, metric: Funnel, p: Period, dim: str | None) -> pd.Series | pd.DataFrame | None:
         df, mask, _ = self.select(metric.measure, p)
-        reached = metric.reached(df.loc[mask], self).astype("int64")
+        if metric.measure.table in SOURCES:
+            reached = metric.reached(df.loc[mask], self).astype("int64")
+        else:  # a row's steps do not depend on the period: found once over the table, then taken
+            k = ("reached", id(metric))
+            if k not in self._maps:
+                self._maps[k] = metric.reached(df, self).astype("int64")
+            reached = self._maps[k].loc[mask.to_numpy(dtype=bool)]
         if dim is None:
             return reached.sum()
         keys = self.dim_keys(metric.measure.table, df, dim)
@@ -744,7 +752,7 @@ class Evaluator:
         """:meth:`aggregate` by ``dim`` as a :class:`Dense` (a prepared month of a count or a sum is
         read from a panel computed for every month at once)."""
         row = self._panel_row(m, p)
-        if row is not None and m.agg == "count":
+        if row is not None:
             panel = self._panel_by(m, dim)
             if panel is None:
                 return None
@@ -762,12 +770,19 @@ class Evaluator:
         return Dense.of(s, self.space(dim))
 
     def _panel_by(self, m: Measure, dim: str) -> dict[str, Any] | None:
-        """A count by (month, key) for every prepared month at once: ``values`` and ``present``
+        """The measure by (month, key) for every prepared month at once: ``values`` and ``present``
         (the key has rows that month) of shape months x keys of the table, ``keys`` those keys
-        (the table's categories) and ``ids`` their positions in the dimension's key space. (Not sums: a group-by over (month, key) does not
-        round as each month's own group-by does; those are read from :meth:`_panel` month by month.)"""
+        (the table's categories) and ``ids`` their positions in the dimension's key space.
+
+        A count is one bincount; a sum one :func:`~kpis.engine.sums.group_sums` over (month, key),
+        whose sum of a group depends only on the group's values in row order: bit for bit what
+        the month's own sum by key gives (a bincount of the values, or pandas' group-by, is not);
+        a distinct count one group-by over (month, key)."""
         k = ("panel by", id(m), dim)
         if k in self._maps:
+            return cast("dict[str, Any] | None", self._maps[k])
+        if m.agg in ("sum", "nunique"):
+            self._maps[k] = self._panel_grouped(m, dim)
             return cast("dict[str, Any] | None", self._maps[k])
         df = self._panel_rows(m.table)
         keys = self.dim_keys(m.table, df, dim)
@@ -785,6 +800,25 @@ class Evaluator:
                "ids": self.space(dim).ids([str(c) for c in cats])}
         self._maps[k] = out
         return out
+
+    def _panel_grouped(self, m: Measure, dim: str) -> dict[str, Any] | None:
+        """:meth:`_panel_by` of a sum or a distinct count, from the month-sorted values of :meth:`_panel`."""
+        panel = self._panel(m, dim)
+        if panel is None:
+            return None
+        n_months, cats = panel["n"], panel["dtype"].categories
+        n_keys = len(cats)
+        month = np.repeat(np.arange(n_months, dtype=np.int64), np.diff(panel["bounds"]))
+        cell = month * n_keys + panel["codes"]  # breakdown keys have no missing code: (none) is a key
+        if m.agg == "sum":
+            values, present, _ = group_sums(panel["sorted"], cell, n_months * n_keys)
+        else:
+            distinct = pd.Series(panel["sorted"]).groupby(cell, sort=False).nunique()
+            values = np.zeros(n_months * n_keys)
+            values[distinct.index.to_numpy()] = distinct.to_numpy(dtype="float64")
+            present = np.bincount(cell, minlength=n_months * n_keys) > 0
+        return {"values": values.reshape(n_months, n_keys), "present": present.reshape(n_months, n_keys), "keys": cats,
+                "ids": self.space(dim).ids([str(c) for c in cats])}
 
     def _aligned(self, refs: list[Ref], p: Period, dim: str) -> tuple[list[np.ndarray], np.ndarray] | None:
         """Breakdowns of several metrics on the union of their keys (values, and the union as a
@@ -890,6 +924,15 @@ class Dense:
     def series(self, space: KeySpace) -> pd.Series:
         at = np.flatnonzero(self.has)
         return pd.Series(self.values[at], index=pd.Index(space.array()[at], dtype=object), dtype="float64")
+
+
+def _sum_by(values: np.ndarray, codes: np.ndarray, categories: pd.Index) -> pd.Series:
+    """Σ ``values`` by key (:func:`~kpis.engine.sums.group_sums`): the keys that have rows, in order
+    of appearance, as a group-by's."""
+    sums, present, first = group_sums(values, codes, len(categories))
+    at = np.flatnonzero(present)
+    at = at[np.argsort(first[at], kind="stable")]
+    return pd.Series(sums[at], index=categories.take(at), dtype="float64")
 
 
 def _as_keys(s: pd.Series) -> pd.Series:

@@ -189,7 +189,8 @@ class Distribution:
 @dataclass(frozen=True, eq=False)
 class Funnel:
     """Conversion chain over ``measure``'s rows: for each step, the rows that reached it (``reached``
-    gives one bool column per step, in order)."""
+    gives one bool column per step, in order, each row's from that row alone: the evaluator finds
+    them once for the whole table and takes each period's rows)."""
 
     measure: Measure
     steps: tuple[str, ...]
