@@ -107,9 +107,12 @@ def ids_of_several_won(deals: pd.DataFrame | None) -> set[str]:
     go to the same rows whichever period is asked)."""
     if deals is None or not {"deal_id", "status"} <= set(deals.columns):
         return set()
-    ids = deals.loc[deals["status"].eq("won").fillna(False).astype(bool) & deals["deal_id"].notna(), "deal_id"].astype(str)
-    counts = ids.value_counts()
-    return set(counts.index[counts > 1])
+    ids = deals.loc[deals["status"].eq("won").fillna(False).astype(bool) & deals["deal_id"].notna(), "deal_id"]
+    # counted as text (the id 12 and the text "12" are one id), each distinct value made text once
+    codes, uniques = pd.factorize(ids.to_numpy(dtype=object))
+    as_text, text_codes = np.unique(np.array([str(u) for u in uniques], dtype=object), return_inverse=True)
+    counts = np.bincount(text_codes[codes], minlength=len(as_text))
+    return {str(t) for t in as_text[counts > 1]}
 
 
 def _split_shares(splits: pd.DataFrame | None, won: pd.DataFrame, several: Collection[str] = frozenset()) -> pd.DataFrame:

@@ -544,7 +544,8 @@ class Evaluator:
                 self._maps[k] = None
             else:
                 pairs = df.loc[df[key].notna() & df[value].notna(), [key, value]].drop_duplicates(key, keep="last")
-                self._maps[k] = pd.Series(pairs[value].to_numpy(), index=pairs[key].to_numpy())
+                # an object index, as the keys' own: a text index would copy them all into Arrow
+                self._maps[k] = pd.Series(pairs[value].to_numpy(), index=pd.Index(pairs[key].to_numpy(), dtype=object))
         return self._maps[k]
 
     # -- metrics: totals ---------------------------------------------------------------------------
