@@ -315,7 +315,12 @@ def month_overlap(col: str) -> Window:
         days = ((hi - lo).dt.days + 1).clip(lower=0)
         return (days / m_end.dt.day).fillna(0.0).astype("float64")
 
-    return Window(f"month({col})", (col,), fn)
+    def months(df: pd.DataFrame, ev: Evaluator) -> tuple[np.ndarray, np.ndarray]:
+        # a calendar month covers its own month's rows whole (weight 1) and no other row's
+        m, ok = month_numbers(df[col])
+        return span(m, m, ok)
+
+    return Window(f"month({col})", (col,), fn, months)
 
 
 def headcount_mean() -> Window:
