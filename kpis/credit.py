@@ -110,9 +110,11 @@ def ids_of_several_won(deals: pd.DataFrame | None) -> set[str]:
     ids = deals.loc[deals["status"].eq("won").fillna(False).astype(bool) & deals["deal_id"].notna(), "deal_id"]
     # counted as text (the id 12 and the text "12" are one id), each distinct value made text once
     codes, uniques = pd.factorize(ids.to_numpy(dtype=object))
-    as_text, text_codes = np.unique(np.array([str(u) for u in uniques], dtype=object), return_inverse=True)
-    counts = np.bincount(text_codes[codes], minlength=len(as_text))
-    return {str(t) for t in as_text[counts > 1]}
+    if pd.api.types.infer_dtype(uniques, skipna=False) != "string":  # numbers among them: 12 and "12" merge
+        text_codes, uniques = pd.factorize(np.array([str(u) for u in uniques], dtype=object))
+        codes = text_codes[codes]
+    counts = np.bincount(codes, minlength=len(uniques))
+    return {str(t) for t in uniques[counts > 1]}
 
 
 def _split_shares(splits: pd.DataFrame | None, won: pd.DataFrame, several: Collection[str] = frozenset()) -> pd.DataFrame:
