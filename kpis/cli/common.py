@@ -111,10 +111,17 @@ def load_cfg(config: Path | None, workbook: Path | None, lang: str | None) -> Co
 def read_data(workbook: Path, cfg: "Config", tables: list[str] | None = None):
     """The workbook read for a verb that computes: exit 2 with what was looked for when no tracking
     table at all was found (never a page of "n/a" and exit 0 on a file kpis did not understand)."""
+    import gc
+
     from ..reader import read_workbook, require_tables
 
     ds = read_workbook(workbook, cfg, tables=tables)
     require_tables(ds, cfg.lang)
+    # A verb runs once and exits: what it has read stays until then. Frozen, those objects are no
+    # longer walked by each of the cyclic collector's full passes while the verb computes and
+    # writes (0.2-0.3 s of a 400,000-row report). (Not in the add-in: a process that lives for
+    # many reads would keep every frozen one.)
+    gc.freeze()
     return ds
 
 
