@@ -153,7 +153,9 @@ class Evaluator:
         money/number/rate fields as float64 (what a UDF passes from cells is coerced here)."""
         if name not in self._tables:
             df = self.ds.get(name)
-            self._tables[name] = None if df is None else _conform(name, df)
+            # once per dataset, not per evaluator: a sheet's twenty =KPI() cells over one range, or a
+            # report's commentary beside its KPIs, conform the table once (tables never change in place)
+            self._tables[name] = None if df is None else self.ds.memo(("conformed", name, id(df)), lambda: _conform(name, df))
         return self._tables[name]
 
     def _present(self, name: str) -> pd.DataFrame:

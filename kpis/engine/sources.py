@@ -144,7 +144,7 @@ def _touches_months(ev: "Evaluator", first: int, last: int) -> tuple[pd.DataFram
 def _linked_rows(pos: np.ndarray, keep: np.ndarray) -> np.ndarray:
     """Rows (ascending) linked to a kept row of the other table (``pos``: :meth:`Evaluator.link`)."""
     rows = np.flatnonzero(pos >= 0)
-    return rows[keep[pos[rows]]]
+    return np.asarray(rows[keep[pos[rows]]])
 
 
 def _touch_rows(ev: "Evaluator", deals: pd.DataFrame, pos: np.ndarray, rows: np.ndarray) -> pd.DataFrame:
