@@ -308,15 +308,25 @@ def _lang(v: Any) -> str:
     return normalise_lang(t) if t else DEFAULT_RESULT_LANG
 
 
-def _result(ds, kid: str, period, by: str | None, lang: str):
+def _evaluator(ds, lang: str):
+    """One evaluator per range read and language, kept with the dataset: a sheet's other cells over
+    the same range reuse its conformed tables, joins, masks and one-pass months (the numbers are
+    those of a fresh evaluator: ``tests/engine/test_one_pass.py``)."""
     from ..config import Config
-    from ..engine import compute_kpi
+    from ..engine import Evaluator, reference_date
+
+    return ds.memo(("udf evaluator", lang), lambda: Evaluator(ds, Config(lang=lang), reference_date(ds)))
+
+
+def _result(ds, kid: str, period, by: str | None, lang: str):
+    from ..engine import compute
 
     memo = _RESULTS.get(id(ds))
     key = (kid, period, by, lang)
     if memo is not None and key in memo:
         return memo[key]
-    r = compute_kpi(ds, kid, period, config=Config(lang=lang), by=by)
+    ev = _evaluator(ds, lang).prepare([period])
+    r = compute(ds, period, config=ev.config, kpis=[kid], by=(by,) if by else (), compare=False, evaluator=ev)[kid]
     if memo is not None:
         memo[key] = r
     return r
@@ -411,7 +421,6 @@ def kpi(kpi_id, table, period=None, by=None, key=None, table2=None, table3=None)
 @describe("kpi_table")
 @guarded
 def kpi_table(table, period=None, by=None, kpis=None, table2=None, table3=None, lang=None):
-    from ..config import Config
     from ..engine import compute
 
     lg = _lang(lang)
@@ -419,7 +428,8 @@ def kpi_table(table, period=None, by=None, kpis=None, table2=None, table3=None, 
     dim = dimension(by)
     p = _period(period, ds)
     ids = [_kpi_id(w) for w in A.words(kpis)] if not A.is_blank(kpis) else None
-    res = compute(ds, p, config=Config(lang=lg), kpis=ids, by=(dim,) if dim else (), compare=False)
+    ev = _evaluator(ds, lg).prepare([p])
+    res = compute(ds, p, config=ev.config, kpis=ids, by=(dim,) if dim else (), compare=False, evaluator=ev)
     chosen = [r for r in res if ids is not None or r.status != "missing_input"]
     caveat = "; ".join(_what_was_left(ds, p, lg))  # on every "ok" row: the data's
     if dim is None:
