@@ -82,8 +82,8 @@ def evaluate(tree: ast.Expression, columns: dict[str, np.ndarray]) -> np.ndarray
         if isinstance(node, ast.UnaryOp):
             v = walk(node.operand)
             return -v if isinstance(node.op, ast.USub) else v
-        if isinstance(node, ast.Constant):
-            return float(cast(Any, node.value))
+        if isinstance(node, ast.Constant):  # numpy's float: 1 / (1 - 1) is then inf (no number), not an exception
+            return np.float64(cast(Any, node.value))
         if isinstance(node, ast.Name):
             return columns[node.id].astype("float64")
         raise ExpressionError("unsupported")  # unreachable: compile_expression checked the tree
