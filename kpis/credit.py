@@ -109,10 +109,12 @@ def ids_of_several_won(deals: pd.DataFrame | None) -> set[str]:
         return set()
     ids = deals.loc[deals["status"].eq("won").fillna(False).astype(bool) & deals["deal_id"].notna(), "deal_id"]
     # counted as text (the id 12 and the text "12" are one id), each distinct value made text once
-    codes, uniques = pd.factorize(ids.to_numpy(dtype=object))
-    if pd.api.types.infer_dtype(uniques, skipna=False) != "string":  # numbers among them: 12 and "12" merge
-        text_codes, uniques = pd.factorize(np.array([str(u) for u in uniques], dtype=object))
-        codes = text_codes[codes]
+    values = ids.to_numpy(dtype=object)
+    if pd.api.types.infer_dtype(values, skipna=False) != "string":
+        # numbers among them: each made text first (12 and "12" are one id; 12 and 12.0, which a
+        # factorize would merge, are "12" and "12.0", as the credit's join reads them)
+        values = np.array([str(v) for v in values], dtype=object)
+    codes, uniques = pd.factorize(values)
     counts = np.bincount(codes, minlength=len(uniques))
     return {str(t) for t in uniques[counts > 1]}
 

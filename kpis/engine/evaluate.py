@@ -517,8 +517,13 @@ class Evaluator:
             self._dims[k] = s
         return s
 
+    @staticmethod
+    def _own_column(table: str, dim: str) -> str:
+        """The column of ``table``'s own rows that holds ``dim`` (spend's source is its channel)."""
+        return "channel" if table == "spend" and dim == "source" else dim
+
     def _dim_values(self, table: str, df: pd.DataFrame, dim: str) -> pd.Series | None:
-        own = "channel" if table == "spend" and dim == "source" else dim
+        own = self._own_column(table, dim)
         if own in df.columns:
             return df[own]
         if dim in TEAM_DIMS and table != "team":
@@ -599,9 +604,10 @@ class Evaluator:
     def _ratio_detail(self, metric: Ratio, p: Period, den: float) -> dict[str, float | None]:
         """The numerator split by ``metric.detail`` (a field of its rows), over the total denominator."""
         num = self.resolve(metric.num)
-        assert isinstance(num, Simple)
+        assert isinstance(num, Simple) and metric.detail is not None  # asked only for a ratio with a detail
         row = self._panel_row(num.measure, p)
-        if row is not None and num.measure.agg == "count":  # the month's counts by the field, from the panel
+        if row is not None and num.measure.agg == "count" and self._own_column(num.measure.table, metric.detail) == metric.detail:
+            # the month's counts by the field, from the panel (whose keys are the field's own values)
             if metric.detail not in self._panel_rows(num.measure.table).columns:
                 return {}
             counts = self._from_panel(num.measure, row, metric.detail)

@@ -78,3 +78,35 @@ def test_group_sums_that_pandas_rounds_two_ways():
     mixed, _, _ = group_sums(np.array([1.0, 4770.969999999999, 2.0, 6196.38, 3141.41]), np.array([1, 0, 1, 0, 0]), 2)
     assert alone[0] == mixed[0]
     assert mixed[1] == 3.0
+
+
+def test_deals_with_repeated_index_labels_are_computed():
+    """The unweighted-deals note reads the whole table's probabilities by label; a frame given with
+    repeated labels (Dataset.from_frames does not renumber) falls back to the rows' own."""
+    from datetime import date
+
+    from kpis.engine import compute
+    from kpis.periods import parse_period
+
+    from . import data
+
+    deals = data.deals()
+    renumbered = compute(data.dataset(deals=deals), parse_period("2026-10"), as_of=date(2026, 10, 31), compare=False)
+    deals.index = [0, 1] * (len(deals) // 2) + [0] * (len(deals) % 2)
+    repeated = compute(data.dataset(deals=deals), parse_period("2026-10"), as_of=date(2026, 10, 31), compare=False)
+    assert repeated.to_json()["kpis"] == renumbered.to_json()["kpis"]
+
+
+def test_ids_and_accounts_that_are_equal_numbers_stay_apart_as_text():
+    """12 and 12.0 are the texts "12" and "12.0" (as the credit's join and the reader read them): not
+    one id, not one account -- a factorize before making them text would merge them."""
+    from kpis.credit import ids_of_several_won
+    from kpis.dataset import Dataset
+    from kpis.engine import Evaluator
+    from kpis.engine.defs.customers import _customer_key
+
+    deals = pd.DataFrame({"deal_id": pd.Series([12, 12.0, "A", 1, True, "12"], dtype=object), "status": ["won"] * 6})
+    assert ids_of_several_won(deals) == {"12"}  # 12 and "12" are one text; 12.0 is "12.0"
+    rows = pd.DataFrame({"customer_id": [None] * 4, "account": pd.Series([12, 12.0, 1, True], dtype=object)})
+    keys = _customer_key(rows, Evaluator(Dataset.from_frames(deals=rows.assign(status="won"))))
+    assert keys.tolist() == ["\0" + "12", "\0" + "12.0", "\0" + "1", "\0" + "True"]

@@ -55,9 +55,13 @@ def _customer_key(df: pd.DataFrame, ev: Evaluator) -> pd.Series:
         gap = key.isna() & df["account"].notna()
         if gap.any():
             key = key.copy()
-            # each distinct account made a key once (tens of thousands of rows, a few hundred accounts)
-            codes, accounts = pd.factorize(df.loc[gap, "account"].to_numpy(dtype=object))
-            key[gap] = np.array(["\0" + str(a) for a in accounts], dtype=object)[codes]
+            accounts = df.loc[gap, "account"].to_numpy(dtype=object)
+            if pd.api.types.infer_dtype(accounts, skipna=False) == "string":
+                # each distinct account made a key once (tens of thousands of rows, a few hundred accounts)
+                codes, uniques = pd.factorize(accounts)
+                key[gap] = np.array(["\0" + a for a in uniques], dtype=object)[codes]
+            else:  # numbers among them: 12 and 12.0 stay two accounts ("12", "12.0"), as text
+                key[gap] = np.array(["\0" + str(a) for a in accounts], dtype=object)
     return key
 
 

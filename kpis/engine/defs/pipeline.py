@@ -31,7 +31,11 @@ def unweighted_note(rows: pd.DataFrame, ev: Evaluator) -> list[Note]:
     """Open deals with neither a probability nor a known stage count at 0 %: say so, naming stages.
     ``rows`` are deals of the canonical table (a measure's selected rows): which have no probability
     is read from the whole table's, found once per evaluator rather than once per period."""
-    unweighted = _unweighted(ev).reindex(rows.index).to_numpy(dtype=bool)
+    whole = _unweighted(ev)
+    if whole.index.is_unique:
+        unweighted = whole.reindex(rows.index).to_numpy(dtype=bool)
+    else:  # a frame given with repeated index labels: the rows' own probabilities
+        unweighted = win_probability(rows, ev).isna().to_numpy(dtype=bool)
     n = int(unweighted.sum())
     if not n:
         return []
