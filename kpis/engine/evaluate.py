@@ -3,7 +3,8 @@
 One :class:`Evaluator` serves a whole ``compute`` call (current, previous and year-ago periods, or a
 13-month series) and caches everything that does not change between KPIs:
 
-* each table conformed once (date fields as midnight ``datetime64``, numbers as ``float64``);
+* each table conformed once (date fields as midnight ``datetime64``, numbers as ``float64``) -- once
+  per dataset, kept in ``Dataset.memo`` for every evaluator of it;
 * row-filter masks per (table, filter) and window masks per (table, window, period) -- every KPI on
   won deals closed in October shares one mask;
 * derived-source frames per (source, period), dimension columns per (table, dimension);
@@ -12,13 +13,15 @@ One :class:`Evaluator` serves a whole ``compute`` call (current, previous and ye
 **One pass over many months.** :meth:`Evaluator.prepare` names the periods a run will ask for (a
 report's period, the previous one and 13 trend months). Every calendar month among them is then
 served from *panels*: a measure on a canonical table whose window has a month form
-(``Window.months``) is aggregated for all those months at once -- one ``bincount`` or one group-by
-over (month, breakdown key) -- instead of once per month. The numbers are the per-period ones bit
-for bit: counts are integers, and sums are taken over the same rows in the same order with the same
-pandas reductions (pairwise ``Series.sum`` for a total, the group-by's compensated sum per key).
-Other periods (quarters, custom ranges), derived sources and weighted windows are computed on their
-own, as before; ``Evaluator(..., one_pass=False)`` computes everything that way (the reference the
-tests compare with).
+(``Window.months``), or on a derived source that has one (``Source.months``), is aggregated for all
+those months at once -- one ``bincount``, or one :func:`~kpis.engine.sums.group_sums` over (month,
+breakdown key) -- instead of once per month. The numbers are the per-period ones bit for bit:
+counts are integers; a total is ``Series.sum`` over the month's rows in row order, as the period's
+own; a sum by key is ``group_sums``, whose sum of a key depends only on that key's values in row
+order, which the per-period path uses too (pandas' group-by sum changes algorithm with the layout
+of the group ids). Other periods (quarters, custom ranges), the other derived sources and windows
+without a month form are computed on their own; ``Evaluator(..., one_pass=False)`` computes
+everything that way (the reference the tests compare with).
 
 Statuses follow ``kpis.md``: ``missing_input`` when a declared input is absent (reason naming it),
 ``no_data`` when a denominator is zero or empty (value None), otherwise ``ok``. No inf, no NaN
