@@ -61,7 +61,7 @@ from .model import (
 from .categorical import as_category
 from .months import FAR, month_of
 from .sources import CUSTOMER_DIMS, SOURCES
-from .sums import group_sums
+from .sums import group_sums, total
 
 NONE_KEY = "(none)"  # breakdown key of rows without a value for the dimension
 
@@ -451,13 +451,13 @@ class Evaluator:
         if "counts" in panel:
             return float(panel["counts"][row])
         lo, hi = panel["bounds"][row], panel["bounds"][row + 1]
-        vals = pd.Series(panel["sorted"][lo:hi])
-        if dim is None:
-            return float(vals.sum()) if m.agg == "sum" else float(vals.nunique())
+        values = panel["sorted"][lo:hi]
+        if dim is None:  # a distinct count's values are codes, NaN for a missing value
+            return total(values) if m.agg == "sum" else float(len(np.unique(values[~np.isnan(values)])))
         if m.agg == "sum":
-            return _sum_by(panel["sorted"][lo:hi], panel["codes"][lo:hi], panel["dtype"].categories)
+            return _sum_by(values, panel["codes"][lo:hi], panel["dtype"].categories)
         keys = pd.Categorical.from_codes(panel["codes"][lo:hi], dtype=panel["dtype"])
-        return vals.groupby(keys, sort=False, observed=True).nunique().astype("float64")
+        return pd.Series(values).groupby(keys, sort=False, observed=True).nunique().astype("float64")
 
     def values(self, m: Measure, df: pd.DataFrame, mask: pd.Series | slice) -> pd.Series:
         """The measure's expression over its rows (only the columns it reads are taken)."""
@@ -501,7 +501,7 @@ class Evaluator:
         if m.agg == "nunique":
             return float(vals.nunique()) if keys is None else vals.groupby(keys, sort=False, observed=True).nunique().astype("float64")
         if keys is None:
-            return float(vals.sum())
+            return total(vals.to_numpy(dtype="float64"))
         return _sum_by(vals.to_numpy(dtype="float64"), keys.cat.codes.to_numpy(), keys.cat.categories)
 
     # -- dimensions --------------------------------------------------------------------------------

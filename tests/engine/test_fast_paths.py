@@ -110,3 +110,16 @@ def test_ids_and_accounts_that_are_equal_numbers_stay_apart_as_text():
     rows = pd.DataFrame({"customer_id": [None] * 4, "account": pd.Series([12, 12.0, 1, True], dtype=object)})
     keys = _customer_key(rows, Evaluator(Dataset.from_frames(deals=rows.assign(status="won"))))
     assert keys.tolist() == ["\0" + "12", "\0" + "12.0", "\0" + "1", "\0" + "True"]
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.lists(_VALUE, max_size=60), st.integers(0, 8))
+def test_total_is_what_a_series_sums(values, offset):
+    """``total`` sums as ``Series.sum`` does (missing as 0, numpy's pairwise sum), wherever the
+    values start in memory (a month's slice of the one pass, or a period's own rows)."""
+    from kpis.engine.sums import total
+
+    padded = np.array([1.0] * offset + values + [2.0], dtype="float64")
+    part = padded[offset:offset + len(values)]
+    want = float(pd.Series(part).sum())
+    assert total(part) == want or (np.isnan(want) and np.isnan(total(part)))
