@@ -111,3 +111,29 @@ def test_a_range_sent_clean_is_taken_as_it_is_and_any_other_cleaned_cell_by_cell
     for g, w in zip(got, want):
         assert len(g) == len(w)
         assert all((x is y) or (x == y) or (x != x and y != y) for x, y in zip(g, w)), (g, w)
+
+
+def test_the_evaluator_kept_with_a_range_answers_as_a_fresh_one():
+    """A sheet's cells over one range share an evaluator (its joins, masks and one-pass months);
+    whatever they ask, in whatever order -- months, a quarter, a year, by rep or not -- each answer
+    is the one a fresh evaluator gives."""
+    import random
+
+    from kpis.config import Config
+    from kpis.engine import REGISTRY, compute_kpi
+    from kpis.periods import month, parse_period
+
+    rnd = random.Random(3)
+    rows = [HEAD + ["Compte"]]
+    for i in range(400):  # two years of deals, serials 45658 (2025-01-01) onwards
+        created = 45658 + rnd.randint(0, 540)
+        rows.append([f"D{i}", f"Rep {i % 5}", rnd.choice(["Gagné", "Perdu", "Négociation"]),
+                     float(rnd.randint(100, 9000)), created, created + rnd.randint(3, 80), f"C{i % 60}"])
+    ds = U.dataset(("table", rows), lang="fr")
+    periods = [month(2025, m) for m in range(1, 13)] + [month(2026, m) for m in range(1, 7)]
+    periods += [parse_period("2025-Q3"), parse_period("2025")]
+    for _ in range(120):
+        kid, p, by = rnd.choice(list(REGISTRY)), rnd.choice(periods), rnd.choice([None, "rep"])
+        got = U._result(ds, kid, p, by, "fr")
+        want = compute_kpi(ds, kid, p, config=Config(lang="fr"), by=by)
+        assert got.to_json() == want.to_json(), (kid, p.label, by)
