@@ -315,12 +315,9 @@ def month_overlap(col: str) -> Window:
         days = ((hi - lo).dt.days + 1).clip(lower=0)
         return (days / m_end.dt.day).fillna(0.0).astype("float64")
 
-    def months(df: pd.DataFrame, ev: Evaluator) -> tuple[np.ndarray, np.ndarray]:
-        # a calendar month covers its own month's rows whole (weight 1) and no other row's
-        m, ok = month_numbers(df[col])
-        return span(m, m, ok)
-
-    return Window(f"month({col})", (col,), fn, months)
+    # a calendar month covers its own month's rows whole (weight 1) and no other row's: the month
+    # form of "the row's date falls in P"
+    return Window(f"month({col})", (col,), fn, during(col).months)
 
 
 def headcount_mean() -> Window:

@@ -438,26 +438,22 @@ class Evaluator:
         return cast("dict[str, np.ndarray]", self._maps[k])
 
     def _from_panel(self, m: Measure, row: int, dim: str | None) -> float | pd.Series | None:
-        """The period's aggregate read from the panel: what :meth:`aggregate` computes on its own."""
-        if m.agg == "count" and dim is not None:
+        """The period's aggregate read from the panel: what :meth:`aggregate` computes on its own (by
+        key: the month's row of :meth:`_panel_by`, as the breakdowns read it)."""
+        if dim is not None:
             by = self._panel_by(m, dim)
             if by is None:
                 return None
             at = np.flatnonzero(by["present"][row])
             return pd.Series(by["values"][row][at], index=by["keys"].take(at))
-        panel = self._panel(m, dim)
+        panel = self._panel(m, None)
         if panel is None:
             return None
         if "counts" in panel:
             return float(panel["counts"][row])
-        lo, hi = panel["bounds"][row], panel["bounds"][row + 1]
-        values = panel["sorted"][lo:hi]
-        if dim is None:  # a distinct count's values are codes, NaN for a missing value
-            return total(values) if m.agg == "sum" else float(len(np.unique(values[~np.isnan(values)])))
-        if m.agg == "sum":
-            return _sum_by(values, panel["codes"][lo:hi], panel["dtype"].categories)
-        keys = pd.Categorical.from_codes(panel["codes"][lo:hi], dtype=panel["dtype"])
-        return pd.Series(values).groupby(keys, sort=False, observed=True).nunique().astype("float64")
+        values = panel["sorted"][panel["bounds"][row]:panel["bounds"][row + 1]]
+        # a distinct count's values are codes, NaN for a missing value
+        return total(values) if m.agg == "sum" else float(len(np.unique(values[~np.isnan(values)])))
 
     def values(self, m: Measure, df: pd.DataFrame, mask: pd.Series | slice) -> pd.Series:
         """The measure's expression over its rows (only the columns it reads are taken)."""
