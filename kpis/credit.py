@@ -108,15 +108,19 @@ def ids_of_several_won(deals: pd.DataFrame | None) -> set[str]:
     if deals is None or not {"deal_id", "status"} <= set(deals.columns):
         return set()
     ids = deals.loc[deals["status"].eq("won").fillna(False).astype(bool) & deals["deal_id"].notna(), "deal_id"]
-    # counted as text (the id 12 and the text "12" are one id), each distinct value made text once
-    values = ids.to_numpy(dtype=object)
+    codes, texts = text_codes(ids.to_numpy(dtype=object))  # counted as text, as the credit joins them
+    return set(texts[np.bincount(codes, minlength=len(texts)) > 1].tolist())
+
+
+def text_codes(values: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Values (none missing) as text, factorized: each row's code and the distinct texts -- what
+    ``astype(str)`` then a factorize give. Text is factorized as it is; numbers among the values
+    are made text first (12 and "12" are one text; 12 and 12.0, which a factorize of the values
+    would merge, stay "12" and "12.0")."""
     if pd.api.types.infer_dtype(values, skipna=False) != "string":
-        # numbers among them: each made text first (12 and "12" are one id; 12 and 12.0, which a
-        # factorize would merge, are "12" and "12.0", as the credit's join reads them)
         values = np.array([str(v) for v in values], dtype=object)
-    codes, uniques = pd.factorize(values)
-    counts = np.bincount(codes, minlength=len(uniques))
-    return {str(t) for t in uniques[counts > 1]}
+    codes, texts = pd.factorize(values)
+    return codes, np.asarray(texts, dtype=object)
 
 
 def _split_shares(splits: pd.DataFrame | None, won: pd.DataFrame, several: Collection[str] = frozenset()) -> pd.DataFrame:

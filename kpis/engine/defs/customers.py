@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING, Any, Mapping
 import numpy as np
 import pandas as pd
 
+from ...credit import text_codes
 from ...periods import Period
 from ..blocks import ACTIVE_AT_END, AT_START, CHURNED, RETAINED, between, during, expr, notna, referral, trailing_year
 from ..model import Derived, Expr, Fallback, Filter, Measure, NoData, Ratio, Simple, Variants
@@ -55,13 +56,9 @@ def _customer_key(df: pd.DataFrame, ev: Evaluator) -> pd.Series:
         gap = key.isna() & df["account"].notna()
         if gap.any():
             key = key.copy()
-            accounts = df.loc[gap, "account"].to_numpy(dtype=object)
-            if pd.api.types.infer_dtype(accounts, skipna=False) == "string":
-                # each distinct account made a key once (tens of thousands of rows, a few hundred accounts)
-                codes, uniques = pd.factorize(accounts)
-                key[gap] = np.array(["\0" + a for a in uniques], dtype=object)[codes]
-            else:  # numbers among them: 12 and 12.0 stay two accounts ("12", "12.0"), as text
-                key[gap] = np.array(["\0" + str(a) for a in accounts], dtype=object)
+            # each distinct account made a key once (tens of thousands of rows, a few hundred accounts)
+            codes, accounts = text_codes(df.loc[gap, "account"].to_numpy(dtype=object))
+            key[gap] = np.array(["\0" + a for a in accounts], dtype=object)[codes]
     return key
 
 
