@@ -186,11 +186,9 @@ def commission_statements(ds: Dataset, period: Period, config: Config, *, plans:
 
     # Warnings about what the statements cover (the asked period; a quarterly plan asked for a month
     # covers the quarter to date): deals nobody is credited with, reps without a plan.
-    start = period.start
-    for plan in plans.values():
-        full = plan_period(period.end, plan.period, config.fiscal_year_start)
-        if full.end > period.end:
-            start = min(start, full.start)
+    to_date = [final.start for final, cut in (_plan_period_to(period, plan.period, config.fiscal_year_start)
+                                               for plan in plans.values()) if cut]
+    start = min([period.start, *to_date])
     covered = period if start == period.start else Period(start, period.end, "custom")
     lines_now = credit_lines(deals, ds.get("splits"), covered)
     no_rep = lines_now.loc[lines_now["rep"].isna()]
@@ -227,16 +225,24 @@ def plan_period(d: date, grain: str, fiscal_start: int = 1) -> Period:
     return Period(start, add_months(start, 3) - timedelta(days=1), "quarter")
 
 
+def _plan_period_to(asked: Period, grain: str, fiscal_start: int) -> tuple[Period, bool]:
+    """The plan period holding ``asked``'s end, cut at that end, and whether it was cut (a month
+    asked of a quarterly plan: the quarter to date)."""
+    full = plan_period(asked.end, grain, fiscal_start)
+    if full.end <= asked.end:
+        return full, False
+    return Period(full.start, asked.end, "custom"), True
+
+
 def _final_period(plan: Plan, asked: Period, config: Config) -> tuple[Period, list[Note]]:
     if plan.period == "month" and asked.grain != "month":
         whole = plan_period(asked.start, "month")
         if whole != Period(asked.start, asked.end, "month"):
             raise CalculatorError("calc_grain_mismatch", config.lang, plan=plan.name, period=asked.label)
-    full = plan_period(asked.end, plan.period, config.fiscal_year_start)
-    if full.end <= asked.end:
-        return full, []
-    # A month asked of a quarterly plan: the quarter to date.
-    return Period(full.start, asked.end, "custom"), [Note("calc_partial_period", {"grain": plan.period, "end": asked.end.isoformat()})]
+    final, cut = _plan_period_to(asked, plan.period, config.fiscal_year_start)
+    if not cut:
+        return final, []
+    return final, [Note("calc_partial_period", {"grain": plan.period, "end": asked.end.isoformat()})]
 
 
 def _run_plan(plan: Plan, members: set[str], ds: Dataset, asked: Period,
